@@ -1,0 +1,1 @@
+/* heuristics.c: being written */

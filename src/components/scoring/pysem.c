@@ -1,0 +1,1 @@
+/* pysem.c: being written */

@@ -1,0 +1,102 @@
+/* config: every setting of platform-integrations §1.2 plus the port's own
+ * (base URLs of external services, listen address, threads, sandbox).
+ * Loaded once at start-up: defaults, then a .env file in the working
+ * directory, then the process environment (environment wins); names match
+ * case-insensitively.  After config_load the struct is read-only. */
+#ifndef TALI_PLATFORM_CONFIG_H
+#define TALI_PLATFORM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct config {
+    /* original settings (names and defaults as the original) */
+    char *database_url;            /* DATABASE_URL; "" → sqlite:///tali.db */
+    char *secret_key;              /* SECRET_KEY */
+    char *algorithm;               /* ALGORITHM (HS256) */
+    int access_token_expire_minutes; /* ACCESS_TOKEN_EXPIRE_MINUTES (30) */
+    char *e2b_api_key;             /* E2B_API_KEY */
+    char *anthropic_api_key;       /* ANTHROPIC_API_KEY */
+    char *claude_model;            /* CLAUDE_MODEL */
+    int max_tokens_per_response;   /* MAX_TOKENS_PER_RESPONSE (1024) */
+    char *workable_client_id;
+    char *workable_client_secret;
+    char *workable_webhook_secret;
+    char *stripe_api_key;
+    char *stripe_webhook_secret;
+    char *resend_api_key;
+    char *redis_url;               /* accepted, unused: no Redis here */
+    char *frontend_url;            /* FRONTEND_URL */
+    char *backend_url;             /* BACKEND_URL (declared, unused) */
+    char *cors_extra_origins;      /* CORS_EXTRA_ORIGINS, NULL when unset */
+    char *aws_access_key_id;       /* NULL when unset */
+    char *aws_secret_access_key;
+    char *aws_s3_bucket;           /* tali-assessments */
+    char *aws_region;              /* us-east-1 */
+    char *sentry_dsn;              /* NULL when unset */
+    int assessment_price_pence;    /* 2500 */
+    int assessment_expiry_days;    /* 7 */
+    char *email_from;              /* TALI <noreply@tali.dev> */
+    char *score_weights;           /* JSON text, declared, unused */
+    char *default_calibration_prompt;
+    bool mvp_disable_stripe;
+    bool mvp_disable_workable;
+    bool mvp_disable_celery;
+    bool mvp_disable_claude_scoring;
+    bool mvp_disable_calibration;
+    bool mvp_disable_proctoring;
+    bool scoring_v2_enabled;
+
+    /* port-only settings */
+    char *host;                    /* HOST (127.0.0.1) */
+    int port;                      /* PORT (8000) */
+    int worker_threads;            /* WORKER_THREADS: DB pool size (16) */
+    int max_connections;           /* MAX_CONNECTIONS (1024) */
+    bool trust_forwarded_for;      /* TRUST_X_FORWARDED_FOR (true, as the original) */
+    bool run_worker;               /* RUN_WORKER: in-process job worker in serve (true) */
+    char *anthropic_base_url;      /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */
+    char *e2b_api_url;             /* E2B_API_URL (https://api.e2b.app) */
+    char *e2b_domain;              /* E2B_DOMAIN (e2b.app) */
+    char *resend_base_url;         /* RESEND_BASE_URL (https://api.resend.com); RESEND_API_URL is an alias */
+    char *smtp_url;                /* SMTP_URL (smtp://host:port), "" = off */
+    char *stripe_api_base;         /* STRIPE_API_BASE (https://api.stripe.com) */
+    char *workable_api_base;       /* WORKABLE_API_BASE (https://{subdomain}.workable.com/spi/v3) */
+    char *workable_oauth_base;     /* WORKABLE_OAUTH_BASE (https://www.workable.com) */
+    char *aws_s3_endpoint_url;     /* AWS_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are aliases */
+    char *upload_dir;              /* UPLOAD_DIR (uploads) */
+    char *sandbox_provider;        /* SANDBOX_PROVIDER: "", "local" or "e2b" */
+    char *sandbox_root;            /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
+    bool enable_test_hooks;        /* TALI_TEST_HOOKS: test-only routes (false) */
+
+    /* derived */
+    bool production;               /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */
+} config_t;
+
+/* The loaded configuration.  Valid after config_load succeeded; read-only. */
+extern const config_t *cfg;
+
+/* Fills *out from defaults, then `env_file` (a dotenv file; NULL means
+ * ".env" in the working directory; a missing file is fine), then the
+ * process environment.  Also derives `production` and refuses an insecure
+ * SECRET_KEY in production mode.  On failure returns -1 and writes a
+ * message naming the setting into err.  Strings in *out are heap copies
+ * released by config_free. */
+int config_load(config_t *out, const char *env_file, char *err, size_t errlen);
+
+/* Installs c as the global `cfg`.  c must outlive every reader. */
+void config_install(const config_t *c);
+
+/* Releases the strings of c. */
+void config_free(config_t *c);
+
+/* Parses a boolean the way pydantic does (true/false/1/0/yes/no/on/off/
+ * t/f/y/n, any case, surrounding blanks ignored).  Returns -1 when the text
+ * is none of these. */
+int config_parse_bool(const char *s, bool *out);
+
+/* The allowed CORS origins (FRONTEND_URL, the two localhost dev origins and
+ * each trimmed entry of CORS_EXTRA_ORIGINS); *n receives the count.  The
+ * array and strings live as long as the configuration. */
+const char *const *config_cors_origins(const config_t *c, size_t *n);
+
+#endif
