@@ -1,0 +1,146 @@
+/* The `tali` command: one binary for the server, the worker and the
+ * operator tools. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "components/health/health.h"
+#include "components/scoring/scoring.h"
+#include "platform/config.h"
+#include "platform/db.h"
+#include "platform/http.h"
+#include "platform/log.h"
+#include "tali_version.h"
+
+typedef struct {
+    const char *name;
+    const char *help;
+    int (*run)(int argc, char **argv);
+} main_command_t;
+
+static int main_help(int argc, char **argv);
+
+/* Loads and installs the configuration, or prints why not.  The config
+ * lives for the whole process. */
+static int main_load_config(void)
+{
+    static config_t conf;
+    char err[512];
+    if (config_load(&conf, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "tali: configuration error: %s\n", err);
+        return -1;
+    }
+    config_install(&conf);
+    const char *lvl = getenv("LOG_LEVEL");
+    if (lvl) {
+        if (strcasecmp(lvl, "debug") == 0)
+            log_set_level(LOG_DEBUG);
+        else if (strcasecmp(lvl, "warning") == 0)
+            log_set_level(LOG_WARNING);
+        else if (strcasecmp(lvl, "error") == 0)
+            log_set_level(LOG_ERROR);
+    }
+    return 0;
+}
+
+static db_pool_t *main_open_db(void)
+{
+    char err[512];
+    db_pool_t *pool = db_pool_open(cfg->database_url, cfg->worker_threads, err, sizeof err);
+    if (!pool)
+        fprintf(stderr, "tali: cannot open DATABASE_URL: %s\n", err);
+    return pool;
+}
+
+static int main_migrate(int argc, char **argv)
+{
+    if (main_load_config() != 0)
+        return 2;
+    db_pool_t *pool = main_open_db();
+    if (!pool)
+        return 1;
+    err_t e = db_migrate(pool);
+    db_pool_close(pool);
+    if (e != ERR_OK) {
+        fprintf(stderr, "tali: migration failed (%s)\n", err_name(e));
+        return 1;
+    }
+    return 0;
+}
+
+static int main_serve(int argc, char **argv)
+{
+    if (main_load_config() != 0)
+        return 2;
+    db_pool_t *pool = main_open_db();
+    if (!pool)
+        return 1;
+    if (db_migrate(pool) != ERR_OK) {
+        fprintf(stderr, "tali: migration failed; not starting\n");
+        db_pool_close(pool);
+        return 1;
+    }
+    http_server_t *srv = http_server_new(cfg, pool);
+    health_register(srv);
+    if (cfg->enable_test_hooks) {
+        http_register_test_hooks(srv);
+        health_register_test_hooks(srv);
+    }
+    char err[512];
+    if (http_server_start(srv, cfg->host, cfg->port, err, sizeof err) != 0) {
+        fprintf(stderr, "tali: cannot listen on %s:%d: %s\n", cfg->host, cfg->port, err);
+        http_server_free(srv);
+        db_pool_close(pool);
+        return 1;
+    }
+    log_info("tali.main", "TALI API started | env=%s | listening on %s:%d | database=%s",
+             cfg->production ? "production" : "development", cfg->host, cfg->port,
+             db_pool_kind(pool) == DB_POSTGRES ? "postgresql" : "sqlite");
+    http_server_run_until_signal(srv);
+    http_server_free(srv);
+    db_pool_close(pool);
+    log_info("tali.main", "TALI API stopped");
+    return 0;
+}
+
+static int main_score(int argc, char **argv)
+{
+    return scoring_cli_score(stdin, stdout);
+}
+
+static int main_version(int argc, char **argv)
+{
+    printf("tali %s\n", TALI_VERSION);
+    return 0;
+}
+
+static const main_command_t main_commands[] = {
+    {"serve", "run the HTTP API server (HOST, PORT, DATABASE_URL...)", main_serve},
+    {"migrate", "apply database migrations and exit", main_migrate},
+    {"score", "score engine cases: JSON lines on stdin, results on stdout", main_score},
+    {"version", "print the version", main_version},
+    {"help", "list the commands", main_help},
+};
+
+static int main_help(int argc, char **argv)
+{
+    printf("usage: tali COMMAND\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof main_commands / sizeof main_commands[0]; i++)
+        printf("  %-10s %s\n", main_commands[i].name, main_commands[i].help);
+    printf("\nConfiguration comes from the environment and a .env file; see docs/configuration.md.\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return main_help(argc, argv), argc < 2 ? 2 : 0;
+    if (strcmp(argv[1], "--version") == 0)
+        return main_version(argc, argv);
+    for (size_t i = 0; i < sizeof main_commands / sizeof main_commands[0]; i++)
+        if (strcmp(argv[1], main_commands[i].name) == 0)
+            return main_commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "tali: unknown command '%s' (try tali --help)\n", argv[1]);
+    return 2;
+}
