@@ -12,7 +12,7 @@ ifneq ($(SANITIZE),)
 MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debug
 endif
 
-.PHONY: all deps build run test unit api test-asan bench clean
+.PHONY: all deps build run test unit api unit-only api-only test-asan bench clean
 
 all: build
 
@@ -29,13 +29,23 @@ run: build
 	./$(BUILD)/tali migrate
 	exec ./$(BUILD)/tali serve
 
+# Unit tests (cmocka) and API tests (pytest against the real binary, on
+# SQLite and on a throw-away PostgreSQL cluster that tests/with-postgres
+# starts and removes).
+test: build
+	tests/with-postgres $(MAKE) --no-print-directory unit-only api-only BUILD=$(BUILD)
+
 unit: build
-	meson test -C $(BUILD) --print-errorlogs
+	tests/with-postgres $(MAKE) --no-print-directory unit-only BUILD=$(BUILD)
 
 api: build
-	TALI_BIN=$(abspath $(BUILD)/tali) $(PYTHON) -m pytest -q tests/api
+	tests/with-postgres $(MAKE) --no-print-directory api-only BUILD=$(BUILD)
 
-test: unit api
+unit-only:
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+api-only:
+	TALI_BIN=$(abspath $(BUILD)/tali) $(PYTHON) -m pytest -q tests/api
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
