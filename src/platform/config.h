@@ -70,6 +70,8 @@ typedef struct config {
 
     /* derived */
     bool production;               /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */
+    char **cors_origins;           /* see config_cors_origins; NULL-terminated */
+    size_t n_cors_origins;
 } config_t;
 
 /* The loaded configuration.  Valid after config_load succeeded; read-only. */

@@ -26,6 +26,11 @@ const char *log_request_id(void);
 /* Lines below this level are dropped (LOG_LEVEL=debug|info|warning|error). */
 void log_set_level(log_level_t level);
 
+/* Parses a LOG_LEVEL value (debug, info, warning/warn, error; any case,
+ * surrounding blanks ignored) into *out.  Returns 0, or -1 when the text is
+ * none of these (*out untouched). */
+int log_parse_level(const char *s, log_level_t *out);
+
 /* Redirects output (tests); NULL restores stdout. */
 #include <stdio.h>
 void log_set_stream(FILE *f);
