@@ -1,6 +1,18 @@
 #include "platform/jobs.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "platform/json.h"
+#include "platform/log.h"
+#include "platform/mem.h"
+
+#define JOBS_DEFAULT_ATTEMPTS 4
+#define JOBS_DEFAULT_LEASE_S 300
 
 err_t jobs_stats(db_t *db, jobs_stats_t *out)
 {
@@ -20,7 +32,320 @@ err_t jobs_stats(db_t *db, jobs_stats_t *out)
             out->running = n;
         else if (strcmp(state, "failed") == 0)
             out->failed = n;
+        else if (strcmp(state, "done") == 0)
+            out->done = n;
     }
     db_res_free(r);
+    return ERR_OK;
+}
+
+err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t run_at_us, int max_attempts,
+                   int64_t *id)
+{
+    int64_t now = db_now_us();
+    char *text = json_encode(payload ? payload : json_object());
+    db_value_t p[5] = {
+        DB_V_TEXT(kind),
+        DB_V_JSON(text),
+        DB_V_TIME(run_at_us > 0 ? run_at_us : now),
+        DB_V_INT(max_attempts > 0 ? max_attempts : JOBS_DEFAULT_ATTEMPTS),
+        DB_V_TIME(now),
+    };
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_at, created_at) "
+                       "VALUES ($1, $2, 'queued', 0, $4, $3, $5) RETURNING id",
+                       p, 5, &r);
+    free(text);
+    if (e == ERR_OK && id)
+        *id = db_res_int(r, 0, 0);
+    db_res_free(r);
+    if (e != ERR_OK)
+        log_error("tali.jobs", "cannot enqueue %s job: %s", kind, db_last_error(db));
+    return e;
+}
+
+typedef struct {
+    char *kind;
+    jobs_handler_fn fn;
+    void *ctx;
+    int retry_delay_s;
+} jobs_handler_t;
+
+struct jobs_runner {
+    db_pool_t *pool;
+    char *worker_id;
+    jobs_handler_t *handlers;
+    size_t nhandlers;
+    int lease_s;
+    int poll_ms;
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+};
+
+jobs_runner_t *jobs_runner_new(db_pool_t *pool, const char *worker_id)
+{
+    jobs_runner_t *r = xcalloc(1, sizeof *r);
+    r->pool = pool;
+    if (worker_id) {
+        r->worker_id = xstrdup(worker_id);
+    } else {
+        char host[128] = "host";
+        gethostname(host, sizeof host - 1);
+        r->worker_id = xasprintf("%s:%d", host, (int)getpid());
+    }
+    r->lease_s = JOBS_DEFAULT_LEASE_S;
+    const char *lease = getenv("JOBS_LEASE_SECONDS");
+    if (lease && atoi(lease) > 0)
+        r->lease_s = atoi(lease);
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_cond_init(&r->cv, NULL);
+    return r;
+}
+
+void jobs_runner_free(jobs_runner_t *r)
+{
+    if (!r)
+        return;
+    jobs_runner_stop(r);
+    for (size_t i = 0; i < r->nhandlers; i++)
+        free(r->handlers[i].kind);
+    free(r->handlers);
+    free(r->worker_id);
+    pthread_mutex_destroy(&r->mu);
+    pthread_cond_destroy(&r->cv);
+    free(r);
+}
+
+void jobs_runner_handle(jobs_runner_t *r, const char *kind, jobs_handler_fn fn, void *ctx, int retry_delay_s)
+{
+    r->handlers = xrealloc(r->handlers, (r->nhandlers + 1) * sizeof *r->handlers);
+    r->handlers[r->nhandlers++] = (jobs_handler_t){xstrdup(kind), fn, ctx, retry_delay_s};
+}
+
+void jobs_runner_set_lease(jobs_runner_t *r, int seconds)
+{
+    if (seconds > 0)
+        r->lease_s = seconds;
+}
+
+static const jobs_handler_t *jobs_find(const jobs_runner_t *r, const char *kind)
+{
+    for (size_t i = 0; i < r->nhandlers; i++)
+        if (strcmp(r->handlers[i].kind, kind) == 0)
+            return &r->handlers[i];
+    return NULL;
+}
+
+/* Puts jobs whose lease ran out back in the queue: their worker died. */
+static void jobs_reclaim(jobs_runner_t *r, db_t *db, int64_t now)
+{
+    db_value_t p[2] = {DB_V_TIME(now - (int64_t)r->lease_s * 1000000), DB_V_TIME(now)};
+    int64_t n = 0;
+    if (db_exec(db,
+                "UPDATE jobs SET state = 'queued', locked_at = NULL, locked_by = NULL, updated_at = $2, "
+                "last_error = 'worker lost (lease expired)' WHERE state = 'running' AND locked_at < $1",
+                p, 2, &n) == ERR_OK &&
+        n > 0)
+        log_warn("tali.jobs", "re-queued %lld job(s) abandoned by a lost worker", (long long)n);
+}
+
+/* Claims one due job of a kind this runner handles.  On success fills the
+ * out-parameters (heap strings the caller frees) and returns 1. */
+static int jobs_claim(jobs_runner_t *r, db_t *db, int64_t *id, char **kind, char **payload, int *attempts,
+                      int *max_attempts)
+{
+    int64_t now = db_now_us();
+    jobs_reclaim(r, db, now);
+
+    /* Only kinds we can run: build "kind IN ($3, $4, ...)". */
+    mem_buf_t in = {0};
+    db_value_t *p = xcalloc(r->nhandlers + 2, sizeof *p);
+    p[0] = DB_V_TIME(now);
+    p[1] = DB_V_TEXT(r->worker_id);
+    for (size_t i = 0; i < r->nhandlers; i++) {
+        mem_buf_printf(&in, "%s$%zu", i ? ", " : "", i + 3);
+        p[i + 2] = DB_V_TEXT(r->handlers[i].kind);
+    }
+    char *sql = xasprintf("UPDATE jobs SET state = 'running', locked_at = $1, locked_by = $2, "
+                          "attempts = attempts + 1, updated_at = $1 "
+                          "WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 "
+                          "AND kind IN (%s) ORDER BY run_at, id LIMIT 1%s) "
+                          "AND state = 'queued' "
+                          "RETURNING id, kind, payload, attempts, max_attempts",
+                          in.data ? in.data : "''", db_sql_skip_locked(db));
+    db_res_t *res = NULL;
+    err_t e = db_query(db, sql, p, (int)r->nhandlers + 2, &res);
+    free(sql);
+    free(p);
+    mem_buf_free(&in);
+    if (e != ERR_OK) {
+        db_res_free(res);
+        return e == ERR_TIMEOUT ? 0 : -1;
+    }
+    int got = db_res_rows(res) == 1;
+    if (got) {
+        *id = db_res_int(res, 0, 0);
+        *kind = xstrdup(db_res_text(res, 0, 1) ? db_res_text(res, 0, 1) : "");
+        *payload = xstrdup(db_res_text(res, 0, 2) ? db_res_text(res, 0, 2) : "{}");
+        *attempts = (int)db_res_int(res, 0, 3);
+        *max_attempts = (int)db_res_int(res, 0, 4);
+    }
+    db_res_free(res);
+    return got;
+}
+
+static void jobs_finish(db_t *db, int64_t id, err_t result, const char *errmsg, int attempts, int max_attempts,
+                        int retry_delay_s)
+{
+    int64_t now = db_now_us();
+    if (result == ERR_OK) {
+        db_value_t p[2] = {DB_V_TIME(now), DB_V_INT(id)};
+        db_exec(db, "UPDATE jobs SET state = 'done', locked_at = NULL, updated_at = $1 WHERE id = $2", p, 2, NULL);
+        return;
+    }
+    bool give_up = attempts >= max_attempts;
+    db_value_t p[4] = {
+        DB_V_TEXT(give_up ? "failed" : "queued"),
+        DB_V_TIME(now + (int64_t)retry_delay_s * 1000000),
+        DB_V_TEXT(errmsg),
+        DB_V_INT(id),
+    };
+    db_exec(db,
+            "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, locked_at = NULL, locked_by = NULL, "
+            "updated_at = $2 WHERE id = $4",
+            p, 4, NULL);
+}
+
+int jobs_runner_step(jobs_runner_t *r)
+{
+    db_t *db = db_acquire(r->pool);
+    if (!db)
+        return -1;
+    int64_t id = 0;
+    char *kind = NULL, *payload_text = NULL;
+    int attempts = 0, max_attempts = 0;
+    int got = jobs_claim(r, db, &id, &kind, &payload_text, &attempts, &max_attempts);
+    /* the connection is not held while the handler runs: handlers may be
+     * slow (HTTP to a mail provider) and use the pool themselves */
+    db_release(r->pool, db);
+    if (got <= 0)
+        return got;
+
+    const jobs_handler_t *h = jobs_find(r, kind);
+    char err[512] = "";
+    err_t result = ERR_INTERNAL;
+    json_t *payload = json_parse(payload_text, strlen(payload_text), 64, NULL);
+    if (!payload) {
+        snprintf(err, sizeof err, "payload is not JSON");
+        attempts = max_attempts; /* retrying cannot help */
+    } else if (h) {
+        result = h->fn(h->ctx, r->pool, payload, err, sizeof err);
+        if (result != ERR_OK && !err[0])
+            snprintf(err, sizeof err, "%s", err_name(result));
+    }
+    json_decref(payload);
+
+    if (result == ERR_OK)
+        log_info("tali.jobs", "job %lld (%s) done on attempt %d", (long long)id, kind, attempts);
+    else
+        log_warn("tali.jobs", "job %lld (%s) attempt %d/%d failed: %s", (long long)id, kind, attempts, max_attempts,
+                 err);
+
+    db = db_acquire(r->pool);
+    if (db) {
+        jobs_finish(db, id, result, err, attempts, max_attempts, h ? h->retry_delay_s : 60);
+        db_release(r->pool, db);
+    }
+    free(kind);
+    free(payload_text);
+    return 1;
+}
+
+int jobs_runner_drain(jobs_runner_t *r)
+{
+    int n = 0;
+    while (jobs_runner_step(r) == 1)
+        n++;
+    return n;
+}
+
+static void *jobs_thread(void *arg)
+{
+    jobs_runner_t *r = arg;
+    log_set_request_id(NULL);
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop) {
+        pthread_mutex_unlock(&r->mu);
+        int ran = jobs_runner_step(r);
+        pthread_mutex_lock(&r->mu);
+        if (ran == 1 || r->stop)
+            continue;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += r->poll_ms / 1000;
+        ts.tv_nsec += (long)(r->poll_ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&r->cv, &r->mu, &ts);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+int jobs_runner_start(jobs_runner_t *r, int poll_ms)
+{
+    if (r->running)
+        return 0;
+    r->poll_ms = poll_ms > 0 ? poll_ms : 1000;
+    r->stop = false;
+    if (pthread_create(&r->thread, NULL, jobs_thread, r) != 0)
+        return -1;
+    r->running = true;
+    return 0;
+}
+
+void jobs_runner_stop(jobs_runner_t *r)
+{
+    if (!r->running)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stop = true;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->thread, NULL);
+    r->running = false;
+}
+
+err_t jobs_list(db_t *db, int limit, json_t **out)
+{
+    *out = NULL;
+    db_value_t p[1] = {DB_V_INT(limit > 0 ? limit : 20)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "SELECT id, kind, state, attempts, last_error, run_at, created_at FROM jobs "
+                       "ORDER BY id DESC LIMIT $1",
+                       p, 1, &r);
+    if (e != ERR_OK) {
+        db_res_free(r);
+        return e;
+    }
+    json_t *arr = json_array();
+    char t1[40], t2[40];
+    for (int i = 0; i < db_res_rows(r); i++) {
+        json_array_append_new(
+            arr, json_pack("{s:I,s:s?,s:s?,s:I,s:s?,s:s,s:s}", "id", (json_int_t)db_res_int(r, i, 0), "kind",
+                           db_res_text(r, i, 1), "state", db_res_text(r, i, 2), "attempts",
+                           (json_int_t)db_res_int(r, i, 3), "last_error", db_res_text(r, i, 4), "run_at",
+                           db_format_time(db_res_time(r, i, 5), "Z", t1), "created_at",
+                           db_format_time(db_res_time(r, i, 6), "Z", t2)));
+    }
+    db_res_free(r);
+    *out = arr;
     return ERR_OK;
 }
