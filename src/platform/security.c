@@ -290,8 +290,8 @@ sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t n
     if (!alg_ok)
         return SEC_JWT_INVALID;
 
-    /* Constant-time signature check on our side: libjwt 1.10 compares with
-     * strcmp and skips the check entirely for an empty key. */
+    /* Our own constant-time signature check: libjwt 1.10 makes no timing
+     * promise and treats an empty key as "do not verify". */
     size_t signing_len = (size_t)(dot2 - token);
     unsigned char mac[32];
     sec_hmac_sha256(secret, strlen(secret), token, signing_len, mac);
