@@ -1,15 +1,21 @@
 /* The `tali` command: one binary for the server, the worker and the
  * operator tools. */
 #include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "components/health/health.h"
+#include "components/notifications/notifications.h"
 #include "components/scoring/scoring.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/http.h"
+#include "platform/httpclient.h"
+#include "platform/jobs.h"
 #include "platform/log.h"
 #include "tali_version.h"
 
@@ -53,6 +59,14 @@ static db_pool_t *main_open_db(void)
     return pool;
 }
 
+/* A job runner with every component's handlers. */
+static jobs_runner_t *main_jobs_runner(db_pool_t *pool)
+{
+    jobs_runner_t *r = jobs_runner_new(pool, NULL);
+    notifications_register_jobs(r);
+    return r;
+}
+
 static int main_migrate(int argc, char **argv)
 {
     if (main_load_config() != 0)
@@ -86,6 +100,13 @@ static int main_serve(int argc, char **argv)
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
         health_register_test_hooks(srv);
+        notifications_register_test_hooks(srv);
+    }
+    jobs_runner_t *jobs = NULL;
+    if (cfg->run_worker) {
+        jobs = main_jobs_runner(pool);
+        if (jobs_runner_start(jobs, 500) != 0)
+            log_error("tali.main", "cannot start the in-process job worker");
     }
     char err[512];
     if (http_server_start(srv, cfg->host, cfg->port, err, sizeof err) != 0) {
@@ -98,10 +119,70 @@ static int main_serve(int argc, char **argv)
              cfg->production ? "production" : "development", cfg->host, cfg->port,
              db_pool_kind(pool) == DB_POSTGRES ? "postgresql" : "sqlite");
     http_server_run_until_signal(srv);
+    jobs_runner_free(jobs);
     http_server_free(srv);
     db_pool_close(pool);
     log_info("tali.main", "TALI API stopped");
     return 0;
+}
+
+/* `tali worker [--once]`: drains the job queue (--once: until nothing is
+ * due, then exits). */
+static int main_worker(int argc, char **argv)
+{
+    if (main_load_config() != 0)
+        return 2;
+    db_pool_t *pool = main_open_db();
+    if (!pool)
+        return 1;
+    if (db_migrate(pool) != ERR_OK) {
+        db_pool_close(pool);
+        return 1;
+    }
+    jobs_runner_t *r = main_jobs_runner(pool);
+    bool once = argc > 1 && strcmp(argv[1], "--once") == 0;
+    if (once) {
+        int n = jobs_runner_drain(r);
+        log_info("tali.worker", "ran %d job(s)", n);
+    } else {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        if (jobs_runner_start(r, 500) != 0) {
+            jobs_runner_free(r);
+            db_pool_close(pool);
+            return 1;
+        }
+        log_info("tali.worker", "worker started");
+        int sig = 0;
+        sigwait(&set, &sig);
+        log_info("tali.worker", "stopping after the job in hand");
+    }
+    jobs_runner_free(r);
+    db_pool_close(pool);
+    return 0;
+}
+
+/* `tali outbox [N]`: the latest e-mails kept locally. */
+static int main_outbox(int argc, char **argv)
+{
+    if (main_load_config() != 0)
+        return 2;
+    db_pool_t *pool = main_open_db();
+    if (!pool)
+        return 1;
+    int rc = 1;
+    if (db_migrate(pool) == ERR_OK) {
+        db_t *db = db_acquire(pool);
+        if (db) {
+            rc = notifications_print_outbox(db, argc > 1 ? atoi(argv[1]) : 10, stdout) == 0 ? 0 : 1;
+            db_release(pool, db);
+        }
+    }
+    db_pool_close(pool);
+    return rc;
 }
 
 static int main_score(int argc, char **argv)
@@ -118,6 +199,8 @@ static int main_version(int argc, char **argv)
 static const main_command_t main_commands[] = {
     {"serve", "run the HTTP API server (HOST, PORT, DATABASE_URL...)", main_serve},
     {"migrate", "apply database migrations and exit", main_migrate},
+    {"worker", "run background jobs (e-mail, ...); --once drains the queue and exits", main_worker},
+    {"outbox", "print the latest e-mails kept locally (no mail provider configured)", main_outbox},
     {"score", "score engine cases: JSON lines on stdin, results on stdout", main_score},
     {"version", "print the version", main_version},
     {"help", "list the commands", main_help},
@@ -134,6 +217,7 @@ static int main_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    httpc_global_init();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return main_help(argc, argv), argc < 2 ? 2 : 0;
     if (strcmp(argv[1], "--version") == 0)

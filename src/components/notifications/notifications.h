@@ -46,4 +46,13 @@ void notifications_register_jobs(jobs_runner_t *r);
  * created_at}] (new reference). */
 err_t notifications_outbox_list(db_t *db, int limit, json_t **out);
 
+/* Registers GET /__test__/outbox (TALI_TEST_HOOKS only). */
+#include "platform/http.h"
+void notifications_register_test_hooks(http_server_t *s);
+
+/* Prints the latest outbox messages for `tali outbox`.  Returns -1 on a
+ * database error. */
+#include <stdio.h>
+int notifications_print_outbox(db_t *db, int limit, FILE *out);
+
 #endif
