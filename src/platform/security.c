@@ -271,6 +271,18 @@ static bool sec_jwt_numeric(const json_t *claims, const char *name, bool *presen
     return true;
 }
 
+/* The remaining claim checks python-jose 3.3 made by default with no
+ * audience given: sub and jti must be strings, and a token naming an
+ * audience or carrying at_hash was refused. */
+static bool sec_jwt_claims_ok(const json_t *payload)
+{
+    const json_t *sub = json_object_get(payload, "sub");
+    const json_t *jti = json_object_get(payload, "jti");
+    if ((sub && !json_is_string(sub)) || (jti && !json_is_string(jti)))
+        return false;
+    return !json_object_get(payload, "aud") && !json_object_get(payload, "at_hash");
+}
+
 sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t now_s, json_t **claims)
 {
     if (claims)
@@ -325,7 +337,8 @@ sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t n
         json_decref(payload);
         return SEC_JWT_EXPIRED;
     }
-    if (!sec_jwt_numeric(payload, "nbf", &present, &t) || (present && t > (double)now_s)) {
+    if (!sec_jwt_numeric(payload, "nbf", &present, &t) || (present && t > (double)now_s) ||
+        !sec_jwt_numeric(payload, "iat", &present, &t) || !sec_jwt_claims_ok(payload)) {
         json_decref(payload);
         return SEC_JWT_INVALID;
     }

@@ -204,8 +204,9 @@ static void test_jwt_refusals(void **state)
     assert_int_equal(sec_jwt_decode(NULL, DEV_SECRET, NOW, &claims), SEC_JWT_INVALID);
 
     /* correctly signed but the payload is not a JSON object, or exp is text */
-    const char *payloads[] = {"not json", "[1,2]", "{\"exp\":\"4102444800\"}"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *payloads[] = {"not json", "[1,2]", "{\"exp\":\"4102444800\"}", "{\"sub\":5}",
+                              "{\"aud\":\"x\"}", "{\"nbf\":4102444800}", "{\"iat\":\"yesterday\"}"};
+    for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
         char *t = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payloads[i], "k");
         assert_int_equal(sec_jwt_decode(t, "k", NOW, &claims), SEC_JWT_INVALID);
         free(t);
@@ -226,6 +227,14 @@ static void test_jwt_expiry(void **state)
     /* a token without exp never expires */
     char *t = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"user_id\":3}", "k");
     assert_int_equal(sec_jwt_decode(t, "k", FIXTURE_EXP * 2, &claims), SEC_JWT_OK);
+    json_decref(claims);
+    free(t);
+
+    /* past nbf and an integer iat are fine */
+    t = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"sub\":\"a\",\"iat\":1,\"nbf\":1,\"jti\":\"j\"}", "k");
+    claims = NULL;
+    assert_int_equal(sec_jwt_decode(t, "k", NOW, &claims), SEC_JWT_OK);
+    assert_string_equal(json_get_str(claims, "jti"), "j");
     json_decref(claims);
     free(t);
 }
