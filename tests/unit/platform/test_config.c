@@ -136,6 +136,24 @@ static void test_dotenv_syntax(void **state)
     config_free(&c);
 }
 
+static void test_dotenv_crlf_and_bad_lines(void **state)
+{
+    write_env("E2B_API_KEY=abc\r\n"
+              "CLAUDE_MODEL=\"unterminated\r\n"
+              "ANTHROPIC_API_KEY='quoted' trailing-junk\r\n"
+              "EMAIL_FROM='a \\'b\\' c'\r\n"
+              "HOST=10.0.0.1\r\n");
+    config_t c;
+    load_ok(&c);
+    assert_string_equal(c.e2b_api_key, "abc");
+    /* invalid lines are skipped, as python-dotenv does, leaving defaults */
+    assert_string_equal(c.claude_model, "claude-3-haiku-20240307");
+    assert_string_equal(c.anthropic_api_key, "");
+    assert_string_equal(c.email_from, "a 'b' c");
+    assert_string_equal(c.host, "10.0.0.1");
+    config_free(&c);
+}
+
 static void test_dotenv_expansion(void **state)
 {
     write_env("E2B_API_KEY=abc\n"
@@ -358,6 +376,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dotenv_syntax, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dotenv_crlf_and_bad_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dotenv_expansion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_overrides_dotenv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_case_insensitive_names, setup, teardown),
