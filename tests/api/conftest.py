@@ -27,6 +27,7 @@ import pytest
 import requests
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # tests/: `from fakes.base import ...`
 import helpers  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -230,7 +231,7 @@ class TaliServer:
         self.env = env
         self.workdir = workdir
         self.name = name
-        self.port = int(env["PORT"])
+        self.port = int(env["PORT"]) if env["PORT"].isdigit() else 0
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.stdout_path = os.path.join(workdir, f"{name}.stdout.log")
         self.stderr_path = os.path.join(workdir, f"{name}.stderr.log")
