@@ -97,8 +97,11 @@ void config_free(config_t *c);
 int config_parse_bool(const char *s, bool *out);
 
 /* The allowed CORS origins (FRONTEND_URL, the two localhost dev origins and
- * each trimmed entry of CORS_EXTRA_ORIGINS); *n receives the count.  The
- * array and strings live as long as the configuration. */
+ * each trimmed entry of CORS_EXTRA_ORIGINS, duplicates dropped); *n
+ * receives the count.  The array and strings live as long as the
+ * configuration.  config_load builds the list; a config_t filled by hand
+ * gets it on the first call (not thread-safe for that first call), and the
+ * caller then frees cors_origins and its strings itself. */
 const char *const *config_cors_origins(const config_t *c, size_t *n);
 
 #endif
