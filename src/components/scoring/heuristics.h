@@ -76,10 +76,9 @@ bool scoring_fit_has_inputs(const char *cv_text, const char *job_spec_text);
 /* The Anthropic Messages API body for the fit call:
  *   {model, max_tokens, system, messages:[{role:"user", content}]}
  * with the CV truncated to 4000 and the job spec to 2000 code points.
- * Both texts must be valid UTF-8 (invalid bytes are counted one per code
- * point and passed through).  Returns a new object, or NULL when either
- * text is empty/NULL (use scoring_fit_null_result with
- * SCORING_FIT_MISSING_INPUT then). */
+ * Returns a new object, or NULL when either text is empty/NULL (use
+ * scoring_fit_null_result with SCORING_FIT_MISSING_INPUT then) or is not
+ * valid UTF-8. */
 json_t *scoring_fit_build_request(const char *cv_text, const char *job_spec_text);
 
 /* match_details.error of the fit service when a text is missing. */
