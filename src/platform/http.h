@@ -75,6 +75,22 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
  * requests finish (up to 30 s) and returns. */
 void http_server_run_until_signal(http_server_t *s);
 
+/* Stops the server (used by http_server_run_until_signal and
+ * http_server_free): stops accepting, waits until in-flight requests are
+ * done (at most 30 s), then stops every connection.  Does nothing when
+ * not listening. */
+void http_server_shutdown(http_server_t *s);
+
+/* The port actually bound (useful after asking for port 0), or -1 when
+ * not listening. */
+int http_server_port(const http_server_t *s);
+
+/* Registers the test-only routes: GET /__test__/sleep?ms=N sleeps N ms
+ * (at most 10000) and answers {"slept_ms":N}.  main calls this only when
+ * cfg->enable_test_hooks. */
+void http_register_test_hooks(http_server_t *s);
+
+/* Stops the server if it is running and frees it. */
 void http_server_free(http_server_t *s);
 
 /* ---- request access ---- */

@@ -1,0 +1,378 @@
+/* The libmicrohttpd transport: one thread per connection (a handler that
+ * blocks on an upstream never holds back another request), bodies buffered
+ * up to a limit, the pipeline run once the body is complete, graceful
+ * shutdown on SIGTERM/SIGINT. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "platform/http/internal.h"
+#include "platform/json.h"
+#include "platform/log.h"
+
+#define HTTP_LOGGER "tali.http"
+#define HTTP_CONNECTION_TIMEOUT_S 60
+#define HTTP_SHUTDOWN_GRACE_MS 30000
+#define HTTP_CONNECTION_MEMORY (128 * 1024)
+
+/* ---- server object ---- */
+
+http_server_t *http_server_new(const config_t *c, db_pool_t *pool)
+{
+    http_server_t *s = xcalloc(1, sizeof(*s));
+    s->cfg = c;
+    s->pool = pool;
+    s->router = http_router_new();
+    s->rl = ratelimit_new(RATELIMIT_WINDOW_MS, NULL, NULL);
+    s->listen_fd = -1;
+    if (c)
+        s->origins = config_cors_origins(c, &s->norigins);
+    atomic_init(&s->inflight, 0);
+    atomic_init(&s->stopping, false);
+    return s;
+}
+
+void http_server_set_cors_origins(http_server_t *s, const char *const *origins, size_t n)
+{
+    s->origins = origins;
+    s->norigins = n;
+}
+
+void http_server_set_ratelimit(http_server_t *s, ratelimit_t *rl)
+{
+    ratelimit_free(s->rl);
+    s->rl = rl;
+}
+
+static char *srv_dup(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+void http_route(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
+                const http_route_doc_t *doc)
+{
+    if (s->nroutes == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->routes = xrealloc(s->routes, s->cap * sizeof(*s->routes));
+    }
+    http_route_t *r = &s->routes[s->nroutes];
+    memset(r, 0, sizeof(*r));
+    r->method = xstrdup(method);
+    r->pattern = xstrdup(pattern);
+    r->fn = fn;
+    if (doc) {
+        r->doc = *doc;
+        r->doc.summary = srv_dup(doc->summary);
+        r->doc.tag = srv_dup(doc->tag);
+        r->doc.auth = srv_dup(doc->auth);
+    }
+    http_router_add(s->router, method, pattern, s->nroutes);
+    s->nroutes++;
+}
+
+const http_route_t *http_routes(const http_server_t *s, size_t *n)
+{
+    *n = s->nroutes;
+    return s->routes;
+}
+
+/* ---- MHD callbacks ---- */
+
+static void *srv_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)conn;
+    http_server_t *s = cls;
+    atomic_fetch_add(&s->inflight, 1);
+    return http_req_create(s, uri);
+}
+
+static enum MHD_Result srv_collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    http_req_add_header(cls, key, value ? value : "");
+    return MHD_YES;
+}
+
+static const char *srv_peer_ip(http_req_t *req, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return NULL;
+    char buf[INET6_ADDRSTRLEN];
+    const struct sockaddr *sa = ci->client_addr;
+    const char *r = NULL;
+    if (sa->sa_family == AF_INET)
+        r = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf, sizeof(buf));
+    else if (sa->sa_family == AF_INET6)
+        r = inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, buf, sizeof(buf));
+    return r ? mem_strdup(req->arena, buf) : NULL;
+}
+
+static enum MHD_Result srv_respond(http_server_t *s, struct MHD_Connection *conn, http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    http_pipeline_handle(s, req);
+    /* the arena (and so the body) lives until the completion callback */
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(p->resp_len, (void *)p->resp_body, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    if (p->ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, p->ctype);
+    for (size_t i = 0; i < p->resp_headers.n; i++)
+        MHD_add_response_header(resp, p->resp_headers.v[i].name, p->resp_headers.v[i].value);
+    if (atomic_load(&s->stopping))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned int)p->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result srv_on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                      const char *version, const char *upload_data, size_t *upload_data_size,
+                                      void **req_cls)
+{
+    (void)version;
+    http_server_t *s = cls;
+    http_req_t *req = *req_cls;
+    if (!req) {
+        /* the URI callback always runs first; this only guards against a
+         * library that skipped it */
+        atomic_fetch_add(&s->inflight, 1);
+        req = http_req_create(s, url);
+        *req_cls = req;
+    }
+    struct http_req_priv *p = req->priv;
+
+    if (!p->started) {
+        p->started = true;
+        http_req_set_method(req, method);
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, srv_collect_header, req);
+        p->peer_ip = srv_peer_ip(req, conn);
+        const char *ct = http_header(req, "Content-Type");
+        p->body_limit = http_media_type_is(ct, "multipart/form-data") ? HTTP_MULTIPART_BODY_LIMIT : HTTP_BODY_LIMIT;
+        const char *cl = http_header(req, "Content-Length");
+        if (cl) {
+            char *end = NULL;
+            errno = 0;
+            unsigned long long v = strtoull(cl, &end, 10);
+            if (errno == 0 && end != cl && v > p->body_limit) {
+                /* refuse before reading: MHD then closes the connection */
+                p->body_too_large = true;
+                return srv_respond(s, conn, req);
+            }
+        }
+        return MHD_YES;
+    }
+
+    if (*upload_data_size > 0) {
+        if (!p->body_too_large) {
+            if (p->body_buf.len + *upload_data_size > p->body_limit) {
+                p->body_too_large = true;
+                mem_buf_free(&p->body_buf);
+            } else {
+                mem_buf_append(&p->body_buf, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+
+    if (p->body_buf.len > 0) {
+        req->body = p->body_buf.data;
+        req->body_len = p->body_buf.len;
+    }
+    return srv_respond(s, conn, req);
+}
+
+static void srv_on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+                             enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    http_server_t *s = cls;
+    http_req_t *req = *req_cls;
+    if (!req)
+        return;
+    *req_cls = NULL;
+    http_req_destroy(req);
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void srv_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char buf[512];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    log_msg(LOG_WARNING, "tali.http.mhd", "%s", buf);
+}
+
+/* ---- lifecycle ---- */
+
+int http_server_start(http_server_t *s, const char *host, int port, char *err, size_t errlen)
+{
+    if (port < 0 || port > 65535) {
+        snprintf(err, errlen, "invalid port %d", port);
+        return -1;
+    }
+    char hostbuf[256];
+    snprintf(hostbuf, sizeof(hostbuf), "%s", host && *host ? host : "127.0.0.1");
+    /* "[::1]" is how IPv6 literals are often written in settings */
+    char *h = hostbuf;
+    size_t hl = strlen(h);
+    if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+        h[hl - 1] = '\0';
+        h++;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    char portstr[16];
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    int gai = getaddrinfo(h, portstr, &hints, &ai);
+    if (gai != 0 || !ai) {
+        snprintf(err, errlen, "cannot resolve listen address %s: %s", h, gai_strerror(gai));
+        return -1;
+    }
+    struct sockaddr_storage addr;
+    memset(&addr, 0, sizeof(addr));
+    memcpy(&addr, ai->ai_addr, ai->ai_addrlen < sizeof(addr) ? ai->ai_addrlen : sizeof(addr));
+    freeaddrinfo(ai);
+
+    unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+                         MHD_USE_ITC;
+    if (addr.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)(const void *)&addr;
+        flags |= IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
+    }
+
+    /* handlers and MHD's threads must not take SIGTERM/SIGINT: threads
+     * inherit this mask, and http_server_run_until_signal collects them */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    unsigned int limit = s->cfg && s->cfg->max_connections > 0 ? (unsigned int)s->cfg->max_connections : 1024;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri,
+        s, MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s port %d", h, port);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : port;
+    log_msg(LOG_INFO, HTTP_LOGGER, "listening on %s port %d", h, s->port);
+    return 0;
+}
+
+int http_server_port(const http_server_t *s)
+{
+    return s->daemon ? s->port : -1;
+}
+
+void http_server_shutdown(http_server_t *s)
+{
+    if (!s->daemon)
+        return;
+    atomic_store(&s->stopping, true);
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    int waited = 0;
+    while (atomic_load(&s->inflight) > 0 && waited < HTTP_SHUTDOWN_GRACE_MS) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 20;
+    }
+    int left = atomic_load(&s->inflight);
+    if (left > 0)
+        log_msg(LOG_WARNING, HTTP_LOGGER, "stopping with %d requests still running", left);
+    MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+}
+
+void http_server_run_until_signal(http_server_t *s)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0)
+        ;
+    log_msg(LOG_INFO, HTTP_LOGGER, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http_server_shutdown(s);
+    log_msg(LOG_INFO, HTTP_LOGGER, "stopped");
+}
+
+void http_server_free(http_server_t *s)
+{
+    if (!s)
+        return;
+    http_server_shutdown(s);
+    for (size_t i = 0; i < s->nroutes; i++) {
+        free((char *)s->routes[i].method);
+        free((char *)s->routes[i].pattern);
+        free((char *)s->routes[i].doc.summary);
+        free((char *)s->routes[i].doc.tag);
+        free((char *)s->routes[i].doc.auth);
+    }
+    free(s->routes);
+    http_router_free(s->router);
+    ratelimit_free(s->rl);
+    free(s);
+}
+
+/* ---- test hooks ---- */
+
+static void srv_test_sleep(http_req_t *req)
+{
+    const char *ms_s = http_query(req, "ms");
+    long ms = 0;
+    if (ms_s) {
+        char *end = NULL;
+        ms = strtol(ms_s, &end, 10);
+        if (end == ms_s || *end) {
+            http_verr_t *v = http_verr_new(req);
+            http_verr_add(v, "int_parsing", json_pack("[ss]", "query", "ms"),
+                          "Input should be a valid integer, unable to parse string as an integer", json_string(ms_s),
+                          NULL);
+            http_reply_verr(req, v);
+            return;
+        }
+    }
+    if (ms < 0)
+        ms = 0;
+    if (ms > 10000)
+        ms = 10000;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    http_reply_json(req, 200, json_pack("{sI}", "slept_ms", (json_int_t)ms));
+}
+
+void http_register_test_hooks(http_server_t *s)
+{
+    http_route_doc_t doc = {.summary = "Sleep (test hook)", .tag = "test", .auth = NULL, .success_status = 200};
+    http_route(s, "GET", "/__test__/sleep", srv_test_sleep, &doc);
+}
