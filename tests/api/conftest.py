@@ -50,7 +50,10 @@ PASSTHROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "ASAN_OPTIONS", "UBSAN_OPTIONS", 
 
 
 def tali_bin():
-    path = os.environ.get("TALI_BIN") or str(REPO / "build" / "tali")
+    path = os.environ.get("TALI_BIN")
+    if not path:
+        candidates = [REPO / "build" / "tali", REPO / "build" / "src" / "tali"]
+        path = str(next((c for c in candidates if c.exists()), candidates[0]))
     if not os.path.isfile(path) or not os.access(path, os.X_OK):
         pytest.fail(f"tali binary not found or not executable: {path} (set TALI_BIN)", pytrace=False)
     return path
