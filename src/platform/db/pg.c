@@ -1,0 +1,203 @@
+/* PostgreSQL back end over libpq.  Parameters travel as text with type 0,
+ * so the server infers each from its use (which is also what lets a text
+ * value land in the assessmentstatus enum column). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/db/db_internal.h"
+#include "platform/mem.h"
+
+/* Every session sees UTC so timestamptz text is "...+00", which is what
+ * db_parse_time and the dict-path serializers expect; extra_float_digits
+ * makes older servers send floats that read back exactly. */
+static const char *const session_setup = "SET TIME ZONE 'UTC'; SET extra_float_digits = 3";
+
+static bool setup_session(PGconn *c, char *err, size_t errlen)
+{
+    PGresult *res = PQexec(c, session_setup);
+    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    if (!ok && err)
+        snprintf(err, errlen, "cannot set up PostgreSQL session: %s", PQerrorMessage(c));
+    PQclear(res);
+    return ok;
+}
+
+db_t *db_pg_connect(const char *url, char *err, size_t errlen)
+{
+    PGconn *c = PQconnectdb(url);
+    if (!c) {
+        snprintf(err, errlen, "cannot connect to PostgreSQL: out of memory");
+        return NULL;
+    }
+    if (PQstatus(c) != CONNECTION_OK) {
+        snprintf(err, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return NULL;
+    }
+    if (!setup_session(c, err, errlen)) {
+        PQfinish(c);
+        return NULL;
+    }
+    db_t *db = xcalloc(1, sizeof *db);
+    db->kind = DB_POSTGRES;
+    db->pg = c;
+    return db;
+}
+
+void db_pg_close(db_t *db)
+{
+    PQfinish(db->pg);
+    free(db);
+}
+
+bool db_pg_in_tx(db_t *db)
+{
+    PGTransactionStatusType t = PQtransactionStatus(db->pg);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+/* A reset reconnects with the same parameters; the session settings are
+ * per connection and have to be made again. */
+static bool reset(db_t *db)
+{
+    PQreset(db->pg);
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        db_note_error(db, LOG_WARNING, "reconnect", PQerrorMessage(db->pg));
+        return false;
+    }
+    char err[256];
+    if (!setup_session(db->pg, err, sizeof err)) {
+        db_note_error(db, LOG_WARNING, "reconnect", err);
+        return false;
+    }
+    return true;
+}
+
+bool db_pg_healthy(db_t *db)
+{
+    if (PQstatus(db->pg) == CONNECTION_OK)
+        return true;
+    return reset(db);
+}
+
+static err_t map_sqlstate(const char *st)
+{
+    if (!st || strlen(st) != 5)
+        return ERR_INTERNAL;
+    if (strcmp(st, "23505") == 0 || strcmp(st, "23503") == 0 || strcmp(st, "40001") == 0)
+        return ERR_CONFLICT;
+    if (strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0)
+        return ERR_TIMEOUT;
+    if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 ||
+        strcmp(st, "57P03") == 0 || strcmp(st, "53300") == 0)
+        return ERR_UNAVAILABLE;
+    return ERR_INTERNAL;
+}
+
+/* Classifies a failed result and records the message. */
+static err_t fail(db_t *db, PGresult *res, const char *what)
+{
+    err_t e;
+    const char *msg;
+    if (PQstatus(db->pg) != CONNECTION_OK) {
+        e = ERR_UNAVAILABLE;
+        msg = PQerrorMessage(db->pg);
+    } else if (res) {
+        e = map_sqlstate(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+        msg = PQresultErrorMessage(res);
+    } else {
+        e = ERR_INTERNAL;
+        msg = PQerrorMessage(db->pg);
+    }
+    db_note_error(db, e == ERR_CONFLICT ? LOG_DEBUG : LOG_ERROR, what, msg);
+    return e;
+}
+
+static void copy_result(PGresult *res, db_res_t **out)
+{
+    int cols = PQnfields(res), rows = PQntuples(res);
+    db_res_t *r = db_res_new(cols);
+    for (int c = 0; c < cols; c++)
+        db_res_set_name(r, c, PQfname(res, c));
+    for (int i = 0; i < rows; i++) {
+        db_res_add_row(r);
+        for (int c = 0; c < cols; c++)
+            if (!PQgetisnull(res, i, c))
+                db_res_set_cell(r, c, PQgetvalue(res, i, c), (size_t)PQgetlength(res, i, c));
+    }
+    *out = r;
+}
+
+err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
+                 db_res_t **out)
+{
+    const char **vals = xcalloc((size_t)(nparams > 0 ? nparams : 1), sizeof *vals);
+    char *texts = xcalloc((size_t)(nparams > 0 ? nparams : 1), 40);
+    for (int i = 0; i < nparams; i++) {
+        char *buf = texts + (size_t)i * 40;
+        const db_value_t *v = &params[i];
+        switch (v->type) {
+        case DB_NULL:
+            vals[i] = NULL;
+            break;
+        case DB_INT:
+            snprintf(buf, 40, "%" PRId64, v->i);
+            vals[i] = buf;
+            break;
+        case DB_BOOL:
+            vals[i] = v->i ? "true" : "false";
+            break;
+        case DB_REAL:
+            db_format_real(v->d, buf, 40);
+            vals[i] = buf;
+            break;
+        case DB_TIME:
+            vals[i] = db_time_storage_text(v->i, true, buf);
+            break;
+        case DB_TEXT:
+        case DB_JSON:
+            vals[i] = v->s;
+            break;
+        }
+    }
+    /* A connection the server dropped while idle is only noticed here.  If
+     * no transaction was open nothing is lost by reconnecting and running
+     * the statement once more. */
+    bool was_idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
+    PGresult *res = PQexecParams(db->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    if (PQstatus(db->pg) == CONNECTION_BAD && was_idle && reset(db)) {
+        PQclear(res);
+        res = PQexecParams(db->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    }
+    free(vals);
+    free(texts);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        err_t e = fail(db, res, "query");
+        PQclear(res);
+        return e;
+    }
+    if (affected) {
+        const char *n = PQcmdTuples(res);
+        *affected = n && *n ? strtoll(n, NULL, 10) : 0;
+    }
+    if (out)
+        copy_result(res, out);
+    PQclear(res);
+    return ERR_OK;
+}
+
+err_t db_pg_script(db_t *db, const char *sql)
+{
+    PGresult *res = PQexec(db->pg, sql);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+        err_t e = fail(db, res, "script");
+        PQclear(res);
+        return e;
+    }
+    PQclear(res);
+    return ERR_OK;
+}
