@@ -149,14 +149,13 @@ char *mem_strndup(mem_arena_t *a, const char *s, size_t n)
 
 char *mem_vprintf(mem_arena_t *a, const char *fmt, va_list ap)
 {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0)
-        n = 0;
-    char *p = mem_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    /* vasprintf rather than a sizing vsnprintf(NULL, 0, ...): GCC's
+     * sanitizer builds misreport the latter as a null format string */
+    char *tmp = NULL;
+    if (vasprintf(&tmp, fmt, ap) < 0)
+        mem_oom(strlen(fmt));
+    char *p = mem_strdup(a, tmp);
+    free(tmp);
     return p;
 }
 
@@ -205,24 +204,14 @@ void mem_buf_puts(mem_buf_t *b, const char *s)
 
 void mem_buf_printf(mem_buf_t *b, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n > 0) {
-        mem_buf_append(b, "", 0);
-        if (b->len + (size_t)n + 1 > b->cap) {
-            size_t cap = b->cap;
-            while (cap < b->len + (size_t)n + 1)
-                cap *= 2;
-            b->data = xrealloc(b->data, cap);
-            b->cap = cap;
-        }
-        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-        b->len += (size_t)n;
-    }
+    char *tmp = NULL;
+    if (vasprintf(&tmp, fmt, ap) < 0)
+        mem_oom(strlen(fmt));
     va_end(ap);
+    mem_buf_append(b, tmp, strlen(tmp));
+    free(tmp);
 }
 
 void mem_buf_free(mem_buf_t *b)
