@@ -24,6 +24,16 @@ static bool setup_session(PGconn *c, char *err, size_t errlen)
     return ok;
 }
 
+/* libpq prints server notices on stderr by default; "already exists,
+ * skipping" from idempotent DDL is not worth more than a debug line. */
+static void on_notice(void *arg, const char *msg)
+{
+    size_t n = strlen(msg);
+    while (n > 0 && msg[n - 1] == '\n')
+        n--;
+    log_msg(LOG_DEBUG, DB_LOGGER, "postgres: %.*s", (int)n, msg);
+}
+
 db_t *db_pg_connect(const char *url, char *err, size_t errlen)
 {
     PGconn *c = PQconnectdb(url);
@@ -36,6 +46,7 @@ db_t *db_pg_connect(const char *url, char *err, size_t errlen)
         PQfinish(c);
         return NULL;
     }
+    PQsetNoticeProcessor(c, on_notice, NULL);
     if (!setup_session(c, err, errlen)) {
         PQfinish(c);
         return NULL;
