@@ -1,1 +1,99 @@
-/* cli.c: being written */
+/* cli: `tali score`, the differential-testing front end of the engine
+ * (scoring-spec §16).  One JSON case per input line, one JSON result per
+ * output line, in the encoding of platform/json (compact, raw UTF-8,
+ * Python float repr). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "components/scoring/scoring.h"
+#include "platform/json.h"
+#include "platform/mem.h"
+
+#define CLI_MAX_DEPTH 256
+
+static json_t *error_line(const json_t *case_id, const char *message)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "case_id", case_id ? json_deep_copy(case_id) : json_null());
+    json_object_set_new(o, "mode", json_string("engine"));
+    json_object_set_new(o, "ok", json_false());
+    json_t *err = json_object();
+    json_object_set_new(err, "message", json_string(message));
+    json_object_set_new(o, "error", err);
+    return o;
+}
+
+/* Scores one parsed case; returns the output object (new reference). */
+static json_t *score_case(const json_t *c)
+{
+    const json_t *case_id = json_object_get(c, "case_id");
+    char msg[512];
+    json_t *result = NULL;
+    if (scoring_engine_run(c, &result, msg, sizeof msg) != ERR_OK)
+        return error_line(case_id, msg[0] ? msg : "engine rejected the case");
+
+    json_t *heur = NULL;
+    const json_t *hin = json_object_get(c, "heuristics_input");
+    if (hin && !json_is_null(hin)) {
+        msg[0] = '\0';
+        if (scoring_heuristics_compute(hin, &heur, msg, sizeof msg) != ERR_OK) {
+            json_decref(result);
+            return error_line(case_id, msg[0] ? msg : "heuristics rejected the case");
+        }
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "case_id", case_id ? json_deep_copy(case_id) : json_null());
+    json_object_set_new(o, "mode", json_string("engine"));
+    json_object_set_new(o, "ok", json_true());
+    json_object_set_new(o, "result", result);
+    json_object_set_new(o, "heuristics", heur ? heur : json_null());
+    return o;
+}
+
+static bool blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+int scoring_cli_score(FILE *in, FILE *out)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = 0;
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        size_t n = (size_t)len;
+        if (blank(line, n))
+            continue;
+        json_parse_error_t perr;
+        json_t *c = json_parse(line, n, CLI_MAX_DEPTH, &perr);
+        json_t *o;
+        if (!c) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "invalid JSON at %zu: %s", perr.position, perr.message);
+            o = error_line(NULL, msg);
+        } else if (!json_is_object(c)) {
+            o = error_line(NULL, "a case must be a JSON object");
+        } else {
+            o = score_case(c);
+        }
+        json_decref(c);
+        char *text = json_encode(o);
+        json_decref(o);
+        if (fputs(text, out) < 0 || fputc('\n', out) < 0)
+            rc = 1;
+        free(text);
+        if (rc)
+            break;
+    }
+    if (ferror(in))
+        rc = 1;
+    free(line);
+    if (fflush(out) != 0)
+        rc = 1;
+    return rc;
+}

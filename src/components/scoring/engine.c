@@ -1,1 +1,1570 @@
-/* engine.c: being written */
+/* engine: calculate_mvp_score of the original, ported (scoring-spec §3-§9).
+ *
+ * The original is Python with no input validation; where it raises on a
+ * type, we reject the input.  Every value keeps its Python type in the
+ * output (int vs float, §15), so numbers that come from the input travel
+ * as pysem_num_t.  Pattern lists are literal enough to be matched by hand
+ * (§4 gives the equivalences); that keeps scoring of a typical case well
+ * under a millisecond and needs no compiled state at all. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "components/scoring/pysem.h"
+#include "components/scoring/scoring.h"
+#include "platform/json.h"
+#include "platform/mem.h"
+
+/* ---------------------------------------------------------------------
+ * Constants (rules.py / service.py)
+ * ------------------------------------------------------------------- */
+
+enum {
+    CAT_TASK_COMPLETION,
+    CAT_PROMPT_CLARITY,
+    CAT_CONTEXT_PROVISION,
+    CAT_INDEPENDENCE,
+    CAT_UTILIZATION,
+    CAT_COMMUNICATION,
+    CAT_APPROACH,
+    CAT_CV_MATCH,
+    CAT_COUNT
+};
+
+static const char *const CAT_NAMES[CAT_COUNT] = {
+    "task_completion", "prompt_clarity", "context_provision", "independence",
+    "utilization",     "communication",  "approach",          "cv_match",
+};
+
+static const double CAT_WEIGHTS[CAT_COUNT] = {0.20, 0.15, 0.15, 0.20, 0.10, 0.10, 0.05, 0.05};
+
+static const char *const MVP_WEIGHT_NAMES[12] = {
+    "tests_passed_ratio", "time_efficiency",   "completion_time",
+    "clarity_score",      "context_score",     "specificity_score",
+    "independence_score", "efficiency_score",  "iteration_score",
+    "response_utilization_score", "decomposition_score", "code_quality_score",
+};
+static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05,
+                                             0.10, 0.10, 0.05, 0.10, 0.05, 0.10};
+
+#define FRAUD_SCORE_CAP 50.0
+
+static const char *const INJECTION_PHRASES[] = {
+    "ignore previous instructions", "ignore all instructions", "ignore prior instructions",
+    "disregard above", "disregard the above", "disregard previous", "disregard the previous",
+    "you are now", "new instructions:", "forget everything",
+};
+
+static const char *const DEBUGGING_WORDS[] = {
+    "print", "log", "debug", "error", "exception", "traceback", "stack",
+    "step by step", "one at a time", "isolat", "hypothesis", "theory", "suspect", "might be",
+};
+
+static const char *const DESIGN_WORDS[] = {
+    "architect", "structure", "design", "pattern", "tradeoff", "trade-off",
+    "pros and cons", "alternative", "scalab", "maintain", "extend", "modular",
+    "edge case", "corner case", "what if", "performance", "efficiency", "complexity",
+};
+
+static const char *const ATTEMPT_WORDS[] = {"i tried", "i've tried", "i attempted"};
+
+static const char *const FILLER_WORDS[] = {"um",       "uh",       "like", "basically",
+                                           "actually", "just",     "really", "very"};
+
+static const char *const RANT_WORDS[] = {"wtf", "omg", "lol", "lmao", "bruh"};
+static const char *const RANT_STARTS[] = {"ugh", "argh", "damn", "shit", "fuck"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------- */
+
+static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
+{
+    if (errmsg && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errmsg, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return ERR_VALIDATION;
+}
+
+/* _clamp10: round to 1 dp first, then clamp to [0, 10]. */
+static double clamp10(double v)
+{
+    return pysem_max_d(0.0, pysem_min_d(10.0, pysem_round(v, 1)));
+}
+
+/* _clamp(v, lo, hi) = max(lo, min(hi, float(v))). */
+static double clamp_range(double v, double lo, double hi)
+{
+    return pysem_max_d(lo, pysem_min_d(hi, v));
+}
+
+static void set_real(json_t *obj, const char *key, double v)
+{
+    json_object_set_new(obj, key, json_real(v));
+}
+
+static void set_int(json_t *obj, const char *key, long long v)
+{
+    json_object_set_new(obj, key, json_integer((json_int_t)v));
+}
+
+static void set_bool(json_t *obj, const char *key, bool v)
+{
+    json_object_set_new(obj, key, json_boolean(v));
+}
+
+static void set_str(json_t *obj, const char *key, const char *s)
+{
+    json_object_set_new(obj, key, json_string(s));
+}
+
+static void set_fmt(json_t *obj, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_fmt(json_t *obj, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0) {
+        fputs("scoring: out of memory\n", stderr);
+        abort();
+    }
+    va_end(ap);
+    json_object_set_new(obj, key, json_string(s));
+    free(s);
+}
+
+/* f"{x:.Nf}" into a caller buffer. */
+#define FIX(buf, x, n) pysem_fmt_fixed((buf), sizeof(buf), (x), (n))
+
+/* "x or 0" for a value that Python then uses in arithmetic: falsy values
+ * become int 0, numbers stay, anything else raises. */
+static bool num_or_zero(const json_t *v, pysem_num_t *out)
+{
+    if (!pysem_truthy(v)) {
+        *out = pysem_num_int(0);
+        return true;
+    }
+    return pysem_num_from_json(v, out);
+}
+
+static bool word_at(const char *s, size_t n, size_t i)
+{
+    uint32_t cp;
+    pysem_utf8_next(s, n, i, &cp);
+    return pysem_isword(cp);
+}
+
+static bool word_before(const char *s, size_t n, size_t i)
+{
+    if (i == 0)
+        return false;
+    unsigned char c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return pysem_isword(c);
+    return word_at(s, n, pysem_utf8_prev(s, i));
+}
+
+static bool word_after(const char *s, size_t n, size_t i)
+{
+    if (i >= n)
+        return false;
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80)
+        return pysem_isword(c);
+    return word_at(s, n, i);
+}
+
+/* Occurrences of w in s with no word character on either side (\bw\b for
+ * a w made of word characters). */
+static size_t count_bounded(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w), count = 0, i = 0;
+    while (i + wl <= n) {
+        const char *p = memmem(s + i, n - i, w, wl);
+        if (!p)
+            break;
+        size_t at = (size_t)(p - s);
+        if (!word_before(s, n, at) && !word_after(s, n, at + wl)) {
+            count++;
+            i = at + wl;
+        } else {
+            i = at + 1;
+        }
+    }
+    return count;
+}
+
+static bool contains(const char *s, size_t n, const char *w)
+{
+    return memmem(s, n, w, strlen(w)) != NULL;
+}
+
+static bool starts_with(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    return n >= wl && memcmp(s, w, wl) == 0;
+}
+
+/* `a .+ b` on one line: an `a` and a later `b` with at least one code
+ * point between them and no "\n" in between. */
+static bool dotplus(const char *s, size_t n, const char *a, const char *b)
+{
+    size_t al = strlen(a), bl = strlen(b);
+    size_t line = 0;
+    while (line <= n) {
+        const char *nl = memchr(s + line, '\n', n - line);
+        size_t end = nl ? (size_t)(nl - s) : n;
+        const char *p = memmem(s + line, end - line, a, al);
+        if (p) {
+            size_t from = (size_t)(p - s) + al + 1;
+            if (from <= end && memmem(s + from, end - from, b, bl))
+                return true;
+        }
+        if (!nl)
+            break;
+        line = end + 1;
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------------
+ * Per-prompt facts, computed once
+ * ------------------------------------------------------------------- */
+
+typedef struct {
+    const json_t *obj;
+    const char *msg; /* message or "" */
+    size_t msg_len;
+    char *lower;     /* msg.lower() */
+    size_t lower_len;
+    char *folded;    /* lower with ı->i and ſ->s, for IGNORECASE literals */
+    size_t folded_len;
+    size_t wc;       /* len(msg.split()) */
+    bool vague;
+    bool q_rate;     /* (question_count or 0) > 0 or "?" in msg */
+    bool q_pp;       /* (question_count or msg.count("?")) > 0 */
+    pysem_num_t delta;
+    bool delta_pos;
+    bool delta_zero;
+    bool code_changed; /* (code_before or "") != (code_after or "") */
+} prompt_t;
+
+static bool is_vague_text(const char *s, size_t n)
+{
+    static const char *const p1[] = {"help", "fix", "broken", "not working", "doesn't work",
+                                     "error", "issue"};
+    static const char *const p2[] = {"what's wrong", "why isn't this working"};
+    static const char *const p3[] = {"please help", "can you help", "help me"};
+    for (size_t k = 0; k < NELEM(p1) + NELEM(p2) + NELEM(p3); k++) {
+        const char *w;
+        char opt;
+        if (k < NELEM(p1)) {
+            w = p1[k];
+            opt = '.';
+        } else if (k < NELEM(p1) + NELEM(p2)) {
+            w = p2[k - NELEM(p1)];
+            opt = '?';
+        } else {
+            w = p3[k - NELEM(p1) - NELEM(p2)];
+            opt = '.';
+        }
+        size_t wl = strlen(w);
+        if (n >= wl && memcmp(s, w, wl) == 0 && (n == wl || (n == wl + 1 && s[wl] == opt)))
+            return true;
+    }
+    return false;
+}
+
+static char *fold_for_ignorecase(const char *s, size_t n, size_t *outlen)
+{
+    /* Python's IGNORECASE also equates i with U+0131 and s with U+017F;
+     * lower() leaves both as they are. */
+    if (!memmem(s, n, "\xc4\xb1", 2) && !memmem(s, n, "\xc5\xbf", 2)) {
+        *outlen = n;
+        return NULL;
+    }
+    char *o = xmalloc(n + 1);
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 1 < n && (unsigned char)s[i] == 0xC4 && (unsigned char)s[i + 1] == 0xB1) {
+            o[j++] = 'i';
+            i++;
+        } else if (i + 1 < n && (unsigned char)s[i] == 0xC5 && (unsigned char)s[i + 1] == 0xBF) {
+            o[j++] = 's';
+            i++;
+        } else {
+            o[j++] = s[i];
+        }
+    }
+    o[j] = '\0';
+    *outlen = j;
+    return o;
+}
+
+static const char *folded_text(const prompt_t *p, size_t *len)
+{
+    if (p->folded) {
+        *len = p->folded_len;
+        return p->folded;
+    }
+    *len = p->lower_len;
+    return p->lower;
+}
+
+static err_t prompt_init(prompt_t *p, const json_t *obj, size_t index, char *errmsg, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    p->obj = obj;
+    const json_t *m = json_object_get(obj, "message");
+    if (!pysem_truthy(m)) {
+        p->msg = "";
+        p->msg_len = 0;
+    } else if (json_is_string(m)) {
+        p->msg = json_string_value(m);
+        p->msg_len = json_string_length(m);
+    } else {
+        return fail(errmsg, errlen, "interactions[%zu].message: not a string", index);
+    }
+    p->wc = pysem_word_count(p->msg, p->msg_len);
+    p->lower = pysem_lower(p->msg, p->msg_len, &p->lower_len);
+    p->folded = fold_for_ignorecase(p->lower, p->lower_len, &p->folded_len);
+    pysem_span_t st = pysem_strip(p->lower, p->lower_len);
+    p->vague = is_vague_text(p->lower + st.off, st.len);
+
+    const json_t *q = json_object_get(obj, "question_count");
+    bool has_qmark = memchr(p->msg, '?', p->msg_len) != NULL;
+    if (pysem_truthy(q)) {
+        pysem_num_t qn;
+        if (!pysem_num_from_json(q, &qn))
+            return fail(errmsg, errlen, "interactions[%zu].question_count: not a number", index);
+        bool pos = pysem_num_lt(pysem_num_int(0), qn);
+        p->q_rate = pos || has_qmark;
+        p->q_pp = pos;
+    } else {
+        p->q_rate = has_qmark;
+        p->q_pp = has_qmark;
+    }
+
+    pysem_num_t a, r;
+    if (!num_or_zero(json_object_get(obj, "code_diff_lines_added"), &a))
+        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_added: not a number",
+                    index);
+    if (!num_or_zero(json_object_get(obj, "code_diff_lines_removed"), &r))
+        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_removed: not a number",
+                    index);
+    p->delta = pysem_num_abs(pysem_num_add(a, r));
+    p->delta_pos = pysem_num_lt(pysem_num_int(0), p->delta);
+    p->delta_zero = pysem_num_eq(p->delta, pysem_num_int(0));
+
+    const json_t *cb = json_object_get(obj, "code_before");
+    const json_t *ca = json_object_get(obj, "code_after");
+    bool tb = pysem_truthy(cb), ta = pysem_truthy(ca);
+    if (!tb && !ta)
+        p->code_changed = false;
+    else if (tb != ta)
+        p->code_changed = true; /* a truthy value never equals "" */
+    else
+        p->code_changed = !pysem_json_eq(cb, ca);
+    return ERR_OK;
+}
+
+static void prompt_free(prompt_t *p)
+{
+    free(p->lower);
+    free(p->folded);
+}
+
+static bool any_literal(const char *s, size_t n, const char *const *words, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (contains(s, n, words[k]))
+            return true;
+    return false;
+}
+
+static bool matches_debugging(const prompt_t *p)
+{
+    size_t n;
+    const char *s = folded_text(p, &n);
+    return any_literal(s, n, DEBUGGING_WORDS, NELEM(DEBUGGING_WORDS));
+}
+
+static bool matches_design(const prompt_t *p)
+{
+    size_t n;
+    const char *s = folded_text(p, &n);
+    return any_literal(s, n, DESIGN_WORDS, NELEM(DESIGN_WORDS));
+}
+
+static bool matches_attempt(const prompt_t *p)
+{
+    size_t n;
+    const char *s = folded_text(p, &n);
+    return any_literal(s, n, ATTEMPT_WORDS, NELEM(ATTEMPT_WORDS)) ||
+           dotplus(s, n, "expected ", " but got") ||
+           dotplus(s, n, "it should ", " but instead") ||
+           dotplus(s, n, "already ", " without success");
+}
+
+static bool matches_injection(const prompt_t *p)
+{
+    return any_literal(p->lower, p->lower_len, INJECTION_PHRASES, NELEM(INJECTION_PHRASES));
+}
+
+static bool is_unprofessional(const prompt_t *p)
+{
+    const char *s = p->lower;
+    size_t n = p->lower_len;
+    for (size_t k = 0; k < NELEM(RANT_WORDS); k++)
+        if (count_bounded(s, n, RANT_WORDS[k]) > 0)
+            return true;
+    if (contains(s, n, "!!!") || contains(s, n, "???"))
+        return true;
+    for (size_t k = 0; k < NELEM(RANT_STARTS); k++)
+        if (starts_with(s, n, RANT_STARTS[k]))
+            return true;
+    return false;
+}
+
+static size_t filler_count(const prompt_t *p)
+{
+    size_t c = 0;
+    for (size_t k = 0; k < NELEM(FILLER_WORDS); k++)
+        c += count_bounded(p->lower, p->lower_len, FILLER_WORDS[k]);
+    return c;
+}
+
+/* (?<!\w)i(?!\w)(?!') on the original text. */
+static bool has_lowercase_i(const char *s, size_t n)
+{
+    const char *p = s;
+    while ((p = memchr(p, 'i', n - (size_t)(p - s))) != NULL) {
+        size_t at = (size_t)(p - s);
+        if (!word_before(s, n, at) && !word_after(s, n, at + 1) &&
+            !(at + 1 < n && s[at + 1] == '\''))
+            return true;
+        p++;
+        if ((size_t)(p - s) >= n)
+            break;
+    }
+    return false;
+}
+
+static bool is_solution_dump(const prompt_t *p)
+{
+    return p->wc > 500 && (pysem_count(p->msg, p->msg_len, "def ", 4) +
+                           pysem_count(p->msg, p->msg_len, "function ", 9)) > 3;
+}
+
+/* ---------------------------------------------------------------------
+ * The run
+ * ------------------------------------------------------------------- */
+
+typedef struct {
+    size_t n;
+    size_t T; /* len(prompts) or 1 */
+    prompt_t *p;
+    pysem_num_t tp, tt, tds, L;
+    const json_t *tp_json, *tt_json, *L_json;
+    double duration_minutes;
+    pysem_num_t total_tokens;
+    /* category results */
+    json_t *score[CAT_COUNT];    /* json_real or json_null */
+    json_t *detailed[CAT_COUNT];
+    json_t *expl[CAT_COUNT];
+    double cat_value[CAT_COUNT];
+    bool cat_present[CAT_COUNT];
+} run_t;
+
+static double bool_rate(const run_t *r, const char *key)
+{
+    if (r->n == 0)
+        return 0.0;
+    size_t c = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (pysem_truthy(json_object_get(r->p[i].obj, key)))
+            c++;
+    return (double)c / (double)r->n;
+}
+
+static double question_rate(const run_t *r)
+{
+    if (r->n == 0)
+        return 0.0;
+    size_t c = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->p[i].q_rate)
+            c++;
+    return (double)c / (double)r->n;
+}
+
+static double pattern_rate(const run_t *r, bool (*match)(const prompt_t *))
+{
+    if (r->n == 0)
+        return 0.0;
+    size_t c = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (match(&r->p[i]))
+            c++;
+    return (double)c / (double)r->n;
+}
+
+static void cat_set(run_t *r, int cat, double score, json_t *detailed, json_t *expl)
+{
+    r->score[cat] = json_real(score);
+    r->cat_value[cat] = score;
+    r->cat_present[cat] = true;
+    r->detailed[cat] = detailed;
+    r->expl[cat] = expl;
+}
+
+static double detail(const run_t *r, int cat, const char *key)
+{
+    return json_real_value(json_object_get(r->detailed[cat], key));
+}
+
+static void score_task_completion(run_t *r)
+{
+    double tpr_ratio = 0.0;
+    bool tt_pos = pysem_num_lt(pysem_num_int(0), r->tt);
+    if (tt_pos)
+        tpr_ratio = pysem_num_d(r->tp) / pysem_num_d(r->tt);
+    double tests_score = clamp10(tpr_ratio * 10.0);
+
+    double d = r->duration_minutes;
+    double L = pysem_num_d(r->L);
+    bool L_pos = pysem_num_lt(pysem_num_int(0), r->L);
+    double tc, te;
+    if (L_pos && d > 0) {
+        if (d <= L)
+            tc = 10.0;
+        else if (d <= L * 1.25)
+            tc = 7.0;
+        else if (d <= L * 1.5)
+            tc = 4.0;
+        else
+            tc = 1.0;
+        double u = d / L;
+        if (u <= 0.5)
+            te = 9.0;
+        else if (u <= 0.8)
+            te = 8.0;
+        else if (u <= 1.0)
+            te = 7.0;
+        else if (u <= 1.25)
+            te = 4.0;
+        else
+            te = 2.0;
+    } else {
+        tc = 5.0;
+        te = 5.0;
+    }
+    tc = clamp10(tc);
+    te = clamp10(te);
+    double cat = clamp10((tests_score + tc + te) / 3.0);
+
+    json_t *det = json_object();
+    set_real(det, "tests_passed_ratio", tests_score);
+    set_real(det, "time_compliance", tc);
+    set_real(det, "time_efficiency", te);
+
+    char *tps = pysem_json_str(r->tp_json), *tts = pysem_json_str(r->tt_json),
+         *Ls = pysem_json_str(r->L_json);
+    char b1[400], b2[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "tests_passed_ratio", "Passed %s/%s tests (%s%%).", tps, tts,
+            FIX(b1, tpr_ratio * 100, 0));
+    set_fmt(ex, "time_compliance", "Completed in %sm of %sm limit.", FIX(b2, d, 0), Ls);
+    if (L_pos)
+        set_fmt(ex, "time_efficiency", "Used %s%% of allowed time.", FIX(b1, d / L * 100, 0));
+    else
+        set_str(ex, "time_efficiency", "No time limit set.");
+    free(tps);
+    free(tts);
+    free(Ls);
+    cat_set(r, CAT_TASK_COMPLETION, cat, det, ex);
+}
+
+static void score_prompt_clarity(run_t *r)
+{
+    size_t sweet = 0, short_ = 0, vague = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        size_t w = r->p[i].wc;
+        if (w >= 20 && w <= 150)
+            sweet++;
+        if (w < 10)
+            short_++;
+        if (r->p[i].vague)
+            vague++;
+    }
+    double T = (double)r->T;
+    double plq = clamp10(((double)sweet / T) * 9.0 - ((double)short_ / T) * 3.0 + 1.0);
+    double qr = question_rate(r);
+    double qc = clamp10(qr * 10.0);
+    long long specific = (long long)r->T - (long long)vague;
+    double spec_rate = (double)specific / T;
+    double ps = clamp10(spec_rate * 10.0);
+    double vs = clamp10((1.0 - (double)vague / T) * 10.0);
+    double cat = clamp10((plq + qc + ps + vs) / 4.0);
+
+    json_t *det = json_object();
+    set_real(det, "prompt_length_quality", plq);
+    set_real(det, "question_clarity", qc);
+    set_real(det, "prompt_specificity", ps);
+    set_real(det, "vagueness_score", vs);
+    char b[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "prompt_length_quality", "%zu/%zu prompts were in the ideal 20-150 word range.",
+            sweet, r->T);
+    set_fmt(ex, "question_clarity", "%s%% of prompts contained clear questions.",
+            FIX(b, qr * 100, 0));
+    set_fmt(ex, "prompt_specificity", "%lld/%zu prompts were specific and targeted.", specific,
+            r->T);
+    if (vague)
+        set_fmt(ex, "vagueness_score", "%zu vague prompt(s) detected.", vague);
+    else
+        set_str(ex, "vagueness_score", "No vague prompts detected.");
+    cat_set(r, CAT_PROMPT_CLARITY, cat, det, ex);
+}
+
+static void score_context_provision(run_t *r)
+{
+    double cr = bool_rate(r, "code_snippet_included");
+    double cc = clamp10(cr * 10.0);
+    double er = bool_rate(r, "error_message_included");
+    double ec = clamp10(er * 10.0);
+    double lr = bool_rate(r, "line_number_referenced");
+    double fr = bool_rate(r, "file_reference");
+    double rs = clamp10((lr + fr) * 5.0);
+    double ar = pattern_rate(r, matches_attempt);
+    double as = clamp10(ar * 10.0);
+    double cat = clamp10((cc + ec + rs + as) / 4.0);
+
+    json_t *det = json_object();
+    set_real(det, "code_context_rate", cc);
+    set_real(det, "error_context_rate", ec);
+    set_real(det, "reference_rate", rs);
+    set_real(det, "attempt_mention_rate", as);
+    char b[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "code_context_rate", "%s%% of prompts included code snippets.",
+            FIX(b, cr * 100, 0));
+    set_fmt(ex, "error_context_rate", "%s%% of prompts included error messages.",
+            FIX(b, er * 100, 0));
+    set_fmt(ex, "reference_rate", "Referenced specific lines/files in %s%% of prompts.",
+            FIX(b, (lr + fr) * 50, 0));
+    set_fmt(ex, "attempt_mention_rate", "Mentioned prior attempts in %s%% of prompts.",
+            FIX(b, ar * 100, 0));
+    cat_set(r, CAT_CONTEXT_PROVISION, cat, det, ex);
+}
+
+/* first_sec of the engine: (prompts[0].time_since_assessment_start_ms or
+ * 0) / 1000.0; the caller handles "no prompts". */
+static bool first_seconds(const run_t *r, double *out)
+{
+    pysem_num_t v;
+    if (!num_or_zero(json_object_get(r->p[0].obj, "time_since_assessment_start_ms"), &v))
+        return false;
+    *out = pysem_num_d(v) / 1000.0;
+    return true;
+}
+
+/* The gap average: sum of truthy gaps of prompts[1:] / their count, or
+ * int 0 without gaps (*is_int set). */
+static bool gap_average(const run_t *r, double *avg, bool *is_int)
+{
+    double sum = 0.0;
+    size_t count = 0;
+    for (size_t i = 1; i < r->n; i++) {
+        const json_t *g = json_object_get(r->p[i].obj, "time_since_last_prompt_ms");
+        if (!pysem_truthy(g))
+            continue;
+        pysem_num_t gv;
+        if (!pysem_num_from_json(g, &gv))
+            return false;
+        sum += pysem_num_d(gv) / 1000.0;
+        count++;
+    }
+    if (count == 0) {
+        *avg = 0.0;
+        *is_int = true;
+    } else {
+        *avg = sum / (double)count;
+        *is_int = false;
+    }
+    return true;
+}
+
+static void score_independence(run_t *r, double first_sec, double avg_gap)
+{
+    double delay;
+    if (first_sec >= 240)
+        delay = 10.0;
+    else if (first_sec >= 120)
+        delay = 8.0;
+    else if (first_sec >= 60)
+        delay = 5.0;
+    else if (first_sec >= 30)
+        delay = 3.0;
+    else
+        delay = 1.0;
+    double fpd = clamp10(delay);
+
+    double spacing;
+    if (avg_gap >= 120)
+        spacing = 9.0;
+    else if (avg_gap >= 60)
+        spacing = 7.0;
+    else if (avg_gap >= 30)
+        spacing = 5.0;
+    else
+        spacing = 2.0;
+    double psp = clamp10(spacing);
+
+    bool tp_pos = pysem_num_lt(pysem_num_int(0), r->tp);
+    /* max(tests_passed, 1) */
+    double tp_max1 = pysem_num_lt(r->tp, pysem_num_int(1)) ? 1.0 : pysem_num_d(r->tp);
+    double ppt = tp_pos ? (double)r->T / tp_max1 : (double)r->T;
+    double pe = ppt <= 1.5 ? 10.0 : ppt <= 3.0 ? 7.0 : ppt <= 5.0 ? 5.0 : 2.0;
+    pe = clamp10(pe);
+
+    double K = pysem_num_d(r->total_tokens);
+    double tpt = tp_pos ? K / tp_max1 : K;
+    double te = tpt <= 500 ? 10.0 : tpt <= 1000 ? 8.0 : tpt <= 2000 ? 6.0 : tpt <= 5000 ? 4.0 : 2.0;
+    te = clamp10(te);
+
+    size_t changes = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->p[i].code_changed)
+            changes++;
+    double effort_rate = (double)changes / (double)r->T;
+    double ppe = clamp10(effort_rate * 10.0);
+    double cat = clamp10((fpd + psp + pe + te + ppe) / 5.0);
+
+    json_t *det = json_object();
+    set_real(det, "first_prompt_delay", fpd);
+    set_real(det, "prompt_spacing", psp);
+    set_real(det, "prompt_efficiency", pe);
+    set_real(det, "token_efficiency", te);
+    set_real(det, "pre_prompt_effort", ppe);
+    char b[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "first_prompt_delay", "Candidate waited %ss before first prompt.%s",
+            FIX(b, first_sec, 0), first_sec >= 120 ? " Good self-reliance." : " Prompted quickly.");
+    set_fmt(ex, "prompt_spacing", "Average %ss between prompts.%s", FIX(b, avg_gap, 0),
+            avg_gap >= 60 ? " Thoughtful pacing." : " Rapid prompting.");
+    set_fmt(ex, "prompt_efficiency", "%s prompts per test passed.%s", FIX(b, ppt, 1),
+            ppt <= 2 ? " Efficient." : "");
+    set_fmt(ex, "token_efficiency", "%s tokens per test passed.", FIX(b, tpt, 0));
+    set_fmt(ex, "pre_prompt_effort", "Changed code before %s%% of prompts.",
+            FIX(b, effort_rate * 100, 0));
+    cat_set(r, CAT_INDEPENDENCE, cat, det, ex);
+}
+
+static void score_utilization(run_t *r)
+{
+    size_t pos = 0, zero = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->p[i].delta_pos)
+            pos++;
+        if (r->p[i].delta_zero)
+            zero++;
+    }
+    double T = (double)r->T;
+    double change_rate = (double)pos / T;
+    double ppc = clamp10(change_rate * 10.0);
+    double wasted = clamp10((1.0 - (double)zero / T) * 10.0);
+    double builds = bool_rate(r, "references_previous");
+    double retry = bool_rate(r, "retry_after_failure");
+    double iq = clamp10(builds * 5.0 + retry * 5.0);
+    double cat = clamp10((ppc + wasted + iq) / 3.0);
+
+    json_t *det = json_object();
+    set_real(det, "post_prompt_changes", ppc);
+    set_real(det, "wasted_prompts", wasted);
+    set_real(det, "iteration_quality", iq);
+    char b[400], b2[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "post_prompt_changes", "Applied AI suggestions in %s%% of prompts.",
+            FIX(b, change_rate * 100, 0));
+    if (zero)
+        set_fmt(ex, "wasted_prompts", "%zu prompt(s) with no resulting code changes.", zero);
+    else
+        set_str(ex, "wasted_prompts", "Every prompt led to code changes.");
+    set_fmt(ex, "iteration_quality", "Builds on previous responses: %s%%. Retries after failure: %s%%.",
+            FIX(b, builds * 100, 0), FIX(b2, retry * 100, 0));
+    cat_set(r, CAT_UTILIZATION, cat, det, ex);
+}
+
+/* Sentence word counts of re.split("[.!?]+", msg) with more than 2 words. */
+static bool is_sentence_end(char c)
+{
+    return c == '.' || c == '!' || c == '?';
+}
+
+static void sentence_lengths(const prompt_t *p, unsigned long long *sum, size_t *count)
+{
+    const char *s = p->msg;
+    size_t n = p->msg_len, start = 0;
+    for (;;) {
+        size_t j = start;
+        while (j < n && !is_sentence_end(s[j]))
+            j++;
+        size_t wc = pysem_word_count(s + start, j - start);
+        if (wc > 2) {
+            *sum += wc;
+            (*count)++;
+        }
+        if (j >= n)
+            break;
+        while (j < n && is_sentence_end(s[j]))
+            j++;
+        start = j;
+    }
+}
+
+static void score_communication(run_t *r)
+{
+    size_t issues = 0;
+    bool seen_i = false, seen_space = false, seen_punct = false;
+    unsigned long long sent_sum = 0;
+    size_t sent_count = 0;
+    size_t unprof = 0, fill = 0;
+    unsigned long long total_words = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const prompt_t *p = &r->p[i];
+        if (has_lowercase_i(p->msg, p->msg_len)) {
+            issues++;
+            seen_i = true;
+        }
+        if (memmem(p->msg, p->msg_len, "  ", 2)) {
+            issues++;
+            seen_space = true;
+        }
+        if (p->wc > 5) {
+            pysem_span_t st = pysem_strip(p->msg, p->msg_len);
+            char last = p->msg[st.off + st.len - 1];
+            /* the last code point: a multi-byte one ends in a byte >= 0x80 */
+            if (!(last == '.' || last == '!' || last == '?' || last == ':')) {
+                issues++;
+                seen_punct = true;
+            }
+        }
+        sentence_lengths(p, &sent_sum, &sent_count);
+        if (is_unprofessional(p))
+            unprof++;
+        fill += filler_count(p);
+        total_words += p->wc;
+    }
+    double issue_rate = (double)issues / (double)(r->T * 3 > 1 ? r->T * 3 : 1);
+    double grammar = clamp10(10.0 - issue_rate * 15.0);
+
+    double read;
+    double avg_sent = 0.0;
+    if (sent_count) {
+        avg_sent = (double)sent_sum / (double)sent_count;
+        if (avg_sent >= 10 && avg_sent <= 20)
+            read = 9.0;
+        else if (avg_sent >= 7 && avg_sent <= 25)
+            read = 7.0;
+        else if (avg_sent >= 5 && avg_sent <= 35)
+            read = 5.0;
+        else
+            read = 3.0;
+    } else {
+        read = 5.0;
+    }
+    read = clamp10(read);
+
+    double filler_rate = (double)fill / (double)(total_words > 1 ? total_words : 1);
+    double tone = clamp10(10.0 - (double)unprof * 2.0 - filler_rate * 20.0);
+    double cat = clamp10((grammar + read + tone) / 3.0);
+
+    json_t *det = json_object();
+    set_real(det, "grammar_score", grammar);
+    set_real(det, "readability_score", read);
+    set_real(det, "tone_score", tone);
+
+    json_t *ex = json_object();
+    char summary[256];
+    int len;
+    if (issues)
+        len = snprintf(summary, sizeof summary, "%zu issue(s) detected", issues);
+    else
+        len = snprintf(summary, sizeof summary, "Clean writing");
+    if (seen_i || seen_space || seen_punct) {
+        /* the original lists the distinct names in set order; we sort */
+        const char *names[3];
+        int k = 0;
+        if (seen_space)
+            names[k++] = "double_space";
+        if (seen_i)
+            names[k++] = "lowercase_i";
+        if (seen_punct)
+            names[k++] = "no_end_punctuation";
+        len += snprintf(summary + len, sizeof summary - (size_t)len, " (");
+        for (int j = 0; j < k; j++)
+            len += snprintf(summary + len, sizeof summary - (size_t)len, "%s%s", j ? ", " : "",
+                            names[j]);
+        snprintf(summary + len, sizeof summary - (size_t)len, ").");
+    } else {
+        snprintf(summary + len, sizeof summary - (size_t)len, ".");
+    }
+    set_str(ex, "grammar_score", summary);
+    char b[400];
+    if (sent_count)
+        set_fmt(ex, "readability_score", "Average sentence length: %s words.",
+                FIX(b, avg_sent, 0));
+    else
+        set_str(ex, "readability_score", "Not enough sentences to evaluate.");
+    char nb[32];
+    if (unprof)
+        snprintf(nb, sizeof nb, "%zu", unprof);
+    else
+        snprintf(nb, sizeof nb, "No");
+    set_fmt(ex, "tone_score", "%s unprofessional pattern(s); filler word rate: %s%%.", nb,
+            FIX(b, filler_rate * 100, 1));
+    cat_set(r, CAT_COMMUNICATION, cat, det, ex);
+}
+
+static void score_approach(run_t *r)
+{
+    double dr = pattern_rate(r, matches_debugging);
+    double ds = clamp10(dr * 10.0);
+    double sr = pattern_rate(r, matches_design);
+    double ss = clamp10(sr * 10.0);
+    double cat = clamp10((ds + ss) / 2.0);
+    json_t *det = json_object();
+    set_real(det, "debugging_score", ds);
+    set_real(det, "design_score", ss);
+    char b[400];
+    json_t *ex = json_object();
+    set_fmt(ex, "debugging_score",
+            "%s%% of prompts showed debugging strategy (print/log, error analysis, hypotheses).",
+            FIX(b, dr * 100, 0));
+    set_fmt(ex, "design_score", "%s%% of prompts referenced design/architecture considerations.",
+            FIX(b, sr * 100, 0));
+    cat_set(r, CAT_APPROACH, cat, det, ex);
+}
+
+/* float(v) of Python for the fit scores: numbers, bools and numeric
+ * strings ("7.5", " 8 ", "1_0", "inf", "nan"). */
+static bool py_float(const json_t *v, double *out)
+{
+    pysem_num_t n;
+    if (pysem_num_from_json(v, &n)) {
+        *out = pysem_num_d(n);
+        return true;
+    }
+    if (!json_is_string(v))
+        return false;
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (memchr(s, '\0', len))
+        return false;
+    pysem_span_t st = pysem_strip(s, len);
+    if (st.len == 0 || st.len > 512)
+        return false;
+    char buf[520];
+    size_t j = 0;
+    const char *t = s + st.off;
+    for (size_t i = 0; i < st.len; i++) {
+        char c = t[i];
+        if (c == '_') {
+            /* allowed only between two digits */
+            if (i == 0 || i + 1 >= st.len || !(t[i - 1] >= '0' && t[i - 1] <= '9') ||
+                !(t[i + 1] >= '0' && t[i + 1] <= '9'))
+                return false;
+            continue;
+        }
+        buf[j++] = c;
+    }
+    buf[j] = '\0';
+    const char *b = buf;
+    if (*b == '+' || *b == '-')
+        b++;
+    if (strcasecmp(b, "inf") == 0 || strcasecmp(b, "infinity") == 0 || strcasecmp(b, "nan") == 0) {
+        *out = strtod(buf, NULL);
+        if (strcasecmp(b, "nan") == 0)
+            *out = NAN;
+        return true;
+    }
+    /* digits [. digits] [e [+-] digits], at least one digit in the mantissa */
+    const char *q = b;
+    int digits = 0;
+    while (*q >= '0' && *q <= '9') {
+        q++;
+        digits++;
+    }
+    if (*q == '.') {
+        q++;
+        while (*q >= '0' && *q <= '9') {
+            q++;
+            digits++;
+        }
+    }
+    if (!digits)
+        return false;
+    if (*q == 'e' || *q == 'E') {
+        q++;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (!(*q >= '0' && *q <= '9'))
+            return false;
+        while (*q >= '0' && *q <= '9')
+            q++;
+    }
+    if (*q)
+        return false;
+    *out = strtod(buf, NULL);
+    return true;
+}
+
+/* ", ".join(seq[:limit]) for a list of strings or a string (whose code
+ * points are joined).  Returns a heap string, or NULL where Python raises. */
+static char *join_slice(const json_t *seq, size_t limit, const char *sep)
+{
+    mem_buf_t b = {0};
+    mem_buf_append(&b, "", 0);
+    if (json_is_array(seq)) {
+        for (size_t i = 0; i < json_array_size(seq) && i < limit; i++) {
+            const json_t *e = json_array_get(seq, i);
+            if (!json_is_string(e)) {
+                mem_buf_free(&b);
+                return NULL;
+            }
+            if (i)
+                mem_buf_puts(&b, sep);
+            mem_buf_append(&b, json_string_value(e), json_string_length(e));
+        }
+    } else if (json_is_string(seq)) {
+        const char *s = json_string_value(seq);
+        size_t n = json_string_length(seq), i = 0, k = 0;
+        while (i < n && k < limit) {
+            uint32_t cp;
+            size_t j = pysem_utf8_next(s, n, i, &cp);
+            if (k)
+                mem_buf_puts(&b, sep);
+            mem_buf_append(&b, s + i, j - i);
+            i = j;
+            k++;
+        }
+    } else {
+        mem_buf_free(&b);
+        return NULL;
+    }
+    return mem_buf_take(&b);
+}
+
+static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t errlen)
+{
+    if (pysem_truthy(cv) && !json_is_object(cv))
+        return fail(errmsg, errlen, "cv_match_result: not an object");
+    const json_t *overall_v = cv ? json_object_get(cv, "cv_job_match_score") : NULL;
+    if (!pysem_truthy(cv) || !overall_v || json_is_null(overall_v)) {
+        json_t *det = json_object();
+        json_object_set_new(det, "cv_job_match_score", json_null());
+        json_object_set_new(det, "skills_match", json_null());
+        json_object_set_new(det, "experience_relevance", json_null());
+        json_t *ex = json_object();
+        set_str(ex, "cv_job_match_score",
+                "No CV or job spec available \xe2\x80\x94 fit scoring skipped.");
+        set_str(ex, "skills_match", "Not available.");
+        set_str(ex, "experience_relevance", "Not available.");
+        r->score[CAT_CV_MATCH] = json_null();
+        r->cat_present[CAT_CV_MATCH] = false;
+        r->detailed[CAT_CV_MATCH] = det;
+        r->expl[CAT_CV_MATCH] = ex;
+        return ERR_OK;
+    }
+    static const char *const keys[3] = {"cv_job_match_score", "skills_match",
+                                        "experience_relevance"};
+    double vals[3];
+    for (int k = 0; k < 3; k++) {
+        const json_t *v = json_object_get(cv, keys[k]);
+        double f = 0.0;
+        if (pysem_truthy(v) && !py_float(v, &f))
+            return fail(errmsg, errlen, "cv_match_result.%s: not a number", keys[k]);
+        vals[k] = clamp10(f);
+    }
+    const json_t *details = json_object_get(cv, "match_details");
+    json_t *empty = NULL;
+    if (!details)
+        details = empty = json_object();
+    if (!json_is_object(details)) {
+        return fail(errmsg, errlen, "cv_match_result.match_details: not an object");
+    }
+    json_t *ex = json_object();
+    char fb[32];
+    const json_t *summary = json_object_get(details, "summary");
+    if (summary)
+        json_object_set_new(ex, "cv_job_match_score", json_deep_copy(summary));
+    else
+        set_fmt(ex, "cv_job_match_score", "Overall fit: %s/10.", pysem_repr_float(vals[0], fb));
+
+    err_t e = ERR_OK;
+    const json_t *matching = json_object_get(details, "matching_skills");
+    if (pysem_truthy(matching)) {
+        const json_t *missing = json_object_get(details, "missing_skills");
+        json_t *empty_list = NULL;
+        if (!missing)
+            missing = empty_list = json_array();
+        char *a = join_slice(matching, 5, ", ");
+        char *m = join_slice(missing, 5, ", ");
+        if (a && m)
+            set_fmt(ex, "skills_match", "Matching: %s. Missing: %s.", a, m);
+        else
+            e = fail(errmsg, errlen, "cv_match_result.match_details: bad skills list");
+        free(a);
+        free(m);
+        json_decref(empty_list);
+    } else {
+        set_fmt(ex, "skills_match", "Skills match: %s/10.", pysem_repr_float(vals[1], fb));
+    }
+    const json_t *eh = json_object_get(details, "experience_highlights");
+    if (e == ERR_OK && pysem_truthy(eh)) {
+        char *h = join_slice(eh, 3, "; ");
+        if (h)
+            set_fmt(ex, "experience_relevance", "Experience highlights: %s.", h);
+        else
+            e = fail(errmsg, errlen, "cv_match_result.match_details: bad experience list");
+        free(h);
+    } else if (e == ERR_OK) {
+        set_fmt(ex, "experience_relevance", "Experience relevance: %s/10.",
+                pysem_repr_float(vals[2], fb));
+    }
+    json_decref(empty);
+    if (e != ERR_OK) {
+        json_decref(ex);
+        return e;
+    }
+    json_t *det = json_object();
+    set_real(det, "cv_job_match_score", vals[0]);
+    set_real(det, "skills_match", vals[1]);
+    set_real(det, "experience_relevance", vals[2]);
+    cat_set(r, CAT_CV_MATCH, vals[0], det, ex);
+    return ERR_OK;
+}
+
+static json_t *per_prompt_scores(const run_t *r)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const prompt_t *p = &r->p[i];
+        const json_t *o = p->obj;
+        size_t wc = p->wc;
+        bool sweet = wc >= 20 && wc <= 150;
+        bool csi = pysem_truthy(json_object_get(o, "code_snippet_included"));
+        bool emi = pysem_truthy(json_object_get(o, "error_message_included"));
+        bool ctx = csi || emi || pysem_truthy(json_object_get(o, "line_number_referenced")) ||
+                   pysem_truthy(json_object_get(o, "file_reference"));
+        double base = sweet ? 7.0
+                            : pysem_max_d(0.0, 7.0 - fabs((double)wc - 80.0) / 15.0);
+        double clarity = clamp_range(base + (p->q_pp ? 2.0 : 0.0) + (!p->vague ? 1.0 : -2.0),
+                                     0.0, 10.0);
+        double spec = clamp_range((ctx ? 4.0 : 1.0) + (csi ? 3.0 : 0.0) + (emi ? 2.0 : 0.0) +
+                                      (!p->vague ? 1.0 : -1.0),
+                                  0.0, 10.0);
+        double eff = clamp_range((p->delta_pos ? 5.0 : 2.0) + (wc <= 150 ? 3.0 : 0.0) +
+                                     (ctx ? 2.0 : 0.0),
+                                 0.0, 10.0);
+        json_t *e = json_object();
+        set_real(e, "clarity", pysem_round(clarity, 1));
+        set_real(e, "specificity", pysem_round(spec, 1));
+        set_real(e, "efficiency", pysem_round(eff, 1));
+        set_int(e, "word_count", (long long)wc);
+        set_bool(e, "has_context", ctx);
+        set_bool(e, "is_vague", p->vague);
+        json_array_append_new(arr, e);
+    }
+    return arr;
+}
+
+static bool external_paste(const run_t *r, bool *out, char *errmsg, size_t errlen)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        pysem_num_t v;
+        if (!num_or_zero(json_object_get(r->p[i].obj, "paste_length"), &v)) {
+            fail(errmsg, errlen, "interactions[%zu].paste_length: not a number", i);
+            return false;
+        }
+        if (pysem_num_lt(pysem_num_int(400), v)) {
+            *out = true;
+            return true;
+        }
+    }
+    *out = false;
+    return true;
+}
+
+static json_t *copy_or_null(const json_t *v)
+{
+    return v ? json_deep_copy(v) : json_null();
+}
+
+err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed,
+                           const json_t *tests_total, const json_t *total_duration_seconds,
+                           const json_t *time_limit_minutes, const json_t *v2_enabled,
+                           const json_t *weights, const json_t *cv_match_result,
+                           json_t **result, char *errmsg, size_t errlen)
+{
+    *result = NULL;
+    if (errmsg && errlen)
+        errmsg[0] = '\0';
+    run_t r;
+    memset(&r, 0, sizeof r);
+
+    if (pysem_truthy(interactions) && !json_is_array(interactions))
+        return fail(errmsg, errlen, "interactions: not a list");
+    r.n = pysem_truthy(interactions) ? json_array_size(interactions) : 0;
+    r.T = r.n ? r.n : 1;
+
+    if (!pysem_num_from_json(tests_passed, &r.tp))
+        return fail(errmsg, errlen, "tests_passed: not a number");
+    if (!pysem_num_from_json(tests_total, &r.tt))
+        return fail(errmsg, errlen, "tests_total: not a number");
+    if (!pysem_num_from_json(total_duration_seconds, &r.tds))
+        return fail(errmsg, errlen, "total_duration_seconds: not a number");
+    if (!pysem_num_from_json(time_limit_minutes, &r.L))
+        return fail(errmsg, errlen, "time_limit_minutes: not a number");
+    r.tp_json = tests_passed;
+    r.tt_json = tests_total;
+    r.L_json = time_limit_minutes;
+    if (pysem_truthy(weights) && !json_is_object(weights))
+        return fail(errmsg, errlen, "weights: not a mapping");
+
+    r.duration_minutes = pysem_num_truthy(r.tds) ? pysem_num_d(r.tds) / 60.0 : 0.0;
+
+    err_t e = ERR_OK;
+    r.p = xcalloc(r.n ? r.n : 1, sizeof *r.p);
+    size_t inited = 0;
+    r.total_tokens = pysem_num_int(0);
+    for (size_t i = 0; i < r.n && e == ERR_OK; i++) {
+        const json_t *o = json_array_get(interactions, i);
+        if (!json_is_object(o)) {
+            e = fail(errmsg, errlen, "interactions[%zu]: not a dict", i);
+            break;
+        }
+        e = prompt_init(&r.p[i], o, i, errmsg, errlen);
+        inited = i + 1;
+        if (e != ERR_OK)
+            break;
+        pysem_num_t a, b;
+        if (!num_or_zero(json_object_get(o, "input_tokens"), &a) ||
+            !num_or_zero(json_object_get(o, "output_tokens"), &b)) {
+            e = fail(errmsg, errlen, "interactions[%zu]: token counts are not numbers", i);
+            break;
+        }
+        r.total_tokens = pysem_num_add(r.total_tokens, pysem_num_add(a, b));
+    }
+
+    double first_sec = 0.0, avg_gap = 0.0;
+    bool avg_is_int = true;
+    if (e == ERR_OK && r.n && !first_seconds(&r, &first_sec))
+        e = fail(errmsg, errlen, "interactions[0].time_since_assessment_start_ms: not a number");
+    if (e == ERR_OK && !gap_average(&r, &avg_gap, &avg_is_int))
+        e = fail(errmsg, errlen, "time_since_last_prompt_ms: not a number");
+    bool ext_paste = false;
+    if (e == ERR_OK && !external_paste(&r, &ext_paste, errmsg, errlen))
+        e = ERR_VALIDATION;
+
+    if (e == ERR_OK) {
+        score_task_completion(&r);
+        score_prompt_clarity(&r);
+        score_context_provision(&r);
+        score_independence(&r, first_sec, avg_gap);
+        score_utilization(&r);
+        score_communication(&r);
+        score_approach(&r);
+        e = score_cv_match(&r, cv_match_result, errmsg, errlen);
+    }
+
+    /* the weighted final score */
+    double final_score = 0.0;
+    if (e == ERR_OK) {
+        double ws = 0.0, tw = 0.0;
+        for (int c = 0; c < CAT_COUNT && e == ERR_OK; c++) {
+            if (!r.cat_present[c])
+                continue;
+            double w = CAT_WEIGHTS[c];
+            const json_t *ov = weights ? json_object_get(weights, CAT_NAMES[c]) : NULL;
+            if (ov) {
+                pysem_num_t wn;
+                if (!pysem_num_from_json(ov, &wn)) {
+                    e = fail(errmsg, errlen, "weights.%s: not a number", CAT_NAMES[c]);
+                    break;
+                }
+                w = pysem_num_d(wn);
+            }
+            ws += r.cat_value[c] * w * 10.0;
+            tw += w;
+        }
+        final_score = pysem_round(clamp_range(tw > 0 ? ws / tw : 0.0, 0.0, 100.0), 2);
+    }
+
+    json_t *out = NULL;
+    if (e == ERR_OK) {
+        /* fraud */
+        double paste_rate = bool_rate(&r, "paste_detected");
+        bool dump = false, inject = false, big = false;
+        size_t zero = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            if (!dump && is_solution_dump(&r.p[i]))
+                dump = true;
+            if (!inject && matches_injection(&r.p[i]))
+                inject = true;
+            if (r.p[i].wc > 1000)
+                big = true;
+            if (r.p[i].delta_zero)
+                zero++;
+        }
+        bool fast = pysem_num_lt(r.tds, pysem_num_int(300)) &&
+                    pysem_num_lt(pysem_num_int(0), r.tp);
+        double fraud_first = r.n ? first_sec : 999.0;
+        json_t *flags = json_array();
+        if (paste_rate > 0.70)
+            json_array_append_new(flags, json_string("paste_ratio_above_70_percent"));
+        if (ext_paste)
+            json_array_append_new(flags, json_string("external_paste_detected"));
+        if (dump)
+            json_array_append_new(flags, json_string("solution_dump_detected"));
+        if (inject)
+            json_array_append_new(flags, json_string("injection_attempt"));
+        if (fast)
+            json_array_append_new(flags, json_string("suspiciously_fast"));
+        if (fraud_first < 30)
+            json_array_append_new(flags, json_string("first_prompt_within_30_seconds"));
+        if (r.T >= 3 && zero >= 3)
+            json_array_append_new(flags, json_string("zero_code_changes_after_3plus_prompts"));
+        if (big)
+            json_array_append_new(flags, json_string("single_prompt_above_1000_words"));
+        if (json_array_size(flags))
+            final_score = pysem_round(pysem_min_d(final_score, FRAUD_SCORE_CAP), 2);
+
+        json_t *fraud = json_object();
+        json_object_set_new(fraud, "flags", flags);
+        set_real(fraud, "paste_ratio", pysem_round(paste_rate, 3));
+        set_bool(fraud, "external_paste_detected", ext_paste);
+        set_bool(fraud, "solution_dump_detected", dump);
+        set_bool(fraud, "injection_attempt", inject);
+        set_bool(fraud, "suspiciously_fast", fast);
+
+        double debugging_score = detail(&r, CAT_APPROACH, "debugging_score");
+        out = json_object();
+        set_real(out, "final_score", final_score);
+        json_t *cs = json_object(), *ds = json_object(), *ex = json_object();
+        for (int c = 0; c < CAT_COUNT; c++) {
+            json_object_set_new(cs, CAT_NAMES[c], r.score[c]);
+            json_object_set_new(ds, CAT_NAMES[c], r.detailed[c]);
+            json_object_set_new(ex, CAT_NAMES[c], r.expl[c]);
+            r.score[c] = r.detailed[c] = r.expl[c] = NULL;
+        }
+        json_object_set_new(out, "category_scores", cs);
+        json_object_set_new(out, "detailed_scores", ds);
+        json_object_set_new(out, "explanations", ex);
+        json_object_set_new(out, "per_prompt_scores", per_prompt_scores(&r));
+
+        /* legacy component scores */
+        json_t *comp = json_object();
+        static const struct {
+            const char *key;
+            int cat;
+            const char *metric;
+        } legacy[12] = {
+            {"tests_passed_ratio", CAT_TASK_COMPLETION, "tests_passed_ratio"},
+            {"time_efficiency", CAT_TASK_COMPLETION, "time_efficiency"},
+            {"completion_time", CAT_TASK_COMPLETION, "time_compliance"},
+            {"clarity_score", CAT_PROMPT_CLARITY, "prompt_length_quality"},
+            {"context_score", CAT_CONTEXT_PROVISION, "code_context_rate"},
+            {"specificity_score", CAT_PROMPT_CLARITY, "prompt_specificity"},
+            {"independence_score", CAT_INDEPENDENCE, "first_prompt_delay"},
+            {"efficiency_score", CAT_INDEPENDENCE, "prompt_efficiency"},
+            {"iteration_score", CAT_UTILIZATION, "iteration_quality"},
+            {"response_utilization_score", CAT_UTILIZATION, "post_prompt_changes"},
+            {"decomposition_score", CAT_APPROACH, "design_score"},
+            {"code_quality_score", CAT_COMMUNICATION, "grammar_score"},
+        };
+        json_t *dsobj = json_object_get(out, "detailed_scores");
+        for (int k = 0; k < 12; k++) {
+            double v = json_real_value(
+                json_object_get(json_object_get(dsobj, CAT_NAMES[legacy[k].cat]), legacy[k].metric));
+            set_real(comp, legacy[k].key, pysem_round(v * 10, 2));
+        }
+        json_object_set_new(out, "component_scores", comp);
+
+        json_t *wu = json_object();
+        for (int k = 0; k < 12; k++)
+            set_real(wu, MVP_WEIGHT_NAMES[k], MVP_WEIGHT_VALUES[k]);
+        if (pysem_truthy(weights)) {
+            const char *key;
+            json_t *val;
+            json_object_foreach((json_t *)weights, key, val)
+                json_object_set_new(wu, key, json_deep_copy(val));
+        }
+        json_object_set_new(out, "weights_used", wu);
+
+        /* metric_details */
+        json_t *md = json_object();
+        unsigned long long wsum = 0;
+        size_t wmin = 0, wmax = 0, vague = 0, changes = 0, pos = 0, focus = 0, sink = 0;
+        for (size_t i = 0; i < r.n; i++) {
+            size_t w = r.p[i].wc;
+            wsum += w;
+            if (i == 0 || w < wmin)
+                wmin = w;
+            if (i == 0 || w > wmax)
+                wmax = w;
+            if (r.p[i].vague)
+                vague++;
+            if (r.p[i].code_changed)
+                changes++;
+            if (r.p[i].delta_pos)
+                pos++;
+            if (w >= 15 && w <= 180)
+                focus++;
+            if (w > 350)
+                sink++;
+        }
+        if (r.n)
+            set_real(md, "word_count_avg", pysem_round((double)wsum / (double)r.n, 2));
+        else
+            set_int(md, "word_count_avg", 0);
+        set_int(md, "word_count_min", (long long)wmin);
+        set_int(md, "word_count_max", (long long)wmax);
+        set_real(md, "question_presence", pysem_round(question_rate(&r), 3));
+        set_real(md, "code_snippet_rate", pysem_round(bool_rate(&r, "code_snippet_included"), 3));
+        set_real(md, "error_message_rate", pysem_round(bool_rate(&r, "error_message_included"), 3));
+        set_real(md, "line_reference_rate", pysem_round(bool_rate(&r, "line_number_referenced"), 3));
+        set_real(md, "file_reference_rate", pysem_round(bool_rate(&r, "file_reference"), 3));
+        set_int(md, "vague_prompt_count", (long long)vague);
+        set_int(md, "specific_prompt_count", (long long)r.n - (long long)vague);
+        set_real(md, "early_prompt_penalty", first_sec < 60 ? 25.0 : 0.0);
+        set_int(md, "code_changes_before_prompts", (long long)changes);
+        /* prompt_quality_trend */
+        size_t h = r.n / 2 > 1 ? r.n / 2 : 1;
+        size_t first_len = r.n < h ? r.n : h;
+        double fq = 0.0, sq;
+        if (first_len) {
+            unsigned long long s = 0;
+            for (size_t i = 0; i < first_len; i++)
+                s += r.p[i].wc;
+            fq = (double)s / (double)first_len;
+        }
+        sq = fq;
+        if (r.n > 1 && r.n > h) {
+            unsigned long long s = 0;
+            for (size_t i = h; i < r.n; i++)
+                s += r.p[i].wc;
+            sq = (double)s / (double)(r.n - h);
+        }
+        set_real(md, "prompt_quality_trend", sq >= fq ? 1.0 : 0.0);
+        set_real(md, "builds_on_previous", pysem_round(bool_rate(&r, "references_previous"), 3));
+        set_real(md, "retry_after_failure", pysem_round(bool_rate(&r, "retry_after_failure"), 3));
+        json_t *deltas = json_array();
+        for (size_t i = 0; i < r.n; i++)
+            json_array_append_new(deltas, pysem_num_to_json(r.p[i].delta));
+        json_object_set_new(md, "code_delta_after_prompt", deltas);
+        set_int(md, "zero_change_prompt_count", (long long)zero);
+        double nmax = (double)(r.n ? r.n : 1);
+        set_real(md, "response_to_code_correlation", pysem_round((double)pos / nmax, 3));
+        set_real(md, "single_focus_prompt_rate", pysem_round((double)focus / nmax, 3));
+        set_int(md, "kitchen_sink_prompt_count", (long long)sink);
+        set_real(md, "error_recovery_score",
+                 pysem_round(debugging_score * 10, 2));
+        set_real(md, "paste_ratio", pysem_round(paste_rate, 3));
+        set_bool(md, "external_paste_detected", ext_paste);
+        set_bool(md, "solution_dump_detected", dump);
+        set_bool(md, "injection_attempt", inject);
+        set_bool(md, "suspiciously_fast", fast);
+        json_object_set_new(out, "metric_details", md);
+        json_object_set_new(out, "fraud", fraud);
+
+        /* soft_signals */
+        json_t *ss = json_object();
+        set_int(ss, "prompt_count_total", (long long)r.n);
+        set_real(ss, "session_duration_minutes", pysem_round(r.duration_minutes, 2));
+        json_object_set_new(ss, "test_runs_count", copy_or_null(tests_total));
+        json_object_set_new(ss, "first_test_run_timestamp", json_null());
+        json_t *ts = json_array();
+        for (size_t i = 0; i < r.n; i++)
+            json_array_append_new(ts, copy_or_null(json_object_get(r.p[i].obj, "timestamp")));
+        json_object_set_new(ss, "prompt_timestamps", ts);
+        set_str(ss, "peak_prompting_period", (r.n && r.n / 2 >= r.n - r.n / 2) ? "early" : "late");
+        json_object_set_new(ss, "tests_passed_count", copy_or_null(tests_passed));
+        json_object_set_new(ss, "tests_total", copy_or_null(tests_total));
+        set_real(ss, "completion_time_minutes", pysem_round(r.duration_minutes, 2));
+        if (r.n)
+            set_real(ss, "time_to_first_prompt_sec", pysem_round(first_sec, 2));
+        else
+            set_int(ss, "time_to_first_prompt_sec", 0);
+        if (avg_is_int)
+            set_int(ss, "avg_time_between_prompts_sec", 0);
+        else
+            set_real(ss, "avg_time_between_prompts_sec", pysem_round(avg_gap, 2));
+        if (pysem_num_truthy(r.tp)) {
+            double tp_max1 = pysem_num_lt(pysem_num_int(1), r.tp) ? pysem_num_d(r.tp) : 1.0;
+            set_real(ss, "prompts_per_test_passed", pysem_round((double)r.n / tp_max1, 3));
+            set_real(ss, "tokens_per_test_passed",
+                     pysem_round(pysem_num_d(r.total_tokens) / tp_max1, 3));
+        } else {
+            json_object_set_new(ss, "prompts_per_test_passed", json_null());
+            json_object_set_new(ss, "tokens_per_test_passed", json_null());
+        }
+        set_int(ss, "total_prompts", (long long)r.n);
+        json_object_set_new(ss, "total_tokens_used", pysem_num_to_json(r.total_tokens));
+        json_object_set_new(out, "soft_signals", ss);
+
+        json_t *v2 = json_object();
+        json_object_set_new(v2, "enabled", v2_enabled ? json_deep_copy(v2_enabled) : json_false());
+        static const char *const v2keys[] = {
+            "grammar_score",    "sentiment_trajectory", "prompt_type_distribution",
+            "learning_velocity", "copy_from_stackoverflow", "copy_from_chatgpt",
+            "code_complexity",  "linting_score",
+        };
+        for (size_t k = 0; k < NELEM(v2keys); k++)
+            json_object_set_new(v2, v2keys[k], json_null());
+        json_object_set_new(out, "v2", v2);
+    }
+
+    for (int c = 0; c < CAT_COUNT; c++) {
+        json_decref(r.score[c]);
+        json_decref(r.detailed[c]);
+        json_decref(r.expl[c]);
+    }
+    for (size_t i = 0; i < inited; i++)
+        prompt_free(&r.p[i]);
+    free(r.p);
+    if (e != ERR_OK) {
+        json_decref(out);
+        return e;
+    }
+    *result = out;
+    return ERR_OK;
+}
+
+err_t scoring_engine_run(const json_t *args, json_t **result, char *errmsg, size_t errlen)
+{
+    *result = NULL;
+    if (!json_is_object(args))
+        return fail(errmsg, errlen, "engine arguments: not an object");
+    const json_t *v2 = json_object_get(args, "v2_enabled");
+    return scoring_engine_score(json_object_get(args, "interactions"),
+                                json_object_get(args, "tests_passed"),
+                                json_object_get(args, "tests_total"),
+                                json_object_get(args, "total_duration_seconds"),
+                                json_object_get(args, "time_limit_minutes"), v2,
+                                json_object_get(args, "weights"),
+                                json_object_get(args, "cv_match_result"), result, errmsg, errlen);
+}
