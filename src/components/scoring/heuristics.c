@@ -979,13 +979,15 @@ err_t scoring_heuristics_compute(const json_t *in, json_t **out, char *err, size
     return ERR_OK;
 }
 
-/* max(0, min(10, x)) reported as round(x, 2) */
+/* max(0, min(10, x)) reported as round(x, 2).  The bounds are the ints 0
+ * and 10, and Python's min/max keep the first argument on ties, so a
+ * clamped value (or x == 0 or 10) comes out as an int. */
 static json_t *mvp_score(double x)
 {
-    if (x > 10.0)
-        x = 10.0;
-    if (x < 0.0)
-        x = 0.0;
+    if (x >= 10.0)
+        return json_integer(10);
+    if (x <= 0.0)
+        return json_integer(0);
     return json_real(pysem_round(x, 2));
 }
 
