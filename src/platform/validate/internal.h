@@ -1,0 +1,42 @@
+/* Helpers shared by the files of platform/validate; not part of the
+ * module's interface. */
+#ifndef TALI_PLATFORM_VALIDATE_INTERNAL_H
+#define TALI_PLATFORM_VALIDATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform/mem.h"
+
+/* Decodes the code point at s[i] (i < n).  Returns the number of bytes it
+ * takes (at least 1); a malformed sequence yields *cp = 0xFFFD and 1. */
+size_t vld_u8_next(const char *s, size_t n, size_t i, uint32_t *cp);
+
+/* Appends the UTF-8 encoding of cp. */
+void vld_u8_put(mem_buf_t *b, uint32_t cp);
+
+/* Unicode White_Space (what Python's str.strip() and Rust's trim() drop). */
+bool vld_u_is_space(uint32_t cp);
+
+/* Lower case of cp for ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic capitals; other code points are returned unchanged. */
+uint32_t vld_u_lower(uint32_t cp);
+
+/* Rough Unicode general-category classes, enough for email-validator's
+ * "unsafe character" rules. */
+typedef enum {
+    VLD_UC_OK,      /* letter, number, punctuation, symbol */
+    VLD_UC_MARK,    /* combining mark */
+    VLD_UC_SPACE,   /* Zs */
+    VLD_UC_SEP,     /* Zl, Zp */
+    VLD_UC_OTHER,   /* control, format, private use, noncharacter */
+} vld_uclass_t;
+vld_uclass_t vld_u_class(uint32_t cp);
+
+/* Python's repr-or-name display of a character as email-validator shows
+ * it in messages ("'!'", "SPACE", "U+000A").  Written to out (NUL
+ * terminated, truncated to outlen). */
+void vld_u_display(uint32_t cp, char *out, size_t outlen);
+
+#endif
