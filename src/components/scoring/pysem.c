@@ -760,6 +760,11 @@ static uint32_t lower_simple(uint32_t cp)
     return cp;
 }
 
+uint32_t pysem_simple_lower(uint32_t cp)
+{
+    return cp == 0x130 ? 'i' : lower_simple(cp);
+}
+
 /* Whether cp is a letter for the final-sigma rule. */
 static bool is_cased_letter(uint32_t cp)
 {

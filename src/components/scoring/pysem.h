@@ -190,6 +190,11 @@ bool pysem_contains(const char *s, size_t n, const char *sub, size_t subn);
  * Ohm and Angstrom signs; other code points are copied unchanged. */
 char *pysem_lower(const char *s, size_t n, size_t *outlen);
 
+/* The simple (one-to-one) lowercase mapping of cp over the same blocks as
+ * pysem_lower, which is what Python's re IGNORECASE compares: U+0130 maps
+ * to "i" here.  Other code points are returned unchanged. */
+uint32_t pysem_simple_lower(uint32_t cp);
+
 /* s[start:stop] by code points with Python's slice rules (negative
  * indices count from the end, out-of-range indices are clipped).  Use
  * PYSEM_SLICE_END for an omitted stop. */
