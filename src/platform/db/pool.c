@@ -54,8 +54,12 @@ db_pool_t *db_pool_open(const char *url, int size, char *err, size_t errlen)
     if (has_prefix(url, "postgresql://") || has_prefix(url, "postgres://")) {
         pool->kind = DB_POSTGRES;
         pool->target = xstrdup(url);
-    } else if (has_prefix(url, "postgresql+") || has_prefix(url, "mysql") || has_prefix(url, "http")) {
-        /* "postgresql+psycopg2://" is SQLAlchemy-only syntax libpq refuses. */
+    } else if (has_prefix(url, "postgresql+") && strstr(url, "://")) {
+        /* SQLAlchemy's "postgresql+psycopg2://" names its driver; libpq
+         * only knows the plain scheme. */
+        pool->kind = DB_POSTGRES;
+        pool->target = xasprintf("postgresql%s", strstr(url, "://"));
+    } else if (strstr(url, "://") && !has_prefix(url, "sqlite")) {
         snprintf(err, errlen, "unsupported database URL scheme (use postgresql://, postgres:// or sqlite://)");
         free(pool);
         return NULL;

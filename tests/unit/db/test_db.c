@@ -1033,6 +1033,11 @@ static void test_sqlite_urls(void **state)
     assert_true(strlen(err) > 0);
     assert_null(db_pool_open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 1, err, sizeof err));
     assert_non_null(strstr(err, "PostgreSQL"));
+    assert_null(db_pool_open("postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2", 1, err,
+                             sizeof err));
+    assert_non_null(strstr(err, "PostgreSQL"));
+    assert_null(db_pool_open("mysql://x@localhost/db", 1, err, sizeof err));
+    assert_non_null(strstr(err, "unsupported"));
 }
 
 static void test_pg_helpers(void **state)
