@@ -124,6 +124,21 @@ json_t *scoring_fit_error_entry(const char *error_text)
     return e;
 }
 
+json_t *scoring_fit_plan(bool has_candidate, const char *cv_text, const char *job_spec_text, bool llm_available,
+                         json_t *errors)
+{
+    if (!has_candidate)
+        return NULL;
+    if (!scoring_fit_has_inputs(cv_text, job_spec_text)) {
+        if (json_is_array(errors))
+            json_array_append_new(errors, scoring_fit_error_entry(SCORING_FIT_MISSING_TEXT_ERROR));
+        return NULL;
+    }
+    if (!llm_available)
+        return NULL;
+    return scoring_fit_build_request(cv_text, job_spec_text);
+}
+
 /* float(s) of Python for a str: surrounding whitespace, an optional sign,
  * "inf"/"infinity"/"nan" in any case, or a decimal literal whose digit
  * groups may be joined by single underscores.  Returns false where Python

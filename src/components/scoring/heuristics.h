@@ -112,6 +112,21 @@ err_t scoring_fit_parse_response(const char *model_text, json_t **out, char *err
  * "error": error_text}.  New object. */
 json_t *scoring_fit_error_entry(const char *error_text);
 
+/* Submit's side of the fit step (§10 "Submit's handling"), without the
+ * call itself.
+ *   has_candidate   the assessment has a candidate row
+ *   llm_available   an API key is configured (the caller decides what
+ *                   counts: the original skips on an empty key)
+ *   errors          score_breakdown.errors (an array); the "missing text"
+ *                   entry is appended to it when the candidate lacks a text
+ * Returns a new request body (scoring_fit_build_request) when the call is
+ * to be made; the caller then sends it and runs scoring_fit_parse_response
+ * on the answer, or scoring_fit_null_result(<error text>) when the call
+ * fails (a failed call adds nothing to errors).  Otherwise returns NULL and
+ * the caller uses scoring_fit_default_result(). */
+json_t *scoring_fit_plan(bool has_candidate, const char *cv_text, const char *job_spec_text, bool llm_available,
+                         json_t *errors);
+
 /* ---------------------------------------------------------------------
  * §12 persisted outputs
  * ------------------------------------------------------------------- */

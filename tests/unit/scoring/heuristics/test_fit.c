@@ -211,6 +211,28 @@ static void test_build_request(void **state)
     assert_null(scoring_fit_build_request("\xff\xfe", "job"));
 }
 
+static void test_plan(void **state)
+{
+    json_t *errors = json_array();
+    /* no candidate: nothing to do, nothing recorded */
+    assert_null(scoring_fit_plan(false, NULL, NULL, true, errors));
+    assert_int_equal(json_array_size(errors), 0);
+    /* texts present but no key: skipped silently */
+    assert_null(scoring_fit_plan(true, "cv", "job", false, errors));
+    assert_int_equal(json_array_size(errors), 0);
+    /* a text missing: recorded, with or without a key */
+    assert_null(scoring_fit_plan(true, "cv", "", true, errors));
+    assert_null(scoring_fit_plan(true, NULL, "job", false, errors));
+    assert_int_equal(json_array_size(errors), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "error")),
+                        SCORING_FIT_MISSING_TEXT_ERROR);
+    json_t *req = scoring_fit_plan(true, "cv", "job", true, errors);
+    assert_non_null(req);
+    assert_int_equal(json_array_size(errors), 2);
+    json_decref(req);
+    json_decref(errors);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_null_and_default_results),
         cmocka_unit_test(test_build_request),
+        cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
