@@ -156,6 +156,31 @@ static void test_field_error_shape(void **state)
     mem_arena_free(arena);
 }
 
+/* Arbitrary bytes never crash the validator, and every call either
+ * accepts (no reason) or rejects with a reason. */
+static void test_garbage_is_handled(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "a@.<>\"\\ -xn[]:\t\xc3\xa9\xe2\x80\x8b\xff\x80Z9_";
+    uint32_t seed = 12345;
+    char buf[48];
+    for (int round = 0; round < 20000; round++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % sizeof buf;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        char *reason = NULL;
+        char *got = vld_email_normalize(buf, len, &reason);
+        assert_true((got == NULL) != (reason == NULL));
+        if (got)
+            assert_true(vld_utf8_valid(got, strlen(got)));
+        free(got);
+        free(reason);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -165,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_syntax_reasons),
         cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_field_error_shape),
+        cmocka_unit_test(test_garbage_is_handled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
