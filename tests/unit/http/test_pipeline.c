@@ -371,7 +371,7 @@ static void test_json_body_errors(void **state)
     const char *bad = "{\"a\": }";
     json_parse_error_t pe = {0};
     assert_null(json_parse(bad, strlen(bad), JSON_MAX_DEPTH_DEFAULT, &pe));
-    char expect[256];
+    char expect[512];
     snprintf(expect, sizeof(expect),
              "{\"detail\":[{\"type\":\"json_invalid\",\"loc\":[\"body\",%zu],\"msg\":\"JSON decode "
              "error\",\"input\":{},\"ctx\":{\"error\":\"%s\"}}]}",
