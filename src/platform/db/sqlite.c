@@ -162,10 +162,22 @@ err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int np
 {
     char *text = rewrite_placeholders(sql);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db->lite, text, -1, &st, NULL);
-    free(text);
-    if (rc != SQLITE_OK)
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v2(db->lite, text, -1, &st, &tail);
+    if (rc != SQLITE_OK) {
+        free(text);
         return fail(db, rc, "prepare");
+    }
+    /* PostgreSQL runs one statement per parameterised call and refuses
+     * more; SQLite would silently ignore the rest. */
+    tail += strspn(tail, " \t\r\n;");
+    bool extra = *tail != '\0';
+    free(text);
+    if (extra) {
+        db_note_error(db, LOG_ERROR, "prepare", "more than one statement in one call");
+        sqlite3_finalize(st);
+        return ERR_INTERNAL;
+    }
     if (!st) {
         /* Only whitespace or comments: nothing to run. */
         if (out)

@@ -248,6 +248,11 @@ static void test_params_roundtrip(void **state)
     assert_int_equal(db_exec(db, "UPDATE v SET s = $1 WHERE b = $2", u, 2, &affected), ERR_OK);
     assert_int_equal(affected, 2);
 
+    /* One statement per call, as PostgreSQL insists. */
+    assert_int_equal(db_exec(db, "UPDATE v SET s = 'a'; ", NULL, 0, NULL), ERR_OK);
+    assert_int_not_equal(db_exec(db, "UPDATE v SET s = 'a'; DELETE FROM v", NULL, 0, NULL), ERR_OK);
+    assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM v"), 3);
+
     /* A parameter count that does not match the statement is refused. */
     assert_int_not_equal(db_exec(db, "UPDATE v SET s = $1", u, 2, NULL), ERR_OK);
     db_release(f->pool, db);
