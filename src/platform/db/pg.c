@@ -36,7 +36,12 @@ static void on_notice(void *arg, const char *msg)
 
 db_t *db_pg_connect(const char *url, char *err, size_t errlen)
 {
-    PGconn *c = PQconnectdb(url);
+    /* Without a connect timeout an unreachable host would hold a request
+     * (and a pool slot) for the kernel's TCP timeout.  Listed before the
+     * URL so that a connect_timeout in the URL still wins. */
+    static const char *const keys[] = {"connect_timeout", "dbname", NULL};
+    const char *const vals[] = {"10", url, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (!c) {
         snprintf(err, errlen, "cannot connect to PostgreSQL: out of memory");
         return NULL;
