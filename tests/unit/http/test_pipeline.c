@@ -21,6 +21,17 @@ static http_server_t *srv;
 static int64_t fake_now;
 static const char *const origins[] = {"http://localhost:5173", "http://localhost:3000"};
 
+/* A hand-assembled config owns the origin list config_cors_origins built
+ * for it (config.h). */
+static void free_conf_cors(config_t *c)
+{
+    for (size_t i = 0; i < c->n_cors_origins; i++)
+        free(c->cors_origins[i]);
+    free(c->cors_origins);
+    c->cors_origins = NULL;
+    c->n_cors_origins = 0;
+}
+
 static int64_t fake_clock(void *ctx)
 {
     (void)ctx;
@@ -132,6 +143,7 @@ static int teardown(void **state)
 {
     (void)state;
     http_server_free(srv);
+    free_conf_cors(&conf);
     return 0;
 }
 

@@ -24,6 +24,17 @@
 
 static config_t conf;
 
+/* A hand-assembled config owns the origin list config_cors_origins built
+ * for it (config.h). */
+static void free_conf_cors(config_t *c)
+{
+    for (size_t i = 0; i < c->n_cors_origins; i++)
+        free(c->cors_origins[i]);
+    free(c->cors_origins);
+    c->cors_origins = NULL;
+    c->n_cors_origins = 0;
+}
+
 static void h_health(http_req_t *req)
 {
     http_reply_json(req, 200, json_pack("{ss}", "status", "healthy"));
@@ -143,6 +154,7 @@ static void test_get_and_head(void **state)
     assert_non_null(strcasestr(r, "\r\nAllow: GET, HEAD\r\n"));
     free(r);
     http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 static void test_body_limits(void **state)
@@ -201,6 +213,7 @@ static void test_body_limits(void **state)
     free(chunked);
     free(body);
     http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 struct slow_call {
@@ -239,6 +252,7 @@ static void test_slow_handler_does_not_block(void **state)
     assert_string_equal(body_start(c.reply), "{\"slept_ms\":1500}");
     free(c.reply);
     http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 static void test_shutdown_lets_requests_finish(void **state)
@@ -262,6 +276,7 @@ static void test_shutdown_lets_requests_finish(void **state)
     assert_int_equal(connect_to(c.port), -1);
     assert_int_equal(http_server_port(s), -1);
     http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 static void *run_thread(void *arg)
@@ -291,6 +306,41 @@ static void test_sigterm_stops(void **state)
     pthread_join(t, NULL);
     assert_int_equal(connect_to(port), -1);
     http_server_free(s);
+    free_conf_cors(&conf);
+}
+
+static void test_ipv6_literal(void **state)
+{
+    (void)state;
+    int probe = socket(AF_INET6, SOCK_STREAM, 0);
+    if (probe < 0)
+        skip(); /* no IPv6 in this sandbox */
+    close(probe);
+    memset(&conf, 0, sizeof(conf));
+    conf.frontend_url = "http://localhost:5173";
+    http_server_t *s = http_server_new(&conf, NULL);
+    http_route(s, "GET", "/health", h_health, NULL);
+    char err[256] = "";
+    if (http_server_start(s, "[::1]", 0, err, sizeof(err)) != 0) {
+        http_server_free(s);
+        free_conf_cors(&conf);
+        skip(); /* ::1 not configured */
+    }
+    int fd = socket(AF_INET6, SOCK_STREAM, 0);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)http_server_port(s))};
+    inet_pton(AF_INET6, "::1", &a.sin6_addr);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    const char *req = "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    send_all(fd, req, strlen(req));
+    char buf[2048];
+    ssize_t n = recv(fd, buf, sizeof(buf) - 1, 0);
+    close(fd);
+    assert_true(n > 12);
+    assert_memory_equal(buf, "HTTP/1.1 200", 12);
+    http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 static void test_bad_listen_address(void **state)
@@ -304,6 +354,7 @@ static void test_bad_listen_address(void **state)
     assert_true(strlen(err) > 0);
     assert_int_equal(http_server_start(s, "127.0.0.1", 70000, err, sizeof(err)), -1);
     http_server_free(s);
+    free_conf_cors(&conf);
 }
 
 int main(void)
@@ -317,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_slow_handler_does_not_block),
         cmocka_unit_test(test_shutdown_lets_requests_finish),
         cmocka_unit_test(test_sigterm_stops),
+        cmocka_unit_test(test_ipv6_literal),
         cmocka_unit_test(test_bad_listen_address),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
