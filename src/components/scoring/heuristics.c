@@ -59,9 +59,22 @@ static bool num_value(const json_t *v, double *out, bool *is_real)
     return false;
 }
 
+/* int(x) of Python for a float, when the result fits a long long (Python
+ * would make a big int, or raise for NaN and infinities). */
+static bool py_int(double x, long long *out)
+{
+    if (!(x > -9.2e18 && x < 9.2e18))
+        return false;
+    *out = (long long)x;
+    return true;
+}
+
 static json_t *json_num(double d, bool is_real)
 {
-    return is_real ? json_real(d) : json_integer((json_int_t)d);
+    long long i;
+    if (!is_real && py_int(d, &i))
+        return json_integer(i);
+    return json_real(d);
 }
 
 /* `s or ""` for a JSON value that must be a string when truthy.  Returns
@@ -156,23 +169,25 @@ static bool parse_time_part(const char **pp, const char *end, int *h, int *mi, i
                 p++;
             if (!read_digits(&p, end, 2, s))
                 return false;
-            if (p < end && (*p == '.' || *p == ',')) {
-                p++;
-                int nd = 0, v = 0;
-                while (p < end && *p >= '0' && *p <= '9') {
-                    if (nd < 6) {
-                        v = v * 10 + (*p - '0');
-                    }
-                    nd++;
-                    p++;
-                }
-                if (nd == 0)
-                    return false;
-                for (int k = nd; k < 6; k++)
-                    v *= 10;
-                *us = v;
-            }
         }
+    }
+    /* CPython 3.11 takes a fraction after the seconds, and also right
+     * after the hours or minutes (still as fractional seconds) */
+    if (p < end && (*p == '.' || *p == ',')) {
+        p++;
+        int nd = 0, v = 0;
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (nd < 6)
+                v = v * 10 + (*p - '0');
+            nd++;
+            p++;
+        }
+        /* an empty fraction is accepted before an offset */
+        if (nd == 0 && !(p < end && (*p == '+' || *p == '-' || *p == 'Z')))
+            return false;
+        for (int k = nd; k < 6; k++)
+            v *= 10;
+        *us = v;
     }
     if (*h > 23 || *mi > 59 || *s > 59)
         return false;
@@ -347,7 +362,12 @@ static err_t sig_prompt_speed(const hctx_t *c, json_t **out, char *err, size_t e
         json_object_set_new(o, "avg_ms", json_null());
         set_flag(o, NULL);
     } else {
-        long long avg = (long long)(sum / (double)count);
+        long long avg;
+        if (!py_int(sum / (double)count, &avg)) {
+            json_decref(o);
+            set_err(err, errlen, "prompt_speed: average gap out of range");
+            return ERR_VALIDATION;
+        }
         json_object_set_new(o, "value", json_integer((json_int_t)count));
         json_object_set_new(o, "avg_ms", json_integer(avg));
         set_flag(o, avg < 15000 ? "rapid_fire" : NULL);
@@ -467,7 +487,13 @@ static err_t sig_prompt_length_stats(const hctx_t *c, json_t **out, char *err, s
         if (w > 500)
             very_long++;
     }
-    json_object_set_new(o, "avg_words", json_integer((json_int_t)(sum / (double)c->n)));
+    long long avg;
+    if (!py_int(sum / (double)c->n, &avg)) {
+        json_decref(o);
+        set_err(err, errlen, "prompt_length_stats: average word count out of range");
+        return ERR_VALIDATION;
+    }
+    json_object_set_new(o, "avg_words", json_integer(avg));
     json_object_set_new(o, "min_words", json_num(mn, mn_real));
     json_object_set_new(o, "max_words", json_num(mx, mx_real));
     json_object_set_new(o, "very_short_count", json_integer(very_short));

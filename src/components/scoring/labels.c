@@ -29,6 +29,17 @@ static json_t *copy_or_null(const json_t *v)
     return v ? json_deep_copy(v) : json_null();
 }
 
+/* A Python number as a long long: ints as they are, floats truncated and
+ * bounded (these are counts, which never come near the bounds). */
+static long long num_ll(pysem_num_t n)
+{
+    if (!n.is_float)
+        return n.i;
+    if (!(n.f > -9.2e18 && n.f < 9.2e18))
+        return 0;
+    return (long long)n.f;
+}
+
 static bool get_num(const json_t *obj, const char *key, double *out)
 {
     pysem_num_t n;
@@ -177,16 +188,16 @@ err_t scoring_columns_build(const json_t *engine_result, const json_t *heuristic
     }
     if (pysem_num_from_json(json_object_get(json_object_get(heuristics, "time_to_first_prompt"), "value"), &n)) {
         out->has_time_to_first_prompt = true;
-        out->time_to_first_prompt_seconds = n.is_float ? (long long)n.f : n.i;
+        out->time_to_first_prompt_seconds = num_ll(n);
     }
     size_t np = json_is_array(interactions) ? json_array_size(interactions) : 0;
     out->total_prompts = (long long)np;
     for (size_t i = 0; i < np; i++) {
         const json_t *p = json_array_get(interactions, i);
         if (pysem_num_from_json(json_object_get(p, "input_tokens"), &n))
-            out->total_input_tokens += n.is_float ? (long long)n.f : n.i;
+            out->total_input_tokens += num_ll(n);
         if (pysem_num_from_json(json_object_get(p, "output_tokens"), &n))
-            out->total_output_tokens += n.is_float ? (long long)n.f : n.i;
+            out->total_output_tokens += num_ll(n);
     }
 
     /* flags and prompt_fraud_flags */
