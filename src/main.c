@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/auth/auth.h"
 #include "components/health/health.h"
 #include "components/notifications/notifications.h"
+#include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
+#include "components/team/team.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/http.h"
@@ -97,6 +100,9 @@ static int main_serve(int argc, char **argv)
     }
     http_server_t *srv = http_server_new(cfg, pool);
     health_register(srv);
+    auth_register(srv);
+    organizations_register(srv);
+    team_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
         health_register_test_hooks(srv);

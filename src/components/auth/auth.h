@@ -1,0 +1,92 @@
+/* auth: recruiter accounts (table `users`): registration, e-mail
+ * verification, login with JWTs, password reset (api-contract A1-A7), and
+ * the bearer-token check every recruiter endpoint starts with (§1.4).
+ *
+ * Other components reach users only through this header: they never name
+ * the `users` table.  Policy fix 5 applies throughout: e-mail addresses are
+ * matched case-insensitively, inactive users cannot log in, and a password
+ * reset invalidates every token issued before it. */
+#ifndef TALI_COMPONENTS_AUTH_H
+#define TALI_COMPONENTS_AUTH_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "platform/db.h"
+#include "platform/err.h"
+#include "platform/http.h"
+#include "platform/mem.h"
+
+/* A recruiter as other components see it.  Strings are owned by whatever
+ * arena the call that produced the struct was given. */
+typedef struct {
+    int64_t id;
+    const char *email;
+    const char *full_name;       /* NULL when unset */
+    bool is_active;
+    bool is_email_verified;
+    bool has_organization;       /* false: organization_id is NULL */
+    int64_t organization_id;
+    bool has_created_at;
+    int64_t created_at;          /* µs since the epoch, UTC */
+} auth_user_t;
+
+/* The recruiter-JWT check of api-contract §1.4, in the contract's order:
+ * 401 "Not authenticated" (no Bearer header), 401 "Invalid or expired
+ * token" (bad or expired JWT, or one issued before the user's last
+ * password reset), 401 "Invalid token payload" (no user_id claim), 404
+ * "User not found", 400 "Inactive user".  On failure it has already
+ * replied and returns NULL.  On success it returns the user (owned by
+ * req->arena) and stores it in req->principal. */
+const auth_user_t *auth_require_user(http_req_t *req);
+
+/* auth_require_user for endpoints with a JSON body, in the original's
+ * precedence (api-contract §1.3): a body that is not JSON at all is a 422
+ * before authentication; the JWT ladder comes next; any other body
+ * problem (missing, wrong type) is left in v for the caller to report
+ * together with its own validation.  *body receives the parsed body
+ * (borrowed, owned by the request) or NULL when v holds its problem.
+ * Returns NULL after replying. */
+const auth_user_t *auth_require_user_json(http_req_t *req, http_verr_t *v, json_t **body);
+
+/* The User object of api-contract §2.1 ({id, email, full_name, is_active,
+ * is_email_verified, organization_id, created_at} in that order, datetimes
+ * RFC 3339 UTC with "Z").  Returns a new reference. */
+json_t *auth_user_json(const auth_user_t *u);
+
+/* The e-mail of the organisation's first user (lowest id), copied into
+ * arena a.  ERR_NOT_FOUND when the organisation has no user; otherwise
+ * the database error. */
+err_t auth_first_user_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email);
+
+/* *exists = whether some user holds email, compared case-insensitively.
+ * Returns the database error, if any. */
+err_t auth_user_exists_email(db_t *db, const char *email, bool *exists);
+
+/* Every user of an organisation, oldest first.  *users (arena a) receives
+ * the array and *n its length (0 and NULL for none). */
+err_t auth_list_org_users(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n);
+
+/* What auth_create_user stores. */
+typedef struct {
+    const char *email;             /* already normalised (validate.h) */
+    const char *password;          /* plain text; NULL = a random password nobody knows */
+    const char *full_name;         /* may be NULL */
+    bool has_organization;
+    int64_t organization_id;
+    const char *verification_token; /* NULL = none (invited users) */
+} auth_new_user_t;
+
+/* Inserts an active, unverified user on db as it is (so inside the
+ * caller's transaction when there is one).  *out (strings in arena a)
+ * receives the stored user.  ERR_CONFLICT when the e-mail is taken
+ * (exactly; callers check case-insensitively with auth_user_exists_email
+ * first); ERR_INTERNAL when bcrypt is unavailable; else the database
+ * error. */
+err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth_user_t *out);
+
+/* Registers A1-A7 and A5 (/api/v1/auth/...) on s. */
+void auth_register(http_server_t *s);
+
+#endif

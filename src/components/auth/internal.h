@@ -1,0 +1,71 @@
+/* Declarations shared by the auth component's own files (service.c,
+ * schema.c, api.c).  Each service call returns an err_t and, for errors,
+ * the contract's detail text in *detail (a static string). */
+#ifndef TALI_COMPONENTS_AUTH_INTERNAL_H
+#define TALI_COMPONENTS_AUTH_INTERNAL_H
+
+#include "components/auth/auth.h"
+
+#define AUTH_LOGGER "tali.auth"
+
+/* Detail texts of api-contract A1-A7 and §1.4. */
+#define AUTH_D_NOT_AUTHENTICATED "Not authenticated"
+#define AUTH_D_BAD_TOKEN "Invalid or expired token"
+#define AUTH_D_BAD_PAYLOAD "Invalid token payload"
+#define AUTH_D_USER_NOT_FOUND "User not found"
+#define AUTH_D_INACTIVE "Inactive user"
+#define AUTH_D_EMAIL_TAKEN "Email already registered"
+#define AUTH_D_REGISTER_FAILED "Failed to register user"
+#define AUTH_D_VERIFIED "Email verified successfully. You can now sign in."
+#define AUTH_D_BAD_VERIFY_LINK "Invalid or expired verification link"
+#define AUTH_D_VERIFY_EXPIRED "Verification link has expired. Please request a new one."
+#define AUTH_D_VERIFY_FAILED "Failed to verify email"
+#define AUTH_D_RESEND_SENT "If an unverified account exists, a new verification email has been sent."
+#define AUTH_D_BAD_LOGIN "Incorrect email or password"
+#define AUTH_D_DISABLED "Account is disabled"
+#define AUTH_D_UNVERIFIED \
+    "Please verify your email address before signing in. Check your inbox for the verification link."
+#define AUTH_D_FORGOT_SENT "If an account exists with that email, you will receive a password reset link."
+#define AUTH_D_RESET_TOKEN_FAILED "Failed to create reset token"
+#define AUTH_D_RESET_DONE "Password has been reset. You can now sign in."
+#define AUTH_D_BAD_RESET "Invalid or expired reset token"
+#define AUTH_D_RESET_FAILED "Failed to reset password"
+
+/* Lifetimes (api-contract A1-A7). */
+#define AUTH_VERIFY_TTL_US (24LL * 3600 * 1000000)
+#define AUTH_RESEND_GUARD_US (60LL * 1000000)
+#define AUTH_RESET_TTL_US (3600LL * 1000000)
+
+typedef struct {
+    const char *email;             /* normalised */
+    const char *password;
+    const char *full_name;
+    const char *organization_name; /* NULL or "" = no organisation */
+} auth_register_in_t;
+
+/* A1: organisation (if named), user and verification e-mail job in one
+ * transaction.  ERR_BAD_REQUEST (e-mail taken) or ERR_INTERNAL. */
+err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out,
+                        const char **detail);
+
+/* A2.  ERR_BAD_REQUEST (unknown or expired token) or ERR_INTERNAL. */
+err_t auth_svc_verify_email(db_t *db, mem_arena_t *a, const char *token, const char **detail);
+
+/* A3: a new token and e-mail when the guard allows; never fails (failures
+ * are logged, as the original swallowed them). */
+void auth_svc_resend_verification(db_t *db, mem_arena_t *a, const char *email);
+
+/* A4.  On success *token is the JWT (arena a).  ERR_UNAUTHORIZED (unknown
+ * user or wrong password), ERR_FORBIDDEN (disabled or unverified) or
+ * ERR_INTERNAL. */
+err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
+                     const char **detail);
+
+/* A6.  ERR_INTERNAL when the token could not be stored. */
+err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, const char **detail);
+
+/* A7.  ERR_BAD_REQUEST (unknown or expired token) or ERR_INTERNAL. */
+err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const char *new_password,
+                              const char **detail);
+
+#endif

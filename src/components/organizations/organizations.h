@@ -1,0 +1,56 @@
+/* organizations: the tenant of every recruiter (table `organizations`):
+ * creation at registration with a unique slug (policy fix 6), and the
+ * organisation endpoints O1 and O2 of api-contract §3.  Other components
+ * reach organisations only through this header. */
+#ifndef TALI_COMPONENTS_ORGANIZATIONS_H
+#define TALI_COMPONENTS_ORGANIZATIONS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "platform/db.h"
+#include "platform/err.h"
+#include "platform/http.h"
+#include "platform/mem.h"
+
+/* An organisation as the API shows it (api-contract §2.2).  Strings are
+ * owned by the arena given to the read. */
+typedef struct {
+    int64_t id;
+    const char *name;
+    const char *slug;               /* NULL when unset */
+    bool workable_connected;
+    const char *workable_subdomain; /* NULL when unset */
+    const char *plan;               /* NULL reads as "pay_per_use" in JSON */
+    int64_t assessments_used;
+    bool has_assessments_limit;
+    int64_t assessments_limit;
+    bool has_created_at;
+    int64_t created_at;             /* µs since the epoch, UTC */
+} organizations_org_t;
+
+/* Reads organisation id into *out (strings in arena a).  ERR_NOT_FOUND
+ * when there is none; otherwise the database error. */
+err_t organizations_get(db_t *db, mem_arena_t *a, int64_t id, organizations_org_t *out);
+
+/* Creates an organisation named name (plan pay_per_use, nothing used) on
+ * db as it is, so inside the caller's transaction.  Its slug is the name
+ * lower-cased with spaces turned into "-"; when that slug is taken, the
+ * first free of slug-2, slug-3, ... is used.  *id receives the new id.
+ * ERR_CONFLICT when a concurrent insert took the slug first (the caller
+ * may retry its transaction); otherwise the database error. */
+err_t organizations_create(db_t *db, const char *name, int64_t *id);
+
+/* The Organization object of api-contract §2.2, fields in contract order,
+ * datetimes RFC 3339 UTC with "Z".  Returns a new reference. */
+json_t *organizations_json(const organizations_org_t *o);
+
+/* The slug the original derived from name: lower-cased (Unicode) with
+ * every " " replaced by "-".  Owned by arena a. */
+char *organizations_slugify(mem_arena_t *a, const char *name);
+
+/* Registers O1 and O2 (/api/v1/organizations/me) on s. */
+void organizations_register(http_server_t *s);
+
+#endif
