@@ -4,6 +4,7 @@
  * shutdown on SIGTERM/SIGINT. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -259,13 +260,14 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
         flags |= IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
     }
 
-    /* handlers and MHD's threads must not take SIGTERM/SIGINT: threads
-     * inherit this mask, and http_server_run_until_signal collects them */
-    sigset_t set;
+    /* MHD's threads (and so every handler) inherit the mask of this
+     * thread: keep SIGTERM/SIGINT away from them so a shutdown signal never
+     * interrupts a request; the caller's mask is restored below */
+    sigset_t set, old;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
 
     unsigned int limit = s->cfg && s->cfg->max_connections > 0 ? (unsigned int)s->cfg->max_connections : 1024;
     s->daemon = MHD_start_daemon(
@@ -274,6 +276,7 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri,
         s, MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL,
         MHD_OPTION_END);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d", h, port);
         return -1;
@@ -310,16 +313,59 @@ void http_server_shutdown(http_server_t *s)
         close(fd);
 }
 
+/* The write end of the shutdown pipe.  A signal handler can reach nothing
+ * else, so this one process-wide value is unavoidable; it is set before the
+ * handler is installed and only read by it. */
+static volatile int srv_signal_fd = -1;
+
+static void srv_on_signal(int sig)
+{
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+    if (write(srv_signal_fd, &b, 1) < 0) {
+        /* the pipe is full or gone: a signal is already pending there */
+    }
+    errno = saved;
+}
+
 void http_server_run_until_signal(http_server_t *s)
 {
+    /* A handler plus a pipe, rather than sigwait alone: threads started
+     * before the server (the job worker) do not block these signals, and
+     * whichever thread the kernel picks must still lead here. */
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        log_msg(LOG_ERROR, HTTP_LOGGER, "cannot create the shutdown pipe: %s", strerror(errno));
+        return;
+    }
+    srv_signal_fd = fds[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = srv_on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    int sig = 0;
-    while (sigwait(&set, &sig) != 0)
-        ;
+    /* at least this thread takes them, even if every other one blocks them */
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+    unsigned char sig = 0;
+    ssize_t r;
+    do {
+        r = read(fds[0], &sig, 1);
+    } while (r < 0 && errno == EINTR);
+
+    /* a second signal during the drain stops the process at once, as
+     * operators expect from a second Ctrl-C */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    srv_signal_fd = -1;
+    close(fds[0]);
+    close(fds[1]);
     log_msg(LOG_INFO, HTTP_LOGGER, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_shutdown(s);
     log_msg(LOG_INFO, HTTP_LOGGER, "stopped");

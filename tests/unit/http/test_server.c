@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,11 +286,26 @@ static void *run_thread(void *arg)
     return NULL;
 }
 
+static atomic_bool bystander_stop;
+
+static void *bystander(void *arg)
+{
+    (void)arg;
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    while (!atomic_load(&bystander_stop))
+        nanosleep(&ts, NULL);
+    return NULL;
+}
+
 static void test_sigterm_stops(void **state)
 {
     (void)state;
-    /* block in this thread first so every thread created below inherits
-     * the mask and the signal waits for sigwait */
+    /* a thread that does not block the signals, like a job worker started
+     * before the server: SIGTERM may land there and must still lead to a
+     * graceful stop, not kill the process */
+    atomic_store(&bystander_stop, false);
+    pthread_t by;
+    pthread_create(&by, NULL, bystander, NULL);
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
@@ -302,11 +318,15 @@ static void test_sigterm_stops(void **state)
     char *r = exchange(port, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", NULL, 0);
     assert_memory_equal(r, "HTTP/1.1 200", 12);
     free(r);
+    struct timespec pause = {0, 100 * 1000 * 1000};
+    nanosleep(&pause, NULL); /* let run_until_signal install its handler */
     kill(getpid(), SIGTERM);
     pthread_join(t, NULL);
     assert_int_equal(connect_to(port), -1);
     http_server_free(s);
     free_conf_cors(&conf);
+    atomic_store(&bystander_stop, true);
+    pthread_join(by, NULL);
 }
 
 static void test_ipv6_literal(void **state)
