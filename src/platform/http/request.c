@@ -22,7 +22,11 @@ http_req_t *http_req_create(http_server_t *s, const char *target)
         target = "/";
     const char *q = strchr(target, '?');
     size_t plen = q ? (size_t)(q - target) : strlen(target);
-    req->path = http_url_decode(a, target, plen, false, NULL);
+    size_t dlen = 0;
+    char *path = http_url_decode(a, target, plen, false, &dlen);
+    /* a decoded NUL would cut the path short ("/health%00x" -> "/health");
+     * keep such a path undecoded so it matches no route */
+    req->path = strlen(path) == dlen ? path : mem_strndup(a, target, plen);
     p->query_raw = q ? mem_strdup(a, q + 1) : "";
     req->method = "GET";
     p->method_raw = "GET";

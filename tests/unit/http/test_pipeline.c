@@ -210,6 +210,17 @@ static void test_request_id_passthrough(void **state)
     http_req_destroy(r);
 }
 
+static void test_decoded_path(void **state)
+{
+    (void)state;
+    http_req_t *r = run("GET", "/api/v1/tasks/a%20b", NULL, NULL, 0);
+    assert_string_equal(body_of(r), "{\"task_id\":\"a b\"}");
+    http_req_destroy(r);
+    r = run("GET", "/health%00junk", NULL, NULL, 0);
+    assert_int_equal(r->priv->status, 404);
+    http_req_destroy(r);
+}
+
 static void test_method_not_allowed(void **state)
 {
     (void)state;
@@ -540,6 +551,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_not_found_and_common_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_request_id_passthrough, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decoded_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_method_not_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_head_and_trailing_slash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_response_is_json_500, setup, teardown),
