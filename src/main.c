@@ -13,6 +13,7 @@
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
+#include "components/tasks/tasks.h"
 #include "components/team/team.h"
 #include "platform/config.h"
 #include "platform/db.h"
@@ -103,6 +104,7 @@ static int main_serve(int argc, char **argv)
     auth_register(srv);
     organizations_register(srv);
     team_register(srv);
+    tasks_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
         health_register_test_hooks(srv);
