@@ -4,8 +4,13 @@
  *
  * Other components reach users only through this header: they never name
  * the `users` table.  Policy fix 5 applies throughout: e-mail addresses are
- * matched case-insensitively, inactive users cannot log in, and a password
- * reset invalidates every token issued before it. */
+ * matched case-insensitively (login normalises the name as registration
+ * does), an inactive user's correct login gets 403 {"detail":"Account is
+ * disabled"} (a wrong password still gets the 401), and a password reset
+ * stores users.password_changed_at and voids every token issued before it
+ * (401 "Invalid or expired token"; tokens without iat, as the original
+ * issued them, count as issued at exp - ACCESS_TOKEN_EXPIRE_MINUTES; the
+ * comparison has one-second granularity). */
 #ifndef TALI_COMPONENTS_AUTH_H
 #define TALI_COMPONENTS_AUTH_H
 

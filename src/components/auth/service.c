@@ -202,7 +202,7 @@ err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char 
     *detail = "Internal Server Error";
     err_t e = auth_repo_by_email(db, a, auth_login_name(a, username), &row, &found);
     if (e != ERR_OK)
-        return e;
+        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
     if (!found || !row.hashed_password || !sec_password_verify(password, row.hashed_password)) {
         *detail = AUTH_D_BAD_LOGIN;
         return ERR_UNAUTHORIZED;
