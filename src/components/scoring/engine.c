@@ -186,26 +186,6 @@ static bool word_after(const char *s, size_t n, size_t i)
     return word_at(s, n, i);
 }
 
-/* Occurrences of w in s with no word character on either side (\bw\b for
- * a w made of word characters). */
-static size_t count_bounded(const char *s, size_t n, const char *w)
-{
-    size_t wl = strlen(w), count = 0, i = 0;
-    while (i + wl <= n) {
-        const char *p = memmem(s + i, n - i, w, wl);
-        if (!p)
-            break;
-        size_t at = (size_t)(p - s);
-        if (!word_before(s, n, at) && !word_after(s, n, at + wl)) {
-            count++;
-            i = at + wl;
-        } else {
-            i = at + 1;
-        }
-    }
-    return count;
-}
-
 static bool contains(const char *s, size_t n, const char *w)
 {
     return memmem(s, n, w, strlen(w)) != NULL;
@@ -423,27 +403,75 @@ static bool matches_injection(const prompt_t *p)
     return any_literal(p->lower, p->lower_len, INJECTION_PHRASES, NELEM(INJECTION_PHRASES));
 }
 
-static bool is_unprofessional(const prompt_t *p)
+static bool word_in(const char *w, size_t len, const char *const *list, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (strlen(list[k]) == len && memcmp(list[k], w, len) == 0)
+            return true;
+    return false;
+}
+
+/* One pass over the maximal runs of word characters of the lowercased
+ * text: `\bword\b` for a word made of word characters matches exactly
+ * where a whole run equals the word.  Gives the filler count and whether
+ * a rant word (UNPROFESSIONAL pattern 1) occurs. */
+static void scan_word_runs(const prompt_t *p, size_t *fillers, bool *rant)
+{
+    const char *s = p->lower;
+    size_t n = p->lower_len, i = 0;
+    *fillers = 0;
+    *rant = false;
+    while (i < n) {
+        uint32_t cp;
+        size_t j;
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            cp = c;
+            j = i + 1;
+        } else {
+            j = pysem_utf8_next(s, n, i, &cp);
+        }
+        if (!pysem_isword(cp)) {
+            i = j;
+            continue;
+        }
+        size_t start = i;
+        i = j;
+        while (i < n) {
+            c = (unsigned char)s[i];
+            if (c < 0x80) {
+                if (!pysem_isword(c))
+                    break;
+                i++;
+            } else {
+                j = pysem_utf8_next(s, n, i, &cp);
+                if (!pysem_isword(cp))
+                    break;
+                i = j;
+            }
+        }
+        size_t len = i - start;
+        if (len >= 2 && len <= 9) {
+            if (word_in(s + start, len, FILLER_WORDS, NELEM(FILLER_WORDS)))
+                (*fillers)++;
+            else if (word_in(s + start, len, RANT_WORDS, NELEM(RANT_WORDS)))
+                *rant = true;
+        }
+    }
+}
+
+static bool is_unprofessional(const prompt_t *p, bool rant)
 {
     const char *s = p->lower;
     size_t n = p->lower_len;
-    for (size_t k = 0; k < NELEM(RANT_WORDS); k++)
-        if (count_bounded(s, n, RANT_WORDS[k]) > 0)
-            return true;
+    if (rant)
+        return true;
     if (contains(s, n, "!!!") || contains(s, n, "???"))
         return true;
     for (size_t k = 0; k < NELEM(RANT_STARTS); k++)
         if (starts_with(s, n, RANT_STARTS[k]))
             return true;
     return false;
-}
-
-static size_t filler_count(const prompt_t *p)
-{
-    size_t c = 0;
-    for (size_t k = 0; k < NELEM(FILLER_WORDS); k++)
-        c += count_bounded(p->lower, p->lower_len, FILLER_WORDS[k]);
-    return c;
 }
 
 /* (?<!\w)i(?!\w)(?!') on the original text. */
@@ -863,9 +891,12 @@ static void score_communication(run_t *r)
             }
         }
         sentence_lengths(p, &sent_sum, &sent_count);
-        if (is_unprofessional(p))
+        size_t f;
+        bool rant;
+        scan_word_runs(p, &f, &rant);
+        if (is_unprofessional(p, rant))
             unprof++;
-        fill += filler_count(p);
+        fill += f;
         total_words += p->wc;
     }
     double issue_rate = (double)issues / (double)(r->T * 3 > 1 ? r->T * 3 : 1);

@@ -24,6 +24,26 @@ double pysem_round(double x, int ndigits)
         ndigits = 0;
     if (ndigits > 30)
         ndigits = 30;
+    /* Fast path: scale, and when the scaled value is clearly away from a
+     * tie, the integer it rounds to is certain; k / 10^n is then the
+     * correctly rounded quotient, the same double strtod would give for
+     * the decimal string "k/10^n". */
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    if (ndigits <= 8) {
+        double p = pow10[ndigits];
+        double y = x * p;
+        if (fabs(y) < 4503599627370496.0) { /* 2^52: y - floor(y) is exact */
+            double fl = floor(y);
+            double frac = y - fl;
+            /* the product's rounding error is below |y| * 2^-53 */
+            if (fabs(frac - 0.5) > fabs(y) * 1e-15) {
+                double k = frac < 0.5 ? fl : fl + 1.0;
+                double r = k / p;
+                /* keep the sign of a negative value rounding to zero */
+                return (r == 0.0 && x < 0) ? -0.0 : r;
+            }
+        }
+    }
     /* glibc prints the exact binary value rounded half-even, which is what
      * Python's correctly rounded round() does; strtod brings it back. */
     char buf[400];
@@ -472,7 +492,10 @@ bool pysem_isspace(uint32_t cp)
     }
 }
 
-/* One compiled class for the Unicode letters and numbers, built once. */
+/* Letters and numbers of the Basic Multilingual Plane as a bitmap, and
+ * the compiled class for the planes above; both built once and read-only
+ * afterwards. */
+static uint8_t bmp_alnum[0x10000 / 8];
 static pcre2_code *alnum_class;
 static pthread_once_t alnum_once = PTHREAD_ONCE_INIT;
 
@@ -480,12 +503,35 @@ static void alnum_init(void)
 {
     int ec;
     PCRE2_SIZE eo;
-    alnum_class = pcre2_compile((PCRE2_SPTR) "^[\\p{L}\\p{N}]", PCRE2_ZERO_TERMINATED,
-                                PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &ec, &eo, NULL);
-    if (!alnum_class) {
-        fputs("pysem: cannot compile the alnum class\n", stderr);
+    alnum_class = pcre2_compile((PCRE2_SPTR) "[\\p{L}\\p{N}]+", PCRE2_ZERO_TERMINATED,
+                                PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    pcre2_match_data *md = alnum_class ? pcre2_match_data_create(1, NULL) : NULL;
+    if (!md) {
+        fputs("pysem: cannot build the alnum table\n", stderr);
         abort();
     }
+    /* One UTF-8 buffer with every BMP code point from U+0100 (surrogates
+     * left out), scanned once for runs of the class. */
+    mem_buf_t b = {0};
+    char tmp[4];
+    for (uint32_t cp = 0x100; cp < 0x10000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        mem_buf_append(&b, tmp, pysem_utf8_put(cp, tmp));
+    }
+    PCRE2_SIZE pos = 0;
+    while (pcre2_match(alnum_class, (PCRE2_SPTR)b.data, b.len, pos, 0, md, NULL) > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        size_t i = ov[0];
+        while (i < ov[1]) {
+            uint32_t cp;
+            i = pysem_utf8_next(b.data, b.len, i, &cp);
+            bmp_alnum[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+        }
+        pos = ov[1];
+    }
+    pcre2_match_data_free(md);
+    mem_buf_free(&b);
 }
 
 bool pysem_isalnum(uint32_t cp)
@@ -503,6 +549,8 @@ bool pysem_isalnum(uint32_t cp)
                cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE);
     }
     pthread_once(&alnum_once, alnum_init);
+    if (cp < 0x10000)
+        return (bmp_alnum[cp >> 3] >> (cp & 7)) & 1;
     char buf[4];
     size_t len = pysem_utf8_put(cp, buf);
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
@@ -510,7 +558,7 @@ bool pysem_isalnum(uint32_t cp)
         fputs("pysem: out of memory\n", stderr);
         abort();
     }
-    int rc = pcre2_match(alnum_class, (PCRE2_SPTR)buf, len, 0, 0, md, NULL);
+    int rc = pcre2_match(alnum_class, (PCRE2_SPTR)buf, len, 0, PCRE2_ANCHORED, md, NULL);
     pcre2_match_data_free(md);
     return rc > 0;
 }
