@@ -240,24 +240,230 @@ static int json_depth_ok(const json_t *v, int depth, int max_depth)
     return 1;
 }
 
+/* ---- Python-compatible syntax errors ----
+ * jansson's messages and offsets differ from Python's json module, whose
+ * (msg, pos) FastAPI puts in its 422.  When jansson refuses a body, this
+ * small scanner walks it the way CPython's decoder does and reports the
+ * first error with Python's words and byte index (converted to a character
+ * offset by the caller). */
+
+typedef struct {
+    const char *s;
+    size_t n;
+    const char *msg;
+    size_t pos;
+} json_py_t;
+
+static size_t json_py_ws(const json_py_t *p, size_t i)
+{
+    while (i < p->n && (p->s[i] == ' ' || p->s[i] == '\t' || p->s[i] == '\n' || p->s[i] == '\r'))
+        i++;
+    return i;
+}
+
+static bool json_py_fail(json_py_t *p, const char *msg, size_t pos)
+{
+    p->msg = msg;
+    p->pos = pos;
+    return false;
+}
+
+static bool json_py_value(json_py_t *p, size_t i, size_t *end, int depth);
+
+static bool json_py_string(json_py_t *p, size_t i, size_t *end)
+{
+    size_t begin = i; /* the opening quote */
+    i++;
+    while (i < p->n) {
+        unsigned char c = (unsigned char)p->s[i];
+        if (c == '"') {
+            *end = i + 1;
+            return true;
+        }
+        if (c == '\\') {
+            if (i + 1 >= p->n)
+                break;
+            char e = p->s[i + 1];
+            if (e == 'u') {
+                for (int k = 0; k < 4; k++) {
+                    char h = i + 2 + (size_t)k < p->n ? p->s[i + 2 + (size_t)k] : '\0';
+                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F')))
+                        return json_py_fail(p, "Invalid \\uXXXX escape", i);
+                }
+                i += 6;
+                continue;
+            }
+            if (!strchr("\"\\/bfnrt", e) || e == '\0')
+                return json_py_fail(p, "Invalid \\escape", i);
+            i += 2;
+            continue;
+        }
+        if (c < 0x20)
+            return json_py_fail(p, "Invalid control character at", i);
+        i++;
+    }
+    return json_py_fail(p, "Unterminated string starting at", begin);
+}
+
+static bool json_py_number(json_py_t *p, size_t i, size_t *end)
+{
+    size_t j = i;
+    if (j < p->n && p->s[j] == '-')
+        j++;
+    if (j >= p->n || p->s[j] < '0' || p->s[j] > '9')
+        return json_py_fail(p, "Expecting value", i);
+    if (p->s[j] == '0')
+        j++;
+    else
+        while (j < p->n && p->s[j] >= '0' && p->s[j] <= '9')
+            j++;
+    if (j + 1 < p->n && p->s[j] == '.' && p->s[j + 1] >= '0' && p->s[j + 1] <= '9') {
+        j++;
+        while (j < p->n && p->s[j] >= '0' && p->s[j] <= '9')
+            j++;
+    }
+    if (j < p->n && (p->s[j] == 'e' || p->s[j] == 'E')) {
+        size_t k = j + 1;
+        if (k < p->n && (p->s[k] == '+' || p->s[k] == '-'))
+            k++;
+        if (k < p->n && p->s[k] >= '0' && p->s[k] <= '9') {
+            while (k < p->n && p->s[k] >= '0' && p->s[k] <= '9')
+                k++;
+            j = k;
+        }
+    }
+    *end = j;
+    return true;
+}
+
+static bool json_py_literal(json_py_t *p, size_t i, size_t *end, const char *word)
+{
+    size_t len = strlen(word);
+    if (p->n - i >= len && memcmp(p->s + i, word, len) == 0) {
+        *end = i + len;
+        return true;
+    }
+    return json_py_fail(p, "Expecting value", i);
+}
+
+static bool json_py_object(json_py_t *p, size_t i, size_t *end, int depth)
+{
+    i = json_py_ws(p, i + 1);
+    if (i < p->n && p->s[i] == '}') {
+        *end = i + 1;
+        return true;
+    }
+    for (;;) {
+        if (i >= p->n || p->s[i] != '"')
+            return json_py_fail(p, "Expecting property name enclosed in double quotes", i);
+        if (!json_py_string(p, i, &i))
+            return false;
+        i = json_py_ws(p, i);
+        if (i >= p->n || p->s[i] != ':')
+            return json_py_fail(p, "Expecting ':' delimiter", i);
+        i = json_py_ws(p, i + 1);
+        if (!json_py_value(p, i, &i, depth + 1))
+            return false;
+        i = json_py_ws(p, i);
+        if (i < p->n && p->s[i] == '}') {
+            *end = i + 1;
+            return true;
+        }
+        if (i >= p->n || p->s[i] != ',')
+            return json_py_fail(p, "Expecting ',' delimiter", i);
+        i = json_py_ws(p, i + 1);
+    }
+}
+
+static bool json_py_array(json_py_t *p, size_t i, size_t *end, int depth)
+{
+    i = json_py_ws(p, i + 1);
+    if (i < p->n && p->s[i] == ']') {
+        *end = i + 1;
+        return true;
+    }
+    for (;;) {
+        if (!json_py_value(p, i, &i, depth + 1))
+            return false;
+        i = json_py_ws(p, i);
+        if (i < p->n && p->s[i] == ']') {
+            *end = i + 1;
+            return true;
+        }
+        if (i >= p->n || p->s[i] != ',')
+            return json_py_fail(p, "Expecting ',' delimiter", i);
+        i = json_py_ws(p, i + 1);
+    }
+}
+
+static bool json_py_value(json_py_t *p, size_t i, size_t *end, int depth)
+{
+    if (depth > 512)
+        return json_py_fail(p, "JSON nested too deeply", i);
+    if (i >= p->n)
+        return json_py_fail(p, "Expecting value", i);
+    switch (p->s[i]) {
+    case '"': return json_py_string(p, i, end);
+    case '{': return json_py_object(p, i, end, depth);
+    case '[': return json_py_array(p, i, end, depth);
+    case 'n': return json_py_literal(p, i, end, "null");
+    case 't': return json_py_literal(p, i, end, "true");
+    case 'f': return json_py_literal(p, i, end, "false");
+    case 'N': return json_py_literal(p, i, end, "NaN");
+    case 'I': return json_py_literal(p, i, end, "Infinity");
+    default:
+        if (p->s[i] == '-' && p->n - i >= 9 && memcmp(p->s + i, "-Infinity", 9) == 0) {
+            *end = i + 9;
+            return true;
+        }
+        return json_py_number(p, i, end);
+    }
+}
+
+/* Python's error for text that jansson refused: false when the scanner
+ * finds none (jansson refused something Python accepts, such as NaN or a
+ * huge integer). */
+static bool json_py_error(const char *s, size_t n, const char **msg, size_t *byte_pos)
+{
+    json_py_t p = {s, n, NULL, 0};
+    size_t i = json_py_ws(&p, 0), end = 0;
+    if (json_py_value(&p, i, &end, 0)) {
+        end = json_py_ws(&p, end);
+        if (end >= n)
+            return false;
+        p.msg = "Extra data";
+        p.pos = end;
+    }
+    *msg = p.msg;
+    *byte_pos = p.pos;
+    return true;
+}
+
+/* Characters (code points) in the first nbytes of UTF-8 text. */
+static size_t json_char_offset(const char *s, size_t nbytes)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < nbytes; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            chars++;
+    return chars;
+}
+
 json_t *json_parse(const char *s, size_t n, int max_depth, json_parse_error_t *err)
 {
     json_error_t je;
-    json_t *v = json_loadb(s, n, JSON_DECODE_ANY, &je);
+    json_t *v = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     if (!v) {
         if (err) {
-            err->position = je.position > 0 ? (size_t)je.position : 0;
-            /* jansson's texts differ from Python's; FastAPI clients only read
-             * the type, so give the common Python message where it applies */
-            if (n == 0 || strstr(je.text, "end of file") || strstr(je.text, "unexpected token") ||
-                strstr(je.text, "invalid token") || strstr(je.text, "'[' or '{' expected"))
-                snprintf(err->message, sizeof err->message, "Expecting value");
-            else
+            const char *msg = NULL;
+            size_t pos = 0;
+            if (json_py_error(s, n, &msg, &pos)) {
+                err->position = json_char_offset(s, pos);
+                snprintf(err->message, sizeof err->message, "%s", msg);
+            } else {
+                err->position = 0;
                 snprintf(err->message, sizeof err->message, "%s", je.text);
-            /* jansson reports the offset after the bad token; Python the
-             * start of it.  Either is a character offset into the body. */
-            if (err->position > n)
-                err->position = n;
+            }
         }
         return NULL;
     }

@@ -140,6 +140,39 @@ static void test_parse(void **state)
     assert_null(json_parse("{", 1, 0, NULL));
 }
 
+/* Positions and messages as Python's json module reports them (FastAPI
+ * copies both into its 422); expected values taken from CPython 3.11. */
+static void test_parse_python_errors(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t pos;
+        const char *msg;
+    } cases[] = {
+        {"{\"a\": 1,}", 8, "Expecting property name enclosed in double quotes"},
+        {"{\"a\": }", 6, "Expecting value"},
+        {"{\"\xc3\xa9\": }", 6, "Expecting value"}, /* é: one character, two bytes */
+        {"{\"a\": [1, 2", 11, "Expecting ',' delimiter"},
+        {"", 0, "Expecting value"},
+        {"  ", 2, "Expecting value"},
+        {"[1,]", 3, "Expecting value"},
+        {"{\"a\" 1}", 5, "Expecting ':' delimiter"},
+        {"\"abc", 0, "Unterminated string starting at"},
+        {"01", 1, "Extra data"},
+        {"{\"a\":\"b\\x\"}", 7, "Invalid \\escape"},
+        {"{\"a\":\"b\x01\"}", 7, "Invalid control character at"},
+        {"tru", 0, "Expecting value"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_parse_error_t err;
+        memset(&err, 0, sizeof err);
+        assert_null(json_parse(cases[i].text, strlen(cases[i].text), 0, &err));
+        if (err.position != cases[i].pos || strcmp(err.message, cases[i].msg) != 0)
+            fail_msg("case %zu (%s): got %zu '%s', want %zu '%s'", i, cases[i].text, err.position, err.message,
+                     cases[i].pos, cases[i].msg);
+    }
+}
+
 static void test_parse_depth(void **state)
 {
     char deep[256];
@@ -183,7 +216,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fmt_double_table), cmocka_unit_test(test_encode_compact_ordered),
         cmocka_unit_test(test_encode_utf8_and_escapes), cmocka_unit_test(test_encode_ascii),
-        cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors),
         cmocka_unit_test(test_parse_depth), cmocka_unit_test(test_accessors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
