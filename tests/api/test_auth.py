@@ -615,3 +615,24 @@ def test_forgot_password_ignored_for_inactive(server):
     assert r.status_code == 200 and r.json() == {"detail": MSG_FORGOT}
     time.sleep(0.3)
     assert messages_to(server, email, RESET_SUBJECT) == []
+
+
+# ---- races ----------------------------------------------------------------
+
+def test_concurrent_registrations(server):
+    """Same address at once: one account, the others get the 400 (never a
+    500); same organisation name at once: distinct slugs."""
+    from concurrent.futures import ThreadPoolExecutor
+    email = unique_email("race")
+    with ThreadPoolExecutor(6) as pool:
+        codes = sorted(pool.map(lambda _: register(server, email=email, expect=None).status_code, range(6)))
+    assert codes == [201] + [400] * 5, codes
+    name = f"Race Org {uuid.uuid4().hex[:6]}"
+    with ThreadPoolExecutor(4) as pool:
+        rs = list(pool.map(lambda _: register(server, org=name, expect=None), range(4)))
+    assert [r.status_code for r in rs] == [201] * 4, [r.text for r in rs]
+    ids = [r.json()["organization_id"] for r in rs]
+    assert len(set(ids)) == 4
+    slugs = sorted(row[0] for row in sql(server, "SELECT slug FROM organizations WHERE name = %s", (name,)))
+    base = name.lower().replace(" ", "-")
+    assert slugs == sorted([base, base + "-2", base + "-3", base + "-4"]), slugs

@@ -18,7 +18,7 @@
 
 /* Attempts of a write transaction that lost a race on a unique index
  * (e-mail or organisation slug); the retry sees the winner's row. */
-#define AUTH_TX_ATTEMPTS 3
+#define AUTH_TX_ATTEMPTS 10
 
 /* ---- lookups for other components ---- */
 
