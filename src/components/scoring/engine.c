@@ -159,6 +159,11 @@ static bool num_or_zero(const json_t *v, pysem_num_t *out)
     return pysem_num_from_json(v, out);
 }
 
+static inline bool ascii_word(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+}
+
 static bool word_at(const char *s, size_t n, size_t i)
 {
     uint32_t cp;
@@ -172,7 +177,7 @@ static bool word_before(const char *s, size_t n, size_t i)
         return false;
     unsigned char c = (unsigned char)s[i - 1];
     if (c < 0x80)
-        return pysem_isword(c);
+        return ascii_word(c);
     return word_at(s, n, pysem_utf8_prev(s, i));
 }
 
@@ -182,7 +187,7 @@ static bool word_after(const char *s, size_t n, size_t i)
         return false;
     unsigned char c = (unsigned char)s[i];
     if (c < 0x80)
-        return pysem_isword(c);
+        return ascii_word(c);
     return word_at(s, n, i);
 }
 
@@ -406,7 +411,7 @@ static bool matches_injection(const prompt_t *p)
 static bool word_in(const char *w, size_t len, const char *const *list, size_t count)
 {
     for (size_t k = 0; k < count; k++)
-        if (strlen(list[k]) == len && memcmp(list[k], w, len) == 0)
+        if (list[k][0] == w[0] && strlen(list[k]) == len && memcmp(list[k], w, len) == 0)
             return true;
     return false;
 }
@@ -426,21 +431,24 @@ static void scan_word_runs(const prompt_t *p, size_t *fillers, bool *rant)
         size_t j;
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80) {
-            cp = c;
+            if (!ascii_word(c)) {
+                i++;
+                continue;
+            }
             j = i + 1;
         } else {
             j = pysem_utf8_next(s, n, i, &cp);
-        }
-        if (!pysem_isword(cp)) {
-            i = j;
-            continue;
+            if (!pysem_isword(cp)) {
+                i = j;
+                continue;
+            }
         }
         size_t start = i;
         i = j;
         while (i < n) {
             c = (unsigned char)s[i];
             if (c < 0x80) {
-                if (!pysem_isword(c))
+                if (!ascii_word(c))
                     break;
                 i++;
             } else {

@@ -520,7 +520,10 @@ static void alnum_init(void)
         mem_buf_append(&b, tmp, pysem_utf8_put(cp, tmp));
     }
     PCRE2_SIZE pos = 0;
-    while (pcre2_match(alnum_class, (PCRE2_SPTR)b.data, b.len, pos, 0, md, NULL) > 0) {
+    /* the buffer is valid UTF-8 by construction; checking it on every call
+     * would make the scan quadratic */
+    while (pcre2_match(alnum_class, (PCRE2_SPTR)b.data, b.len, pos, PCRE2_NO_UTF_CHECK, md,
+                       NULL) > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t i = ov[0];
         while (i < ov[1]) {
@@ -578,26 +581,39 @@ static inline size_t next_cp(const char *s, size_t n, size_t i, uint32_t *cp)
     return pysem_utf8_next(s, n, i, cp);
 }
 
+static inline bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+}
+
+/* Whether the code point at i is whitespace; *next receives the index
+ * after it. */
+static inline bool space_at(const char *s, size_t n, size_t i, size_t *next)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *next = i + 1;
+        return ascii_space(c);
+    }
+    uint32_t cp;
+    *next = pysem_utf8_next(s, n, i, &cp);
+    return pysem_isspace(cp);
+}
+
 size_t pysem_split(const char *s, size_t n, pysem_span_t **out)
 {
     size_t cap = 0, count = 0;
     pysem_span_t *v = NULL;
-    size_t i = 0;
+    size_t i = 0, j;
     while (i < n) {
-        uint32_t cp;
-        size_t j = next_cp(s, n, i, &cp);
-        if (pysem_isspace(cp)) {
+        if (space_at(s, n, i, &j)) {
             i = j;
             continue;
         }
         size_t start = i;
         i = j;
-        while (i < n) {
-            j = next_cp(s, n, i, &cp);
-            if (pysem_isspace(cp))
-                break;
+        while (i < n && !space_at(s, n, i, &j))
             i = j;
-        }
         if (out) {
             if (count == cap) {
                 cap = cap ? cap * 2 : 16;
@@ -1007,7 +1023,8 @@ size_t pysem_re_count(const pysem_re_t *re, const char *s, size_t n)
         count++;
         /* as Python: after an empty match the next one may not be empty at
          * the same position */
-        opts = (ov[1] == ov[0]) ? PCRE2_NOTEMPTY_ATSTART : 0;
+        /* the first call validated the subject; later ones need not */
+        opts = PCRE2_NO_UTF_CHECK | ((ov[1] == ov[0]) ? PCRE2_NOTEMPTY_ATSTART : 0);
         pos = ov[1];
     }
     pcre2_match_data_free(md);
