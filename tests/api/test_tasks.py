@@ -243,6 +243,25 @@ def test_get(server, accounts):
     assert d[0]["type"] == "int_parsing" and d[0]["input"] == "abc"
 
 
+def test_users_without_organisation_share_unowned_tasks(server, accounts):
+    """gotcha 15: "own tasks" of a user without an organisation are the
+    tasks with no organisation, shared by all such users."""
+    u1, t1, _ = acct.new_account(server, org="")
+    u2, t2, _ = acct.new_account(server, org="")
+    assert u1["organization_id"] is None and u2["organization_id"] is None
+    h1, h2 = acct.auth(t1), acct.auth(t2)
+    _, h_org = recruiter(server, accounts, "with-org")
+    t = create(server, h1, name="Unowned task")
+    assert acct.count(server, "SELECT COUNT(*) FROM tasks WHERE id = %s AND organization_id IS NULL", (t["id"],)) == 1
+    assert t["id"] in [x["id"] for x in server.get("/api/v1/tasks/", headers=h2).json()]
+    assert server.get(f"/api/v1/tasks/{t['id']}", headers=h2).status_code == 200
+    assert server.patch(f"/api/v1/tasks/{t['id']}", json={"difficulty": "staff"}, headers=h2).status_code == 200
+    assert t["id"] not in [x["id"] for x in server.get("/api/v1/tasks/", headers=h_org).json()]
+    assert_json_detail(server.get(f"/api/v1/tasks/{t['id']}", headers=h_org), 404, NOT_FOUND)
+    assert_json_detail(server.delete(f"/api/v1/tasks/{t['id']}", headers=h_org), 404, NOT_FOUND)
+    assert server.delete(f"/api/v1/tasks/{t['id']}", headers=h2).status_code == 204
+
+
 # ---- T5 patch ---------------------------------------------------------------
 
 def test_patch(server, accounts):
