@@ -493,15 +493,23 @@ static void e2b_stream_line(e2b_stream_t *s, const char *line, size_t len)
 static int e2b_stream_data(void *ctx, const char *data, size_t len)
 {
     e2b_stream_t *s = ctx;
-    for (size_t i = 0; i < len; i++) {
-        if (data[i] == '\n') {
-            e2b_stream_line(s, s->line.data ? s->line.data : "", s->line.len);
-            s->line.len = 0;
-            if (s->line.data)
-                s->line.data[0] = '\0';
-        } else {
-            mem_buf_append(&s->line, data + i, 1);
+    while (len > 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl ? (size_t)(nl - data) : len;
+        if (!nl) {
+            mem_buf_append(&s->line, data, n);
+            break;
         }
+        if (s->line.len > 0) {
+            mem_buf_append(&s->line, data, n);
+            e2b_stream_line(s, s->line.data, s->line.len);
+            s->line.len = 0;
+            s->line.data[0] = '\0';
+        } else {
+            e2b_stream_line(s, data, n);
+        }
+        data += n + 1;
+        len -= n + 1;
     }
     return 0;
 }
