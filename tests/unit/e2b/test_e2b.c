@@ -250,6 +250,13 @@ static void test_error_result_state_chunks(void **state)
     assert_string_equal(r.stderr_text, "e\n");
     sandbox_result_free(&r);
 
+    /* a line longer than any network read: reassembled across callbacks */
+    run(p, id, "print('x' * 300000)", &r);
+    assert_true(r.success);
+    assert_int_equal(strlen(r.stdout_text), 300001);
+    assert_int_equal(strspn(r.stdout_text, "x"), 300000);
+    sandbox_result_free(&r);
+
     /* a syntax error is the candidate's, not the provider's */
     run(p, id, "def (:", &r);
     assert_false(r.success);
