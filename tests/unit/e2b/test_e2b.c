@@ -489,6 +489,44 @@ static void test_no_domain_in_answer(void **state)
     p->free(p->self);
 }
 
+/* The domain the API reports for a sandbox wins over E2B_DOMAIN for that
+ * sandbox's hosts; a provider that has not seen the sandbox learns it on
+ * reconnect. */
+static void test_domain_from_answer(void **state)
+{
+    (void)state;
+    char knobs[256];
+    snprintf(knobs, sizeof knobs, "{\"domain\":\"%s\"}", fake.url + strlen("http://"));
+    fake_post("/_fake/knobs", knobs);
+    static config_t c;
+    memset(&c, 0, sizeof c);
+    c.e2b_api_key = KEY;
+    c.e2b_api_url = fake.url;
+    c.e2b_domain = "unreachable.invalid";
+    e2b_options_t o = {.sandbox_url = "http://{domain}/{port}/{sandbox_id}", .request_timeout_ms = 5000};
+    sandbox_provider_t *p = e2b_provider_new_opts(&c, &o);
+    char *id = ensure_new(p, NULL);
+    sandbox_result_t r;
+    run(p, id, "print('via domain')", &r);
+    assert_string_equal(r.stdout_text, "via domain\n");
+    sandbox_result_free(&r);
+
+    sandbox_provider_t *other = e2b_provider_new_opts(&c, &o);
+    assert_int_not_equal(other->execute(other->self, id, "1", &r), ERR_OK);
+    sandbox_result_free(&r);
+    char *same = ensure_new(other, id);
+    assert_string_equal(same, id);
+    run(other, id, "print('learnt')", &r);
+    assert_string_equal(r.stdout_text, "learnt\n");
+    sandbox_result_free(&r);
+    free(same);
+    other->free(other->self);
+
+    p->destroy(p->self, id);
+    free(id);
+    p->free(p->self);
+}
+
 static void test_kill_sends_delete(void **state)
 {
     (void)state;
@@ -577,6 +615,7 @@ int main(void)
         cmocka_unit_test_setup(test_execute_502_and_500, reset),
         cmocka_unit_test_setup(test_slow_stream_times_out, reset),
         cmocka_unit_test_setup(test_no_domain_in_answer, reset),
+        cmocka_unit_test_setup(test_domain_from_answer, reset),
         cmocka_unit_test_setup(test_kill_sends_delete, reset),
         cmocka_unit_test_setup(test_wrong_key_and_create_failure, reset),
         cmocka_unit_test(test_unreachable),

@@ -99,9 +99,24 @@ static char *e2b_upstream_message(const httpc_response_t *r)
     return out;
 }
 
+/* A host name (with an optional port) fit to be spliced into a URL. */
+static bool e2b_valid_domain(const char *d)
+{
+    size_t n = d ? strlen(d) : 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = d[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+              c == ':'))
+            return false;
+    }
+    return true;
+}
+
 static void e2b_domain_remember(e2b_t *e, const char *id, const char *domain)
 {
-    if (!domain || !*domain || strcmp(domain, e->domain) == 0 || !e2b_valid_id(id))
+    if (!e2b_valid_domain(domain) || strcmp(domain, e->domain) == 0 || !e2b_valid_id(id))
         return;
     pthread_mutex_lock(&e->mu);
     e2b_domain_entry_t *slot = NULL;
