@@ -1,0 +1,27 @@
+/* Declarations shared by the candidates component's own files. */
+#ifndef TALI_COMPONENTS_CANDIDATES_INTERNAL_H
+#define TALI_COMPONENTS_CANDIDATES_INTERNAL_H
+
+#include <stddef.h>
+
+#include "components/candidates/candidates.h"
+
+/* C1: one page of scope's candidates (texts cut to the preview's needs). */
+err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
+                    int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total);
+
+/* C2: a new candidate.  ERR_CONFLICT when scope already has one with
+ * exactly this email; otherwise the database error. */
+err_t cand_svc_create(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *email, const char *full_name,
+                      const char *position, candidates_candidate_t *out);
+
+/* C4: applies the present keys, then reads the row back.  ERR_NOT_FOUND
+ * when id is not scope's. */
+err_t cand_svc_update(db_t *db, mem_arena_t *a, candidates_scope_t scope, int64_t id, bool set_name,
+                      const char *full_name, bool set_position, const char *position, candidates_candidate_t *out);
+
+/* C6/C7 after the upload was processed: writes the document columns.
+ * ERR_NOT_FOUND when the candidate vanished meanwhile. */
+err_t cand_svc_store_document(db_t *db, int64_t id, candidates_upload_kind_t kind, const candidates_upload_t *up);
+
+#endif

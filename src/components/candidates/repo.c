@@ -1,0 +1,201 @@
+/* SQL on `candidates` (this component's table only). */
+#include "components/candidates/repo.h"
+
+#include <string.h>
+
+#define CAND_COLS_HEAD "id, organization_id, email, full_name, position, cv_filename, "
+#define CAND_COLS_TAIL                                                                                       \
+    ", cv_uploaded_at, job_spec_filename, %s, job_spec_uploaded_at, created_at"
+/* The preview needs 501 characters at most; substr counts characters in
+ * both dialects. */
+#define CAND_TEXT_CUT "substr(%s, 1, 501)"
+
+static const char *cand_cols(mem_arena_t *a, bool full_texts)
+{
+    const char *cv = full_texts ? "cv_text" : mem_printf(a, CAND_TEXT_CUT, "cv_text");
+    const char *js = full_texts ? "job_spec_text" : mem_printf(a, CAND_TEXT_CUT, "job_spec_text");
+    return mem_printf(a, CAND_COLS_HEAD "%s" CAND_COLS_TAIL, cv, js);
+}
+
+static void cand_row(mem_arena_t *a, const db_res_t *r, int i, candidates_candidate_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = db_res_int(r, i, 0);
+    c->has_organization = !db_res_isnull(r, i, 1);
+    c->organization_id = db_res_int(r, i, 1);
+    c->email = mem_strdup(a, db_res_text(r, i, 2));
+    c->full_name = mem_strdup(a, db_res_text(r, i, 3));
+    c->position = mem_strdup(a, db_res_text(r, i, 4));
+    c->cv_filename = mem_strdup(a, db_res_text(r, i, 5));
+    c->cv_text = mem_strdup(a, db_res_text(r, i, 6));
+    c->has_cv_uploaded_at = !db_res_isnull(r, i, 7);
+    c->cv_uploaded_at = db_res_time(r, i, 7);
+    c->job_spec_filename = mem_strdup(a, db_res_text(r, i, 8));
+    c->job_spec_text = mem_strdup(a, db_res_text(r, i, 9));
+    c->has_job_spec_uploaded_at = !db_res_isnull(r, i, 10);
+    c->job_spec_uploaded_at = db_res_time(r, i, 10);
+    c->has_created_at = !db_res_isnull(r, i, 11);
+    c->created_at = db_res_time(r, i, 11);
+}
+
+/* The organisation condition of a scope as SQL text with its parameter
+ * number n (no parameter for "no organisation"). */
+static const char *cand_scope_sql(mem_arena_t *a, candidates_scope_t s, int n)
+{
+    return s.has_organization ? mem_printf(a, "organization_id = $%d", n) : "organization_id IS NULL";
+}
+
+err_t cand_repo_get(db_t *db, mem_arena_t *a, const candidates_scope_t *scope, int64_t id, bool full_texts,
+                    candidates_candidate_t *out, bool *found)
+{
+    db_value_t p[2] = {DB_V_INT(id), DB_V_NULL};
+    int np = 1;
+    const char *where = "";
+    if (scope) {
+        where = mem_printf(a, " AND %s", cand_scope_sql(a, *scope, 2));
+        if (scope->has_organization)
+            p[np++] = DB_V_INT(scope->organization_id);
+    }
+    const char *sql = mem_printf(a, "SELECT %s FROM candidates WHERE id = $1%s", cand_cols(a, full_texts), where);
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    *found = db_res_rows(r) > 0;
+    if (*found)
+        cand_row(a, r, 0, out);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
+                     int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total)
+{
+    db_value_t p[4];
+    int np = 0;
+    if (scope.has_organization)
+        p[np++] = DB_V_INT(scope.organization_id);
+    const char *where = cand_scope_sql(a, scope, 1);
+    if (q) {
+        p[np++] = DB_V_TEXT(mem_printf(a, "%%%s%%", q));
+        const char *like = db_sql_ilike(db);
+        where = mem_printf(a, "%s AND (full_name %s $%d OR email %s $%d)", where, like, np, like, np);
+    }
+    db_res_t *r = NULL;
+    err_t e = db_query(db, mem_printf(a, "SELECT count(*) FROM candidates WHERE %s", where), p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    *total = db_res_int(r, 0, 0);
+    db_res_free(r);
+
+    int nbase = np;
+    p[np++] = DB_V_INT(limit);
+    p[np++] = DB_V_INT(offset);
+    const char *sql = mem_printf(a, "SELECT %s FROM candidates WHERE %s ORDER BY created_at DESC, id DESC "
+                                    "LIMIT $%d OFFSET $%d",
+                                 cand_cols(a, false), where, nbase + 1, nbase + 2);
+    e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    int rows = db_res_rows(r);
+    candidates_candidate_t *v = mem_alloc(a, (size_t)(rows ? rows : 1) * sizeof *v);
+    for (int i = 0; i < rows; i++)
+        cand_row(a, r, i, &v[i]);
+    db_res_free(r);
+    *items = v;
+    *n = (size_t)rows;
+    return ERR_OK;
+}
+
+err_t cand_repo_find_email(db_t *db, candidates_scope_t scope, const char *email, int64_t *id, bool *found)
+{
+    db_value_t p[2] = {DB_V_TEXT(email), DB_V_INT(scope.organization_id)};
+    const char *sql = scope.has_organization
+                          ? "SELECT id FROM candidates WHERE email = $1 AND organization_id = $2 ORDER BY id LIMIT 1"
+                          : "SELECT id FROM candidates WHERE email = $1 AND organization_id IS NULL ORDER BY id LIMIT 1";
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, scope.has_organization ? 2 : 1, &r);
+    if (e != ERR_OK)
+        return e;
+    *found = db_res_rows(r) > 0;
+    if (*found)
+        *id = db_res_int(r, 0, 0);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t cand_repo_insert(db_t *db, candidates_scope_t scope, const char *email, const char *full_name,
+                       const char *position, int64_t now_us, int64_t *id)
+{
+    db_value_t p[] = {scope.has_organization ? DB_V_INT(scope.organization_id) : DB_V_NULL, DB_V_TEXT(email),
+                      DB_V_TEXT(full_name), DB_V_TEXT(position), DB_V_TIME(now_us)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "INSERT INTO candidates (organization_id, email, full_name, position, created_at) "
+                       "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                       p, 5, &r);
+    if (e != ERR_OK)
+        return e;
+    if (db_res_rows(r) != 1) {
+        db_res_free(r);
+        return ERR_INTERNAL;
+    }
+    *id = db_res_int(r, 0, 0);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t cand_repo_update(db_t *db, int64_t id, bool set_name, const char *full_name, bool set_position,
+                       const char *position, bool *found)
+{
+    int64_t affected = 0;
+    err_t e;
+    if (set_name && set_position) {
+        db_value_t p[] = {DB_V_TEXT(full_name), DB_V_TEXT(position), DB_V_INT(id)};
+        e = db_exec(db, "UPDATE candidates SET full_name = $1, position = $2 WHERE id = $3", p, 3, &affected);
+    } else if (set_name) {
+        db_value_t p[] = {DB_V_TEXT(full_name), DB_V_INT(id)};
+        e = db_exec(db, "UPDATE candidates SET full_name = $1 WHERE id = $2", p, 2, &affected);
+    } else if (set_position) {
+        db_value_t p[] = {DB_V_TEXT(position), DB_V_INT(id)};
+        e = db_exec(db, "UPDATE candidates SET position = $1 WHERE id = $2", p, 2, &affected);
+    } else {
+        db_value_t p[] = {DB_V_INT(id)};
+        db_res_t *r = NULL;
+        e = db_query(db, "SELECT id FROM candidates WHERE id = $1", p, 1, &r);
+        if (e == ERR_OK)
+            affected = db_res_rows(r);
+        db_res_free(r);
+    }
+    if (e != ERR_OK)
+        return e;
+    *found = affected > 0;
+    return ERR_OK;
+}
+
+err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, const char *filename,
+                        const char *text, int64_t at_us, bool *found)
+{
+    db_value_t p[] = {DB_V_TEXT(url), DB_V_TEXT(filename), DB_V_TEXT(text), DB_V_TIME(at_us), DB_V_INT(id)};
+    const char *sql = doc == CAND_DOC_CV ? "UPDATE candidates SET cv_file_url = $1, cv_filename = $2, cv_text = $3, "
+                                           "cv_uploaded_at = $4 WHERE id = $5"
+                                         : "UPDATE candidates SET job_spec_file_url = $1, job_spec_filename = $2, "
+                                           "job_spec_text = $3, job_spec_uploaded_at = $4 WHERE id = $5";
+    int64_t affected = 0;
+    err_t e = db_exec(db, sql, p, 5, &affected);
+    if (e != ERR_OK)
+        return e;
+    *found = affected > 0;
+    return ERR_OK;
+}
+
+err_t cand_repo_delete(db_t *db, int64_t id, bool *found)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    int64_t affected = 0;
+    err_t e = db_exec(db, "DELETE FROM candidates WHERE id = $1", p, 1, &affected);
+    if (e != ERR_OK)
+        return e;
+    *found = affected > 0;
+    return ERR_OK;
+}
