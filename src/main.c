@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "components/auth/auth.h"
+#include "components/candidates/candidates.h"
 #include "components/health/health.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
@@ -104,6 +105,7 @@ static int main_serve(int argc, char **argv)
     auth_register(srv);
     organizations_register(srv);
     team_register(srv);
+    candidates_register(srv);
     tasks_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
