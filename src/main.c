@@ -11,6 +11,7 @@
 #include "components/auth/auth.h"
 #include "components/candidates/candidates.h"
 #include "components/health/health.h"
+#include "components/integrations/stripe/stripe.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
@@ -22,6 +23,7 @@
 #include "platform/httpclient.h"
 #include "platform/jobs.h"
 #include "platform/log.h"
+#include "platform/openapi.h"
 #include "tali_version.h"
 
 typedef struct {
@@ -107,11 +109,14 @@ static int main_serve(int argc, char **argv)
     team_register(srv);
     candidates_register(srv);
     tasks_register(srv);
+    stripe_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
         health_register_test_hooks(srv);
         notifications_register_test_hooks(srv);
     }
+    /* last: the document describes every route registered above */
+    openapi_register(srv, cfg);
     jobs_runner_t *jobs = NULL;
     if (cfg->run_worker) {
         jobs = main_jobs_runner(pool);

@@ -51,6 +51,7 @@ typedef struct {
     const char *pattern;   /* "/api/v1/tasks/{task_id}" */
     http_handler_fn fn;
     http_route_doc_t doc;
+    char *openapi;         /* OpenAPI operation fragment (JSON text) or NULL; see http_route_describe */
 } http_route_t;
 
 /* ---- server ---- */
@@ -64,6 +65,13 @@ http_server_t *http_server_new(const config_t *c, db_pool_t *pool);
  * slash and vice versa (policy fix 3).  pattern is copied. */
 void http_route(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
                 const http_route_doc_t *doc);
+
+/* Attaches an OpenAPI operation fragment (JSON object text: parameters,
+ * requestBody, responses, ...) to the route registered as method+pattern;
+ * platform/openapi merges it over what it derives from the route itself.
+ * Returns -1 when no such route is registered or the text is not a JSON
+ * object. */
+int http_route_describe(http_server_t *s, const char *method, const char *pattern, const char *operation_json);
 
 /* The registered routes in order; *n receives the count. */
 const http_route_t *http_routes(const http_server_t *s, size_t *n);
@@ -119,6 +127,9 @@ const http_file_t *http_file(http_req_t *req, const char *name);
  * released (rolled back if a transaction is still open) after the
  * response.  NULL when the pool is exhausted. */
 db_t *http_db(http_req_t *req);
+
+/* The server serving this request. */
+http_server_t *http_req_server(http_req_t *req);
 
 /* The server configuration. */
 const config_t *http_config(http_req_t *req);

@@ -141,6 +141,11 @@ const config_t *http_config(http_req_t *req)
     return req->priv->srv->cfg;
 }
 
+http_server_t *http_req_server(http_req_t *req)
+{
+    return req->priv->srv;
+}
+
 const char *http_bearer_token(http_req_t *req)
 {
     const char *h = http_header(req, "Authorization");

@@ -82,6 +82,24 @@ void http_route(http_server_t *s, const char *method, const char *pattern, http_
     s->nroutes++;
 }
 
+int http_route_describe(http_server_t *s, const char *method, const char *pattern, const char *operation_json)
+{
+    json_t *v = json_loads(operation_json, 0, NULL);
+    bool ok = json_is_object(v);
+    json_decref(v);
+    if (!ok)
+        return -1;
+    for (size_t i = 0; i < s->nroutes; i++) {
+        http_route_t *r = &s->routes[i];
+        if (strcmp(r->method, method) == 0 && strcmp(r->pattern, pattern) == 0) {
+            free(r->openapi);
+            r->openapi = xstrdup(operation_json);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 const http_route_t *http_routes(const http_server_t *s, size_t *n)
 {
     *n = s->nroutes;
@@ -382,6 +400,7 @@ void http_server_free(http_server_t *s)
         free((char *)s->routes[i].doc.summary);
         free((char *)s->routes[i].doc.tag);
         free((char *)s->routes[i].doc.auth);
+        free(s->routes[i].openapi);
     }
     free(s->routes);
     http_router_free(s->router);
