@@ -11,6 +11,7 @@ The builders at the top are shared with test_candidates.py."""
 
 import hashlib
 import io
+import json
 import os
 import re
 import struct
@@ -165,9 +166,11 @@ def upload(server, headers, cid, name, data, kind="cv", content_type="applicatio
 
 
 def stored_text(server, cid, column="cv_text"):
-    rows = sql(server, f"SELECT {column} FROM candidates WHERE id = %s", (cid,))
-    value = rows[0][0]
-    return "" if value is None else value
+    """The full stored text ("" for NULL), read as JSON so that line breaks
+    survive the psql round trip."""
+    quote = "json_quote" if server.kind == "sqlite" else "to_json"
+    rows = sql(server, f"SELECT {quote}(coalesce({column}, '')) FROM candidates WHERE id = %s", (cid,))
+    return json.loads(rows[0][0])
 
 
 def assert_upload(r, cid, doc_type, filename):
@@ -221,7 +224,7 @@ def test_pdf_encrypted_with_empty_user_password_is_read(server, account):
     ("garbage.pdf", b"%PDF-1.7\n" + os.urandom(4000)),
     ("notapdf.pdf", b"hello, I am plain text"),
     ("zip.pdf", make_docx(para("docx posing as pdf"))),
-])
+], ids=["locked", "truncated", "garbage", "notapdf", "zip"])
 def test_unreadable_pdf_stores_empty_text_and_answers_200(server, account, name, data):
     _, h = account
     c = new_candidate(server, h)
@@ -261,7 +264,7 @@ def test_docx_body_paragraphs_runs_hyperlinks_tabs_breaks(server, account):
                                           b.getvalue())[1])(io.BytesIO()))()),
     ("ole.docx", bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 600),
     ("pdf.docx", make_pdf([["pdf posing as docx"]])),
-])
+], ids=["notzip", "nodocument", "badxml", "ole", "pdf"])
 def test_unreadable_docx_stores_empty_text(server, account, name, data):
     _, h = account
     c = new_candidate(server, h)
