@@ -50,6 +50,36 @@ json_t *organizations_json(const organizations_org_t *o);
  * every " " replaced by "-".  Owned by arena a. */
 char *organizations_slugify(mem_arena_t *a, const char *name);
 
+/* ---- Stripe billing (called by integrations/stripe) ---- */
+
+/* The organisation's Stripe customer id into *customer_id (copied into
+ * arena a; NULL when it has none).  ERR_NOT_FOUND when the organisation
+ * does not exist; otherwise the database error. */
+err_t organizations_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char **customer_id);
+
+/* Stores customer_id as the organisation's Stripe customer unless it
+ * already has one (so two concurrent checkouts keep one customer), and
+ * sets updated_at.  *stored (arena a) receives the id in force afterwards:
+ * customer_id, or the one stored earlier.  ERR_NOT_FOUND when the
+ * organisation does not exist; otherwise the database error. */
+err_t organizations_claim_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char *customer_id,
+                                          const char **stored);
+
+/* The organisation whose stripe_customer_id equals customer_id (the
+ * lowest id when several do): *found says whether there is one, *id is
+ * written only then.  Returns the database error, if any. */
+err_t organizations_find_by_stripe_customer(db_t *db, const char *customer_id, int64_t *id, bool *found);
+
+/* Sets plan and stripe_subscription_id (NULL clears it) and updated_at.
+ * ERR_NOT_FOUND when the organisation does not exist; otherwise the
+ * database error. */
+err_t organizations_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id);
+
+/* Credits one assessment back: assessments_used = max(used - 1, 0), a
+ * NULL count reading as 0; sets updated_at.  *found says whether the
+ * organisation exists.  Returns the database error, if any. */
+err_t organizations_credit_assessment(db_t *db, int64_t id, bool *found);
+
 /* Registers O1 and O2 (/api/v1/organizations/me) on s. */
 void organizations_register(http_server_t *s);
 

@@ -106,3 +106,69 @@ err_t org_repo_update(db_t *db, int64_t id, const char *name, const char *workab
         return e;
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;
 }
+
+err_t org_repo_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char **customer_id, bool *found)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT stripe_customer_id FROM organizations WHERE id = $1", p, 1, &r);
+    if (e != ERR_OK)
+        return e;
+    *found = db_res_rows(r) > 0;
+    *customer_id = *found ? mem_strdup(a, db_res_text(r, 0, 0)) : NULL;
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t org_repo_set_stripe_customer_if_unset(db_t *db, int64_t id, const char *customer_id, int64_t now_us,
+                                            int64_t *affected)
+{
+    db_value_t p[] = {DB_V_TEXT(customer_id), DB_V_TIME(now_us), DB_V_INT(id)};
+    return db_exec(db,
+                   "UPDATE organizations SET stripe_customer_id = $1, updated_at = $2 "
+                   "WHERE id = $3 AND stripe_customer_id IS NULL",
+                   p, 3, affected);
+}
+
+err_t org_repo_find_by_stripe_customer(db_t *db, const char *customer_id, int64_t *id, bool *found)
+{
+    db_value_t p[] = {DB_V_TEXT(customer_id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT id FROM organizations WHERE stripe_customer_id = $1 ORDER BY id LIMIT 1", p, 1,
+                       &r);
+    if (e != ERR_OK)
+        return e;
+    *found = db_res_rows(r) > 0;
+    if (*found)
+        *id = db_res_int(r, 0, 0);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id,
+                                int64_t now_us)
+{
+    db_value_t p[] = {DB_V_TEXT(plan), DB_V_TEXT(subscription_id), DB_V_TIME(now_us), DB_V_INT(id)};
+    int64_t n = 0;
+    err_t e = db_exec(db,
+                      "UPDATE organizations SET plan = $1, stripe_subscription_id = $2, updated_at = $3 "
+                      "WHERE id = $4",
+                      p, 4, &n);
+    if (e != ERR_OK)
+        return e;
+    return n == 1 ? ERR_OK : ERR_NOT_FOUND;
+}
+
+err_t org_repo_credit_assessment(db_t *db, int64_t id, int64_t now_us, bool *found)
+{
+    db_value_t p[] = {DB_V_TIME(now_us), DB_V_INT(id)};
+    int64_t n = 0;
+    err_t e = db_exec(db,
+                      "UPDATE organizations SET assessments_used = CASE WHEN COALESCE(assessments_used, 0) > 1 "
+                      "THEN assessments_used - 1 ELSE 0 END, updated_at = $1 WHERE id = $2",
+                      p, 2, &n);
+    if (e != ERR_OK)
+        return e;
+    *found = n == 1;
+    return ERR_OK;
+}

@@ -24,4 +24,25 @@ err_t org_repo_insert(db_t *db, const char *name, const char *slug, int64_t now_
  * updated_at.  ERR_NOT_FOUND when the row does not exist. */
 err_t org_repo_update(db_t *db, int64_t id, const char *name, const char *workable_config_json, int64_t now_us);
 
+/* stripe_customer_id of organisation id into *customer_id (arena a, NULL
+ * when unset); *found says whether the row exists. */
+err_t org_repo_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char **customer_id, bool *found);
+
+/* Sets stripe_customer_id (and updated_at) only where it is NULL;
+ * *affected receives the number of rows changed (0 or 1). */
+err_t org_repo_set_stripe_customer_if_unset(db_t *db, int64_t id, const char *customer_id, int64_t now_us,
+                                            int64_t *affected);
+
+/* The lowest id whose stripe_customer_id equals customer_id. */
+err_t org_repo_find_by_stripe_customer(db_t *db, const char *customer_id, int64_t *id, bool *found);
+
+/* Sets plan, stripe_subscription_id (NULL clears) and updated_at.
+ * ERR_NOT_FOUND when the row does not exist. */
+err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id,
+                                int64_t now_us);
+
+/* assessments_used = max(coalesce(used, 0) - 1, 0), updated_at = now.
+ * *found says whether the row exists. */
+err_t org_repo_credit_assessment(db_t *db, int64_t id, int64_t now_us, bool *found);
+
 #endif

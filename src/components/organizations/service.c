@@ -134,3 +134,46 @@ err_t org_svc_update(db_t *db, int64_t id, const char *name, const char *workabl
 {
     return org_repo_update(db, id, name, workable_config_json, db_now_us());
 }
+
+err_t organizations_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char **customer_id)
+{
+    bool found = false;
+    err_t e = org_repo_stripe_customer(db, a, id, customer_id, &found);
+    if (e != ERR_OK)
+        return e;
+    return found ? ERR_OK : ERR_NOT_FOUND;
+}
+
+err_t organizations_claim_stripe_customer(db_t *db, mem_arena_t *a, int64_t id, const char *customer_id,
+                                          const char **stored)
+{
+    int64_t n = 0;
+    err_t e = org_repo_set_stripe_customer_if_unset(db, id, customer_id, db_now_us(), &n);
+    if (e != ERR_OK)
+        return e;
+    if (n == 1) {
+        *stored = mem_strdup(a, customer_id);
+        return ERR_OK;
+    }
+    /* Either the organisation is gone or another request stored its
+     * customer first; the stored one wins. */
+    e = organizations_stripe_customer(db, a, id, stored);
+    if (e == ERR_OK && !*stored)
+        return ERR_INTERNAL;
+    return e;
+}
+
+err_t organizations_find_by_stripe_customer(db_t *db, const char *customer_id, int64_t *id, bool *found)
+{
+    return org_repo_find_by_stripe_customer(db, customer_id, id, found);
+}
+
+err_t organizations_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id)
+{
+    return org_repo_set_subscription(db, id, plan, subscription_id, db_now_us());
+}
+
+err_t organizations_credit_assessment(db_t *db, int64_t id, bool *found)
+{
+    return org_repo_credit_assessment(db, id, db_now_us(), found);
+}
