@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/assessments/assessments.h"
 #include "components/auth/auth.h"
 #include "components/candidates/candidates.h"
 #include "components/health/health.h"
@@ -71,6 +72,7 @@ static jobs_runner_t *main_jobs_runner(db_pool_t *pool)
 {
     jobs_runner_t *r = jobs_runner_new(pool, NULL);
     notifications_register_jobs(r);
+    assessments_register_jobs(r);
     return r;
 }
 
@@ -109,6 +111,9 @@ static int main_serve(int argc, char **argv)
     team_register(srv);
     candidates_register(srv);
     tasks_register(srv);
+    assessments_register(srv);
+    tasks_set_in_use_check(assessments_task_in_use);
+    candidates_set_delete_hook(assessments_detach_candidate);
     stripe_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
@@ -123,9 +128,12 @@ static int main_serve(int argc, char **argv)
         if (jobs_runner_start(jobs, 500) != 0)
             log_error("tali.main", "cannot start the in-process job worker");
     }
+    /* the expiry sweep of assessments, every 5 minutes */
+    assessments_ticker_t *expiry = cfg->run_worker ? assessments_expiry_ticker_start(pool, 300) : NULL;
     char err[512];
     if (http_server_start(srv, cfg->host, cfg->port, err, sizeof err) != 0) {
         fprintf(stderr, "tali: cannot listen on %s:%d: %s\n", cfg->host, cfg->port, err);
+        assessments_expiry_ticker_stop(expiry);
         http_server_free(srv);
         db_pool_close(pool);
         return 1;
@@ -134,6 +142,7 @@ static int main_serve(int argc, char **argv)
              cfg->production ? "production" : "development", cfg->host, cfg->port,
              db_pool_kind(pool) == DB_POSTGRES ? "postgresql" : "sqlite");
     http_server_run_until_signal(srv);
+    assessments_expiry_ticker_stop(expiry);
     jobs_runner_free(jobs);
     http_server_free(srv);
     db_pool_close(pool);

@@ -1,0 +1,451 @@
+/* Routes of /api/v1/assessments (api-contract S1-S12, S14): request ->
+ * validation -> service -> response.  Recruiter routes check the JWT
+ * before validating (a body that is not JSON at all comes first, as in
+ * the original); candidate routes validate path, header and body together
+ * and then apply the token rules of each endpoint. */
+#include <ctype.h>
+#include <string.h>
+
+#include "components/assessments/internal.h"
+#include "components/auth/auth.h"
+#include "components/organizations/organizations.h"
+#include "platform/http.h"
+#include "platform/validate.h"
+
+#define ASSESS_BASE "/api/v1/assessments"
+
+/* Appends the problems of v to hv (v is emptied). */
+static void api_move(http_verr_t *hv, vld_t *v)
+{
+    json_t *list = vld_take(v);
+    size_t i;
+    json_t *it;
+    json_array_foreach(list, i, it) {
+        json_t *ctx = json_object_get(it, "ctx");
+        json_t *input = json_object_get(it, "input");
+        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
+                      json_string_value(json_object_get(it, "msg")), input ? json_incref(input) : NULL,
+                      ctx ? json_incref(ctx) : NULL);
+    }
+    json_decref(list);
+}
+
+/* Replies 422 when hv or v holds problems (v is freed either way). */
+static bool api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
+{
+    api_move(hv, v);
+    vld_free(v);
+    if (!http_verr_any(hv))
+        return false;
+    http_reply_verr(req, hv);
+    return true;
+}
+
+static db_t *api_db(http_req_t *req)
+{
+    db_t *db = http_db(req);
+    if (!db)
+        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
+    return db;
+}
+
+static assessments_owner_t api_owner(const auth_user_t *u)
+{
+    assessments_owner_t o = {u->has_organization, u->organization_id};
+    return o;
+}
+
+static void api_done(http_req_t *req, err_t e, const char *detail, int status, json_t *out)
+{
+    if (e != ERR_OK)
+        http_reply_err(req, e, detail);
+    else
+        http_reply_json(req, status, out);
+}
+
+/* A recruiter route with an id in the path and no body: JWT, then the
+ * id.  Returns the user or NULL after replying. */
+static const auth_user_t *api_recruiter_id(http_req_t *req, int64_t *id)
+{
+    const auth_user_t *u = auth_require_user(req);
+    if (!u)
+        return NULL;
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), id);
+    if (api_invalid(req, hv, &v))
+        return NULL;
+    return u;
+}
+
+/* S1 POST /api/v1/assessments/ */
+static void api_create(http_req_t *req)
+{
+    http_verr_t *probe = http_verr_new(req);
+    json_t *body = NULL;
+    const auth_user_t *u = auth_require_user_json(req, probe, &body);
+    if (!u)
+        return;
+    http_verr_t *hv = http_verr_new(req);
+    body = http_json_body(req, hv);
+    vld_t v;
+    vld_init(&v, req->arena);
+    assessments_create_in_t in;
+    if (body)
+        assessments_schema_create(&v, body, &in);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_create(db, req->arena, api_owner(u), &in, &out, &detail);
+    api_done(req, e, detail, 201, out);
+}
+
+/* S2 GET /api/v1/assessments/ */
+static void api_list(http_req_t *req)
+{
+    const auth_user_t *u = auth_require_user(req);
+    if (!u)
+        return;
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    assessments_list_in_t in;
+    assessments_schema_list(&v, http_query(req, "status"), http_query(req, "task_id"),
+                            http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"),
+                            &in);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_list(db, req->arena, api_owner(u), &in, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* S3 GET /api/v1/assessments/{assessment_id} */
+static void api_get(http_req_t *req)
+{
+    int64_t id = 0;
+    const auth_user_t *u = api_recruiter_id(req, &id);
+    if (!u)
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    assessments_row_t r;
+    assessments_names_t n;
+    const char *detail = NULL;
+    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, &n, &detail);
+    api_done(req, e, detail, 200, e == ERR_OK ? assessments_schema_model(&r, &n) : NULL);
+}
+
+/* S10 DELETE /api/v1/assessments/{assessment_id} */
+static void api_delete(http_req_t *req)
+{
+    int64_t id = 0;
+    const auth_user_t *u = api_recruiter_id(req, &id);
+    if (!u)
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    const char *detail = NULL;
+    err_t e = assessments_svc_delete(db, req->arena, api_owner(u), id, &detail);
+    if (e != ERR_OK)
+        http_reply_err(req, e, detail);
+    else
+        http_reply_empty(req, 204);
+}
+
+/* S11 POST /api/v1/assessments/{assessment_id}/resend */
+static void api_resend(http_req_t *req)
+{
+    int64_t id = 0;
+    const auth_user_t *u = api_recruiter_id(req, &id);
+    if (!u)
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    const char *detail = NULL;
+    err_t e = assessments_svc_resend(db, req->arena, api_owner(u), id, &detail);
+    api_done(req, e, detail, 200, e == ERR_OK ? json_pack("{s:b}", "success", 1) : NULL);
+}
+
+/* S12 POST /api/v1/assessments/{assessment_id}/post-to-workable.  The
+ * Workable posting belongs to the Workable integration; with it disabled
+ * (the MVP default) the answer is the contract's 503. */
+static void api_post_to_workable(http_req_t *req)
+{
+    const auth_user_t *u = auth_require_user(req);
+    if (!u)
+        return;
+    if (cfg->mvp_disable_workable) {
+        http_reply_detail(req, 503, "Workable integration is disabled for MVP");
+        return;
+    }
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    int64_t id = 0;
+    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    assessments_row_t r;
+    const char *detail = NULL;
+    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, NULL, &detail);
+    if (e != ERR_OK) {
+        http_reply_err(req, e, detail);
+        return;
+    }
+    organizations_org_t org;
+    if (!r.organization_id.set || organizations_get(db, req->arena, r.organization_id.v, &org) != ERR_OK ||
+        !org.workable_connected) {
+        http_reply_detail(req, 400, "Workable is not connected");
+        return;
+    }
+    http_reply_detail(req, 400, "Assessment is not linked to a Workable candidate");
+}
+
+/* S14 POST /api/v1/assessments/{assessment_id}/notes */
+static void api_notes(http_req_t *req)
+{
+    http_verr_t *probe = http_verr_new(req);
+    json_t *body = NULL;
+    const auth_user_t *u = auth_require_user_json(req, probe, &body);
+    if (!u)
+        return;
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    int64_t id = 0;
+    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
+    api_move(hv, &v);
+    body = http_json_body(req, hv);
+    const char *note = NULL;
+    if (body)
+        assessments_schema_note(&v, body, &note);
+    if (api_invalid(req, hv, &v))
+        return;
+    /* Blank after trimming: 400 before the lookup, as the original. */
+    const char *s = note ? note : "";
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0) {
+        http_reply_detail(req, 400, "note is required");
+        return;
+    }
+    char *trimmed = mem_strndup(req->arena, s, n);
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *timeline = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_add_note(db, req->arena, api_owner(u), id, trimmed, &timeline, &detail);
+    if (e != ERR_OK) {
+        http_reply_err(req, e, detail);
+        return;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "success", json_true());
+    json_object_set_new(o, "timeline", timeline);
+    http_reply_json(req, 200, o);
+}
+
+/* S4 POST /api/v1/assessments/token/{token}/start (any body ignored) */
+static void api_start(http_req_t *req)
+{
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    const char *token = http_path_param(req, "token");
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_start(db, req->arena, token ? token : "", &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* The multipart "file" part: missing entirely is a 422; a plain field of
+ * that name is a file without a filename (400 from the upload rules). */
+static bool api_file(http_req_t *req, vld_t *v, const http_file_t **file)
+{
+    *file = http_file(req, "file");
+    if (*file || http_form(req, "file"))
+        return true;
+    vld_add(v, "missing", vld_loc("body", "file"), "Field required", NULL, NULL);
+    return false;
+}
+
+/* S5 POST /api/v1/assessments/{assessment_id}/upload-cv (form token) */
+static void api_upload_cv_by_id(http_req_t *req)
+{
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    int64_t id = 0;
+    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
+    const http_file_t *file = NULL;
+    api_file(req, &v, &file);
+    static const vld_str_rule_t tok_rule = {.need = VLD_REQUIRED};
+    vld_str_t tok = {0};
+    vld_raw_str(&v, "body", "token", http_form(req, "token"), &tok_rule, &tok);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    assessments_cv_in_t in = {.by_token = false, .id = id, .token = tok.value, .file = file};
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_upload_cv(db, req->arena, http_config(req), &in, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* S6 POST /api/v1/assessments/token/{token}/upload-cv */
+static void api_upload_cv_by_token(http_req_t *req)
+{
+    http_verr_t *hv = http_verr_new(req);
+    vld_t v;
+    vld_init(&v, req->arena);
+    const http_file_t *file = NULL;
+    api_file(req, &v, &file);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    const char *token = http_path_param(req, "token");
+    assessments_cv_in_t in = {.by_token = true, .token = token ? token : "", .file = file};
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_upload_cv(db, req->arena, http_config(req), &in, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* The common start of S7-S9: path id, X-Assessment-Token and the JSON
+ * body, all problems reported together.  Returns the body (or NULL after
+ * replying 422). */
+static json_t *api_candidate_begin(http_req_t *req, vld_t *v, http_verr_t **hv_out, int64_t *id, const char **token)
+{
+    http_verr_t *hv = http_verr_new(req);
+    vld_init(v, req->arena);
+    assessments_schema_path_id(v, "assessment_id", http_path_param(req, "assessment_id"), id);
+    static const vld_str_rule_t tok_rule = {.need = VLD_REQUIRED};
+    vld_str_t tok = {0};
+    if (vld_raw_str(v, "header", "x-assessment-token", http_header(req, "X-Assessment-Token"), &tok_rule, &tok))
+        *token = tok.value;
+    api_move(hv, v);
+    *hv_out = hv;
+    return http_json_body(req, hv);
+}
+
+/* S7 POST /api/v1/assessments/{assessment_id}/execute */
+static void api_execute(http_req_t *req)
+{
+    vld_t v;
+    http_verr_t *hv = NULL;
+    int64_t id = 0;
+    const char *token = NULL, *code = NULL;
+    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
+    if (body)
+        assessments_schema_execute(&v, body, &code);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_execute(db, req->arena, id, token, code, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* S8 POST /api/v1/assessments/{assessment_id}/claude */
+static void api_chat(http_req_t *req)
+{
+    vld_t v;
+    http_verr_t *hv = NULL;
+    int64_t id = 0;
+    const char *token = NULL;
+    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
+    assessments_chat_in_t in;
+    if (body)
+        assessments_schema_chat(&v, body, &in);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_chat(db, req->arena, id, token, &in, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+/* S9 POST /api/v1/assessments/{assessment_id}/submit */
+static void api_submit(http_req_t *req)
+{
+    vld_t v;
+    http_verr_t *hv = NULL;
+    int64_t id = 0, tabs = 0;
+    const char *token = NULL, *code = NULL;
+    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
+    if (body)
+        assessments_schema_submit(&v, body, &code, &tabs);
+    if (api_invalid(req, hv, &v))
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    json_t *out = NULL;
+    const char *detail = NULL;
+    err_t e = assessments_svc_submit(db, req->arena, id, token, code, tabs, &out, &detail);
+    api_done(req, e, detail, 200, out);
+}
+
+void assessments_register(http_server_t *s)
+{
+    static const struct {
+        const char *method, *pattern;
+        http_handler_fn fn;
+        http_route_doc_t doc;
+    } routes[] = {
+        {"POST", ASSESS_BASE "/", api_create, {"Create an assessment", "assessments", "bearer", 201}},
+        {"GET", ASSESS_BASE "/", api_list, {"List assessments", "assessments", "bearer", 200}},
+        {"GET", ASSESS_BASE "/{assessment_id}", api_get, {"Get an assessment", "assessments", "bearer", 200}},
+        {"POST", ASSESS_BASE "/token/{token}/start", api_start,
+         {"Start or resume an assessment", "assessments", "assessment_token", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/upload-cv", api_upload_cv_by_id,
+         {"Upload the candidate's CV (form token)", "assessments", "assessment_token", 200}},
+        {"POST", ASSESS_BASE "/token/{token}/upload-cv", api_upload_cv_by_token,
+         {"Upload the candidate's CV (path token)", "assessments", "assessment_token", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/execute", api_execute,
+         {"Run code in the sandbox", "assessments", "assessment_token", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/claude", api_chat,
+         {"Ask the AI assistant", "assessments", "assessment_token", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/submit", api_submit,
+         {"Submit and score", "assessments", "assessment_token", 200}},
+        {"DELETE", ASSESS_BASE "/{assessment_id}", api_delete, {"Delete an assessment", "assessments", "bearer", 204}},
+        {"POST", ASSESS_BASE "/{assessment_id}/resend", api_resend,
+         {"Re-send the invitation", "assessments", "bearer", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/post-to-workable", api_post_to_workable,
+         {"Post results to Workable", "assessments", "bearer", 200}},
+        {"POST", ASSESS_BASE "/{assessment_id}/notes", api_notes,
+         {"Add a recruiter note", "assessments", "bearer", 200}},
+    };
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        http_route(s, routes[i].method, routes[i].pattern, routes[i].fn, &routes[i].doc);
+}

@@ -1,0 +1,64 @@
+/* assessments: the central table `assessments` (and the unused
+ * `assessment_sessions`), the recruiter endpoints S1-S3, S10-S12, S14 and
+ * the candidate-token flow S4-S9 of api-contract §3 (domain-model §4):
+ * create, list, read, CV upload, start/resume with a sandbox, code
+ * execution, AI chat, submit with scoring, delete, resend, notes.
+ *
+ * Compatibility fixes applied here (spec/README.md): 2 (chat answers carry
+ * `response`), 7 (every recruiter note is kept, also across submit), 8
+ * (resume restores the latest code), 10 (the time limit is enforced: after
+ * started_at + duration_minutes + 2 minutes, execute and chat answer 409
+ * {"detail":"Assessment time limit has been exceeded"}; submit is still
+ * accepted and records a "Time limit exceeded" timeline event), 11 (the
+ * sandbox is re-created when gone, its new id stored), 12 (prompt records
+ * carry time_since_assessment_start_ms and paste_length; heuristics see
+ * the final test results), 13 (datetimes RFC 3339 UTC "Z").
+ *
+ * Other components reach assessments only through this header. */
+#ifndef TALI_COMPONENTS_ASSESSMENTS_H
+#define TALI_COMPONENTS_ASSESSMENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "platform/db.h"
+#include "platform/err.h"
+#include "platform/http.h"
+#include "platform/jobs.h"
+
+/* The job kind of the expiry sweep. */
+#define ASSESSMENTS_EXPIRE_JOB "assessments.expire"
+
+/* Registers S1-S12 and S14 (/api/v1/assessments/...) on s. */
+void assessments_register(http_server_t *s);
+
+/* The tasks component's in-use check (tasks_set_in_use_check): *in_use
+ * when any assessment references task_id.  Returns the database error. */
+err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use);
+
+/* The candidates component's delete hook (candidates_set_delete_hook):
+ * detaches the candidate's assessments (candidate_id := NULL) on db,
+ * inside the caller's transaction.  Returns the database error. */
+err_t assessments_detach_candidate(db_t *db, int64_t candidate_id);
+
+/* Registers the ASSESSMENTS_EXPIRE_JOB handler (assessments_expire_sweep
+ * on a connection of the runner's pool). */
+void assessments_register_jobs(jobs_runner_t *r);
+
+/* Runs one sweep on db: PENDING assessments whose expires_at has passed
+ * become EXPIRED; IN_PROGRESS ones whose time limit (started_at +
+ * duration_minutes + 2 min grace) ended more than an hour before now_us
+ * (the candidate left without submitting) become EXPIRED and their
+ * sandbox is released.  *expired (may be NULL) receives the number of rows
+ * changed.  Returns the database error. */
+err_t assessments_expire_sweep(db_t *db, int64_t now_us, int64_t *expired);
+
+/* A thread that enqueues one ASSESSMENTS_EXPIRE_JOB now and then every
+ * interval_s seconds (the sweep is idempotent, so several servers doing
+ * this is harmless).  NULL when the thread cannot start (logged). */
+typedef struct assessments_ticker assessments_ticker_t;
+assessments_ticker_t *assessments_expiry_ticker_start(db_pool_t *pool, int interval_s);
+/* Stops and joins the thread; NULL is accepted. */
+void assessments_expiry_ticker_stop(assessments_ticker_t *t);
+
+#endif

@@ -1,0 +1,247 @@
+/* Declarations shared by the files of the assessments component (not its
+ * interface: other components include assessments.h).  The report engine
+ * (report.c) reads assessments through assessments_svc_get_for_org and
+ * assessments_schema_model below. */
+#ifndef TALI_COMPONENTS_ASSESSMENTS_INTERNAL_H
+#define TALI_COMPONENTS_ASSESSMENTS_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "components/assessments/assessments.h"
+#include "components/assessments/sandbox.h"
+#include "platform/config.h"
+#include "platform/db.h"
+#include "platform/err.h"
+#include "platform/mem.h"
+#include "platform/validate.h"
+
+/* Nullable scalars of a row. */
+typedef struct {
+    bool set;
+    int64_t v;
+} assessments_opt_int_t;
+
+typedef struct {
+    bool set;
+    double v;
+} assessments_opt_real_t;
+
+/* Statuses as stored (the enum member names of the original). */
+#define ASSESSMENTS_PENDING "PENDING"
+#define ASSESSMENTS_IN_PROGRESS "IN_PROGRESS"
+#define ASSESSMENTS_COMPLETED "COMPLETED"
+#define ASSESSMENTS_EXPIRED "EXPIRED"
+
+/* Grace after started_at + duration_minutes during which execute and chat
+ * are still served (policy fix 10). */
+#define ASSESSMENTS_GRACE_SECONDS 120
+
+/* One row of `assessments`.  Strings (JSON columns as JSON text) live in
+ * the arena given to the read; NULL means SQL NULL. */
+typedef struct {
+    int64_t id;
+    assessments_opt_int_t organization_id;
+    assessments_opt_int_t candidate_id;
+    assessments_opt_int_t task_id;
+    const char *token;
+    const char *status; /* PENDING, IN_PROGRESS, COMPLETED, EXPIRED (NULL reads as PENDING) */
+    assessments_opt_int_t duration_minutes;
+    assessments_opt_int_t started_at, completed_at, expires_at, created_at, cv_uploaded_at, scored_at; /* µs */
+    assessments_opt_real_t score, code_quality_score, time_efficiency_score, ai_usage_score;
+    assessments_opt_int_t tests_passed, tests_total;
+    const char *test_results, *ai_prompts, *code_snapshots, *timeline;
+    const char *e2b_session_id;
+    assessments_opt_real_t prompt_quality_score, prompt_efficiency_score, independence_score,
+        context_utilization_score, design_thinking_score, debugging_strategy_score, written_communication_score,
+        learning_velocity_score, error_recovery_score, requirement_comprehension_score, calibration_score;
+    const char *prompt_fraud_flags, *prompt_analytics;
+    assessments_opt_real_t browser_focus_ratio;
+    assessments_opt_int_t tab_switch_count, time_to_first_prompt_seconds;
+    const char *cv_file_url, *cv_filename;
+    assessments_opt_real_t final_score;
+    const char *score_breakdown, *score_weights_used, *flags;
+    assessments_opt_int_t total_duration_seconds, total_prompts, total_input_tokens, total_output_tokens,
+        tests_run_count, tests_pass_count;
+    assessments_opt_real_t cv_job_match_score;
+    const char *cv_job_match_details;
+    const char *latest_code; /* the candidate's newest code (execute / chat), migration 005 */
+} assessments_row_t;
+
+/* What the JSON encoding needs beside the row. */
+typedef struct {
+    const char *candidate_name;  /* full name, else e-mail, else "" (trimmed) */
+    const char *candidate_email; /* "" when none */
+    const char *task_name;       /* "" when none */
+} assessments_names_t;
+
+/* ---- schema.c: encoding ---- */
+
+/* The model variant (S1, S3): the 56 keys of api-contract §2.5 in order.
+ * New reference. */
+json_t *assessments_schema_model(const assessments_row_t *r, const assessments_names_t *n);
+/* The dict variant (S2 items): the 58 keys in their order. */
+json_t *assessments_schema_dict(const assessments_row_t *r, const assessments_names_t *n);
+
+/* The timeline the original's build_timeline made from the row (§4.7)
+ * with ai_prompts (borrowed array or NULL).  When time_limit_exceeded,
+ * a "Time limit exceeded" event at the deadline goes before the
+ * submission (policy fix 10).  New array. */
+json_t *assessments_schema_build_timeline(const assessments_row_t *r, const json_t *ai_prompts,
+                                          bool time_limit_exceeded);
+
+/* A stored JSON column parsed (new reference), or NULL when NULL or not
+ * JSON. */
+json_t *assessments_schema_parse(const char *text);
+
+/* "now" as stored inside JSON blobs: RFC 3339 UTC with "Z" and six
+ * fraction digits (policy fix 13).  Owned by a. */
+char *assessments_schema_blob_time(mem_arena_t *a, int64_t us);
+
+/* The lower-case status for the API. */
+const char *assessments_schema_status_value(const char *db_status);
+
+/* ---- schema.c: validation (problems appended to v) ---- */
+
+typedef struct {
+    const char *candidate_email; /* normalised */
+    const char *candidate_name;
+    int64_t task_id;
+    int64_t duration_minutes;
+} assessments_create_in_t;
+
+bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_in_t *out);
+/* A path id (loc ["path", name]). */
+bool assessments_schema_path_id(vld_t *v, const char *name, const char *raw, int64_t *id);
+
+typedef struct {
+    const char *status; /* DB name, or NULL for no filter */
+    bool has_task_id;
+    int64_t task_id;
+    bool has_candidate_id;
+    int64_t candidate_id;
+    long long limit, offset;
+} assessments_list_in_t;
+
+/* S2's query: status (value or member name; "" = none; anything else is a
+ * 422 `enum`, policy fix 6), task_id, candidate_id, limit, offset. */
+bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, const char *candidate_id,
+                             const char *limit, const char *offset, assessments_list_in_t *out);
+
+typedef struct {
+    const char *message;
+    const json_t *history;       /* borrowed array */
+    const char *code_context;    /* NULL when null/absent */
+    bool paste_detected;
+    bool browser_focused;
+    bool has_since_last;
+    int64_t time_since_last_prompt_ms;
+    bool has_paste_length;
+    int64_t paste_length;
+} assessments_chat_in_t;
+
+bool assessments_schema_chat(vld_t *v, const json_t *body, assessments_chat_in_t *out);
+bool assessments_schema_execute(vld_t *v, const json_t *body, const char **code);
+bool assessments_schema_submit(vld_t *v, const json_t *body, const char **final_code, int64_t *tab_switch_count);
+/* S14: an object of strings; *note is the "note" value or NULL. */
+bool assessments_schema_note(vld_t *v, const json_t *body, const char **note);
+
+/* ---- sandbox_select.c ---- */
+
+/* The provider chosen by SANDBOX_PROVIDER (local | e2b; default e2b when
+ * E2B_API_KEY is set, else local), made on first use and kept for the
+ * life of the process.  Never NULL. */
+sandbox_provider_t *assessments_sandbox(void);
+
+/* ---- chat.c ---- */
+
+/* The prompt record of api-contract §2.6 plus time_since_assessment_start_ms
+ * and paste_length (policy fix 12).  reply_text NULL = failed call.
+ * New object. */
+json_t *assessments_chat_record(mem_arena_t *a, const assessments_chat_in_t *in, const char *reply_text,
+                                int64_t input_tokens, int64_t output_tokens, int64_t latency_ms, int64_t now_us,
+                                const assessments_opt_int_t *started_at);
+
+/* Calls the model for a chat turn: history + the new user message.  On
+ * return *text is the reply (heap, caller frees) or NULL on any failure
+ * (logged); tokens and latency are filled either way. */
+void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens,
+                           int64_t *output_tokens, int64_t *latency_ms);
+
+/* ---- submit.c ---- */
+
+/* Everything submit stores, computed before the write. */
+typedef struct {
+    json_t *ai_prompts;       /* amended */
+    json_t *test_results;
+    json_t *code_snapshots;
+    json_t *timeline;
+    json_t *prompt_scores;    /* response only */
+    json_t *component_scores; /* response only (0-100) */
+    int64_t tests_passed, tests_total;
+    int64_t duration_seconds;
+    bool time_limit_exceeded;
+    int64_t tab_switch_count;
+    void *columns;            /* scoring_columns_t (heap) */
+} assessments_scored_t;
+
+typedef struct {
+    const assessments_row_t *row;
+    const char *final_code;
+    int64_t tab_switch_count;
+    const char *test_code;     /* task.test_code (NULL/"" = none) */
+    const char *score_weights; /* task.score_weights JSON text */
+    bool has_candidate;
+    const char *cv_text, *job_spec_text;
+    int64_t now_us;
+} assessments_submit_in_t;
+
+/* Runs tests in the sandbox (id), the heuristics, fit matching and the
+ * engine.  ERR_INTERNAL with a log line when the scoring inputs are
+ * unusable.  Release *out with assessments_scored_free. */
+err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in, const char *sandbox_id,
+                               assessments_scored_t *out);
+void assessments_scored_free(assessments_scored_t *s);
+/* The submit response of the contract. */
+json_t *assessments_submit_response(const assessments_scored_t *s);
+
+/* ---- service.c ---- */
+
+typedef struct {
+    bool has_org;
+    int64_t org_id;
+} assessments_owner_t;
+
+/* Every failure sets *detail to the contract's text. */
+err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_create_in_t *in,
+                             json_t **out, const char **detail);
+err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_list_in_t *in,
+                           json_t **out, const char **detail);
+/* The row of the owner's assessment id and the names for encoding. */
+err_t assessments_svc_get_for_org(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id,
+                                  assessments_row_t *row, assessments_names_t *names, const char **detail);
+err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
+err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
+err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,
+                               json_t **timeline, const char **detail);
+err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t **out, const char **detail);
+
+/* CV upload through S5 (by_token false: id + form token) or S6. */
+typedef struct {
+    bool by_token;
+    int64_t id;
+    const char *token;
+    const void *file; /* const http_file_t *, or NULL when "file" was a plain field */
+} assessments_cv_in_t;
+err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
+                                json_t **out, const char **detail);
+
+err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *code,
+                              json_t **out, const char **detail);
+err_t assessments_svc_chat(db_t *db, mem_arena_t *a, int64_t id, const char *token, const assessments_chat_in_t *in,
+                           json_t **out, const char **detail);
+err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *final_code,
+                             int64_t tab_switch_count, json_t **out, const char **detail);
+
+#endif

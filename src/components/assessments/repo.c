@@ -1,0 +1,399 @@
+/* SQL on `assessments` (this component's table only).  Every value
+ * travels as a parameter; the only text spliced into statements is fixed
+ * fragments chosen in this file. */
+#include "components/assessments/repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "platform/log.h"
+
+#define ASSESSMENTS_COLS                                                                                      \
+    "id, organization_id, candidate_id, task_id, token, status, duration_minutes, started_at, completed_at, " \
+    "expires_at, created_at, cv_uploaded_at, scored_at, score, code_quality_score, time_efficiency_score, "   \
+    "ai_usage_score, tests_passed, tests_total, test_results, ai_prompts, code_snapshots, timeline, "         \
+    "e2b_session_id, prompt_quality_score, prompt_efficiency_score, independence_score, "                    \
+    "context_utilization_score, design_thinking_score, debugging_strategy_score, "                           \
+    "written_communication_score, learning_velocity_score, error_recovery_score, "                           \
+    "requirement_comprehension_score, calibration_score, prompt_fraud_flags, prompt_analytics, "             \
+    "browser_focus_ratio, tab_switch_count, time_to_first_prompt_seconds, cv_file_url, cv_filename, "        \
+    "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "       \
+    "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "       \
+    "cv_job_match_details, latest_code"
+
+static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
+{
+    assessments_opt_int_t o = {!db_res_isnull(r, i, c), 0};
+    if (o.set)
+        o.v = db_res_int(r, i, c);
+    return o;
+}
+
+static assessments_opt_int_t opt_time(const db_res_t *r, int i, int c)
+{
+    assessments_opt_int_t o = {!db_res_isnull(r, i, c), 0};
+    if (o.set)
+        o.v = db_res_time(r, i, c);
+    return o;
+}
+
+static assessments_opt_real_t opt_real(const db_res_t *r, int i, int c)
+{
+    assessments_opt_real_t o = {!db_res_isnull(r, i, c), 0.0};
+    if (o.set)
+        o.v = db_res_real(r, i, c);
+    return o;
+}
+
+static void assessments_repo_row(const db_res_t *r, int i, mem_arena_t *a, assessments_row_t *o)
+{
+    memset(o, 0, sizeof *o);
+    int c = 0;
+    o->id = db_res_int(r, i, c++);
+    o->organization_id = opt_int(r, i, c++);
+    o->candidate_id = opt_int(r, i, c++);
+    o->task_id = opt_int(r, i, c++);
+    o->token = mem_strdup(a, db_res_text(r, i, c++));
+    const char *st = db_res_text(r, i, c++);
+    o->status = mem_strdup(a, st ? st : ASSESSMENTS_PENDING);
+    o->duration_minutes = opt_int(r, i, c++);
+    o->started_at = opt_time(r, i, c++);
+    o->completed_at = opt_time(r, i, c++);
+    o->expires_at = opt_time(r, i, c++);
+    o->created_at = opt_time(r, i, c++);
+    o->cv_uploaded_at = opt_time(r, i, c++);
+    o->scored_at = opt_time(r, i, c++);
+    o->score = opt_real(r, i, c++);
+    o->code_quality_score = opt_real(r, i, c++);
+    o->time_efficiency_score = opt_real(r, i, c++);
+    o->ai_usage_score = opt_real(r, i, c++);
+    o->tests_passed = opt_int(r, i, c++);
+    o->tests_total = opt_int(r, i, c++);
+    o->test_results = mem_strdup(a, db_res_text(r, i, c++));
+    o->ai_prompts = mem_strdup(a, db_res_text(r, i, c++));
+    o->code_snapshots = mem_strdup(a, db_res_text(r, i, c++));
+    o->timeline = mem_strdup(a, db_res_text(r, i, c++));
+    o->e2b_session_id = mem_strdup(a, db_res_text(r, i, c++));
+    o->prompt_quality_score = opt_real(r, i, c++);
+    o->prompt_efficiency_score = opt_real(r, i, c++);
+    o->independence_score = opt_real(r, i, c++);
+    o->context_utilization_score = opt_real(r, i, c++);
+    o->design_thinking_score = opt_real(r, i, c++);
+    o->debugging_strategy_score = opt_real(r, i, c++);
+    o->written_communication_score = opt_real(r, i, c++);
+    o->learning_velocity_score = opt_real(r, i, c++);
+    o->error_recovery_score = opt_real(r, i, c++);
+    o->requirement_comprehension_score = opt_real(r, i, c++);
+    o->calibration_score = opt_real(r, i, c++);
+    o->prompt_fraud_flags = mem_strdup(a, db_res_text(r, i, c++));
+    o->prompt_analytics = mem_strdup(a, db_res_text(r, i, c++));
+    o->browser_focus_ratio = opt_real(r, i, c++);
+    o->tab_switch_count = opt_int(r, i, c++);
+    o->time_to_first_prompt_seconds = opt_int(r, i, c++);
+    o->cv_file_url = mem_strdup(a, db_res_text(r, i, c++));
+    o->cv_filename = mem_strdup(a, db_res_text(r, i, c++));
+    o->final_score = opt_real(r, i, c++);
+    o->score_breakdown = mem_strdup(a, db_res_text(r, i, c++));
+    o->score_weights_used = mem_strdup(a, db_res_text(r, i, c++));
+    o->flags = mem_strdup(a, db_res_text(r, i, c++));
+    o->total_duration_seconds = opt_int(r, i, c++);
+    o->total_prompts = opt_int(r, i, c++);
+    o->total_input_tokens = opt_int(r, i, c++);
+    o->total_output_tokens = opt_int(r, i, c++);
+    o->tests_run_count = opt_int(r, i, c++);
+    o->tests_pass_count = opt_int(r, i, c++);
+    o->cv_job_match_score = opt_real(r, i, c++);
+    o->cv_job_match_details = mem_strdup(a, db_res_text(r, i, c++));
+    o->latest_code = mem_strdup(a, db_res_text(r, i, c++));
+}
+
+err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id)
+{
+    db_value_t p[] = {
+        in->owner.has_org ? DB_V_INT(in->owner.org_id) : DB_V_NULL,
+        DB_V_INT(in->candidate_id),
+        DB_V_INT(in->task_id),
+        DB_V_TEXT(in->token),
+        DB_V_TEXT(ASSESSMENTS_PENDING),
+        DB_V_INT(in->duration_minutes),
+        DB_V_TIME(in->expires_at),
+        DB_V_INT(0),
+        DB_V_BOOL(false),
+        DB_V_TIME(in->now_us),
+    };
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "INSERT INTO assessments (organization_id, candidate_id, task_id, token, status, "
+                       "duration_minutes, expires_at, tab_switch_count, posted_to_workable, created_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                       p, (int)(sizeof p / sizeof p[0]), &r);
+    if (e == ERR_OK) {
+        if (db_res_rows(r) == 1)
+            *id = db_res_int(r, 0, 0);
+        else
+            e = ERR_INTERNAL;
+    }
+    db_res_free(r);
+    return e;
+}
+
+static err_t assessments_repo_one(db_t *db, mem_arena_t *a, const char *sql, const db_value_t *p, int np,
+                                  assessments_row_t *out, bool *found)
+{
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    *found = db_res_rows(r) > 0;
+    if (*found)
+        assessments_repo_row(r, 0, a, out);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t assessments_repo_get(db_t *db, mem_arena_t *a, const assessments_owner_t *owner, int64_t id, bool for_update,
+                           assessments_row_t *out, bool *found)
+{
+    db_value_t p[2] = {DB_V_INT(id)};
+    int np = 1;
+    const char *where = "";
+    if (owner && owner->has_org) {
+        where = " AND organization_id = $2";
+        p[np++] = DB_V_INT(owner->org_id);
+    } else if (owner) {
+        where = " AND organization_id IS NULL";
+    }
+    char sql[1400];
+    snprintf(sql, sizeof sql, "SELECT " ASSESSMENTS_COLS " FROM assessments WHERE id = $1%s%s", where,
+             for_update ? db_sql_for_update(db) : "");
+    return assessments_repo_one(db, a, sql, p, np, out, found);
+}
+
+err_t assessments_repo_get_by_token(db_t *db, mem_arena_t *a, const char *token, bool for_update,
+                                    assessments_row_t *out, bool *found)
+{
+    db_value_t p[] = {DB_V_TEXT(token)};
+    char sql[1400];
+    snprintf(sql, sizeof sql, "SELECT " ASSESSMENTS_COLS " FROM assessments WHERE token = $1%s",
+             for_update ? db_sql_for_update(db) : "");
+    return assessments_repo_one(db, a, sql, p, 1, out, found);
+}
+
+err_t assessments_repo_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_list_in_t *in,
+                            assessments_row_t **rows, size_t *n, int64_t *total)
+{
+    char where[256];
+    db_value_t p[6];
+    int np = 0;
+    size_t w = 0;
+    if (owner.has_org) {
+        p[np++] = DB_V_INT(owner.org_id);
+        w += (size_t)snprintf(where + w, sizeof where - w, "organization_id = $%d", np);
+    } else {
+        w += (size_t)snprintf(where + w, sizeof where - w, "organization_id IS NULL");
+    }
+    if (in->status) {
+        p[np++] = DB_V_TEXT(in->status);
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND status = $%d", np);
+    }
+    if (in->has_task_id) {
+        p[np++] = DB_V_INT(in->task_id);
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND task_id = $%d", np);
+    }
+    if (in->has_candidate_id) {
+        p[np++] = DB_V_INT(in->candidate_id);
+        snprintf(where + w, sizeof where - w, " AND candidate_id = $%d", np);
+    }
+    char sql[1800];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM assessments WHERE %s", where);
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    *total = db_res_int(r, 0, 0);
+    db_res_free(r);
+    r = NULL;
+    p[np] = DB_V_INT(in->limit);
+    p[np + 1] = DB_V_INT(in->offset);
+    snprintf(sql, sizeof sql,
+             "SELECT " ASSESSMENTS_COLS " FROM assessments WHERE %s ORDER BY created_at DESC, id DESC "
+             "LIMIT $%d OFFSET $%d",
+             where, np + 1, np + 2);
+    e = db_query(db, sql, p, np + 2, &r);
+    if (e != ERR_OK)
+        return e;
+    int rows_n = db_res_rows(r);
+    *n = (size_t)rows_n;
+    *rows = rows_n ? mem_alloc(a, sizeof **rows * (size_t)rows_n) : NULL;
+    for (int i = 0; i < rows_n; i++)
+        assessments_repo_row(r, i, a, &(*rows)[i]);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t assessments_repo_delete(db_t *db, int64_t id, int64_t *affected)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    /* assessment_sessions rows (never written by the original, but a
+     * database it created may hold some) would block the delete. */
+    err_t e = db_exec(db, "DELETE FROM assessment_sessions WHERE assessment_id = $1", p, 1, NULL);
+    if (e != ERR_OK)
+        return e;
+    return db_exec(db, "DELETE FROM assessments WHERE id = $1", p, 1, affected);
+}
+
+err_t assessments_repo_set_timeline(db_t *db, int64_t id, const char *timeline_json, int64_t now_us)
+{
+    db_value_t p[] = {DB_V_JSON(timeline_json), DB_V_TIME(now_us), DB_V_INT(id)};
+    return db_exec(db, "UPDATE assessments SET timeline = $1, updated_at = $2 WHERE id = $3", p, 3, NULL);
+}
+
+err_t assessments_repo_start(db_t *db, int64_t id, bool set_started, int64_t started_at, const char *sandbox_id,
+                             int64_t now_us)
+{
+    if (set_started) {
+        db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_IN_PROGRESS), DB_V_TIME(started_at), DB_V_TEXT(sandbox_id),
+                          DB_V_TIME(now_us), DB_V_INT(id)};
+        return db_exec(db,
+                       "UPDATE assessments SET status = $1, started_at = $2, e2b_session_id = $3, updated_at = $4 "
+                       "WHERE id = $5",
+                       p, 5, NULL);
+    }
+    db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_IN_PROGRESS), DB_V_TEXT(sandbox_id), DB_V_TIME(now_us), DB_V_INT(id)};
+    return db_exec(db, "UPDATE assessments SET status = $1, e2b_session_id = $2, updated_at = $3 WHERE id = $4", p,
+                   4, NULL);
+}
+
+err_t assessments_repo_set_sandbox(db_t *db, int64_t id, const char *sandbox_id, int64_t now_us)
+{
+    db_value_t p[] = {DB_V_TEXT(sandbox_id), DB_V_TIME(now_us), DB_V_INT(id)};
+    return db_exec(db, "UPDATE assessments SET e2b_session_id = $1, updated_at = $2 WHERE id = $3", p, 3, NULL);
+}
+
+err_t assessments_repo_set_cv(db_t *db, int64_t id, const char *file_url, const char *filename, int64_t at_us)
+{
+    db_value_t p[] = {DB_V_TEXT(file_url), DB_V_TEXT(filename), DB_V_TIME(at_us), DB_V_TIME(at_us), DB_V_INT(id)};
+    return db_exec(db,
+                   "UPDATE assessments SET cv_file_url = $1, cv_filename = $2, cv_uploaded_at = $3, updated_at = $4 "
+                   "WHERE id = $5",
+                   p, 5, NULL);
+}
+
+err_t assessments_repo_set_latest_code(db_t *db, int64_t id, const char *code, int64_t now_us)
+{
+    db_value_t p[] = {DB_V_TEXT(code), DB_V_TIME(now_us), DB_V_INT(id), DB_V_TEXT(ASSESSMENTS_IN_PROGRESS)};
+    return db_exec(db, "UPDATE assessments SET latest_code = $1, updated_at = $2 WHERE id = $3 AND status = $4", p,
+                   4, NULL);
+}
+
+err_t assessments_repo_chat(db_t *db, int64_t id, const char *ai_prompts_json, const assessments_opt_int_t *ttfp,
+                            const char *code, int64_t now_us)
+{
+    db_value_t p[5] = {DB_V_JSON(ai_prompts_json), DB_V_TIME(now_us), DB_V_INT(id)};
+    int np = 3;
+    char sql[400];
+    size_t w = (size_t)snprintf(sql, sizeof sql, "UPDATE assessments SET ai_prompts = $1, updated_at = $2");
+    if (ttfp && ttfp->set) {
+        p[np++] = DB_V_INT(ttfp->v);
+        w += (size_t)snprintf(sql + w, sizeof sql - w, ", time_to_first_prompt_seconds = $%d", np);
+    }
+    if (code) {
+        p[np++] = DB_V_TEXT(code);
+        w += (size_t)snprintf(sql + w, sizeof sql - w, ", latest_code = $%d", np);
+    }
+    snprintf(sql + w, sizeof sql - w, " WHERE id = $3");
+    return db_exec(db, sql, p, np, NULL);
+}
+
+err_t assessments_repo_submit(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_SUBMIT_N], bool *claimed)
+{
+    /* One statement: it is the claim (only an IN_PROGRESS row changes, so
+     * of two concurrent submits exactly one sees a row affected) and the
+     * write of everything submit stores. */
+    static const char sql[] =
+        "UPDATE assessments SET status = $1, completed_at = $2, score = $3, final_score = $4, "
+        "tests_passed = $5, tests_total = $6, tests_pass_count = $7, tests_run_count = $8, test_results = $9, "
+        "code_snapshots = $10, timeline = $11, code_quality_score = $12, prompt_quality_score = $13, "
+        "prompt_efficiency_score = $14, independence_score = $15, context_utilization_score = $16, "
+        "design_thinking_score = $17, debugging_strategy_score = $18, written_communication_score = $19, "
+        "learning_velocity_score = $20, error_recovery_score = $21, requirement_comprehension_score = $22, "
+        "ai_usage_score = $23, time_efficiency_score = $24, calibration_score = $25, cv_job_match_score = $26, "
+        "cv_job_match_details = $27, score_breakdown = $28, score_weights_used = $29, flags = $30, "
+        "prompt_fraud_flags = $31, prompt_analytics = $32, browser_focus_ratio = $33, "
+        "time_to_first_prompt_seconds = COALESCE(time_to_first_prompt_seconds, $34), scored_at = $35, "
+        "total_duration_seconds = $36, total_prompts = $37, total_input_tokens = $38, total_output_tokens = $39, "
+        "ai_prompts = $40, tab_switch_count = $41, updated_at = $42 "
+        "WHERE id = $43 AND status = $44";
+    db_value_t p[ASSESSMENTS_REPO_SUBMIT_N + 2];
+    memcpy(p, values, sizeof(db_value_t) * ASSESSMENTS_REPO_SUBMIT_N);
+    p[ASSESSMENTS_REPO_SUBMIT_N] = DB_V_INT(id);
+    p[ASSESSMENTS_REPO_SUBMIT_N + 1] = DB_V_TEXT(ASSESSMENTS_IN_PROGRESS);
+    int64_t affected = 0;
+    err_t e = db_exec(db, sql, p, ASSESSMENTS_REPO_SUBMIT_N + 2, &affected);
+    if (e == ERR_OK)
+        *claimed = affected > 0;
+    return e;
+}
+
+err_t assessments_repo_task_in_use(db_t *db, int64_t task_id, bool *in_use)
+{
+    db_value_t p[] = {DB_V_INT(task_id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT 1 FROM assessments WHERE task_id = $1 LIMIT 1", p, 1, &r);
+    if (e == ERR_OK)
+        *in_use = db_res_rows(r) > 0;
+    db_res_free(r);
+    return e;
+}
+
+err_t assessments_repo_detach_candidate(db_t *db, int64_t candidate_id)
+{
+    db_value_t p[] = {DB_V_INT(candidate_id)};
+    return db_exec(db, "UPDATE assessments SET candidate_id = NULL WHERE candidate_id = $1", p, 1, NULL);
+}
+
+err_t assessments_repo_expire_pending(db_t *db, int64_t now_us, int64_t *affected)
+{
+    db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_EXPIRED), DB_V_TIME(now_us), DB_V_TEXT(ASSESSMENTS_PENDING),
+                      DB_V_TIME(now_us)};
+    return db_exec(db,
+                   "UPDATE assessments SET status = $1, updated_at = $2 "
+                   "WHERE status = $3 AND expires_at IS NOT NULL AND expires_at < $4",
+                   p, 4, affected);
+}
+
+err_t assessments_repo_list_running(db_t *db, mem_arena_t *a, int64_t started_before_us,
+                                    assessments_repo_running_t **out, size_t *n)
+{
+    db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_IN_PROGRESS), DB_V_TIME(started_before_us)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "SELECT id, started_at, duration_minutes, e2b_session_id FROM assessments "
+                       "WHERE status = $1 AND started_at IS NOT NULL AND started_at < $2 ORDER BY id",
+                       p, 2, &r);
+    if (e != ERR_OK)
+        return e;
+    int rows = db_res_rows(r);
+    *n = (size_t)rows;
+    *out = rows ? mem_alloc(a, sizeof **out * (size_t)rows) : NULL;
+    for (int i = 0; i < rows; i++) {
+        (*out)[i].id = db_res_int(r, i, 0);
+        (*out)[i].started_at = db_res_time(r, i, 1);
+        (*out)[i].duration_minutes = db_res_isnull(r, i, 2) ? 30 : db_res_int(r, i, 2);
+        (*out)[i].sandbox_id = mem_strdup(a, db_res_text(r, i, 3));
+    }
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t assessments_repo_expire_one(db_t *db, int64_t id, int64_t now_us, bool *changed)
+{
+    db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_EXPIRED), DB_V_TIME(now_us), DB_V_INT(id),
+                      DB_V_TEXT(ASSESSMENTS_IN_PROGRESS)};
+    int64_t affected = 0;
+    err_t e = db_exec(db, "UPDATE assessments SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4", p, 4,
+                      &affected);
+    if (e == ERR_OK)
+        *changed = affected > 0;
+    return e;
+}

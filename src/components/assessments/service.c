@@ -1,0 +1,947 @@
+/* assessments: business logic over repo.c — the recruiter side (S1-S3,
+ * S10, S11, S14), the candidate-token flow (S4-S9) and the expiry sweep.
+ * Slow upstream work (sandbox, model) runs outside transactions; each
+ * write is one short transaction. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "components/assessments/internal.h"
+#include "components/assessments/repo.h"
+#include "components/auth/auth.h"
+#include "components/candidates/candidates.h"
+#include "components/notifications/notifications.h"
+#include "components/organizations/organizations.h"
+#include "components/scoring/scoring.h"
+#include "components/tasks/tasks.h"
+#include "platform/http.h"
+#include "platform/json.h"
+#include "platform/log.h"
+#include "platform/security.h"
+
+#define LOGGER "tali.assessments"
+
+#define D_NOT_FOUND "Assessment not found"
+#define D_ACTIVE_NOT_FOUND "Active assessment not found"
+#define D_BAD_TOKEN "Invalid assessment token"
+#define D_TIME_LIMIT "Assessment time limit has been exceeded"
+#define D_SANDBOX_OFF "Code environment is not configured. Please try again later."
+#define D_SANDBOX_FAIL "Could not start code environment. Please try again later."
+
+/* ---- helpers ---- */
+
+static char *svc_trim(mem_arena_t *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return mem_strndup(a, s, n);
+}
+
+/* The names of an assessment's candidate and task ("" when gone). */
+static err_t svc_names(db_t *db, mem_arena_t *a, const assessments_row_t *r, assessments_names_t *n,
+                       candidates_candidate_t *cand_out, bool *has_cand)
+{
+    n->candidate_name = "";
+    n->candidate_email = "";
+    n->task_name = "";
+    if (has_cand)
+        *has_cand = false;
+    if (r->candidate_id.set) {
+        candidates_candidate_t c;
+        err_t e = candidates_get_any(db, a, r->candidate_id.v, &c);
+        if (e == ERR_OK) {
+            const char *full = svc_trim(a, c.full_name);
+            const char *email = c.email ? c.email : "";
+            n->candidate_name = full && *full ? full : svc_trim(a, email);
+            n->candidate_email = email;
+            if (cand_out)
+                *cand_out = c;
+            if (has_cand)
+                *has_cand = true;
+        } else if (e != ERR_NOT_FOUND) {
+            return e;
+        }
+    }
+    if (r->task_id.set) {
+        task_t t;
+        err_t e = tasks_get(db, a, r->task_id.v, &t);
+        if (e == ERR_OK)
+            n->task_name = t.name ? t.name : "";
+        else if (e != ERR_NOT_FOUND)
+            return e;
+    }
+    return ERR_OK;
+}
+
+static bool svc_is(const assessments_row_t *r, const char *status)
+{
+    return r->status && strcmp(r->status, status) == 0;
+}
+
+static int64_t svc_duration_min(const assessments_row_t *r)
+{
+    return r->duration_minutes.set && r->duration_minutes.v ? r->duration_minutes.v : 30;
+}
+
+/* Policy fix 10: past started_at + duration + grace. */
+static bool svc_over_time(const assessments_row_t *r, int64_t now_us)
+{
+    if (!r->started_at.set)
+        return false;
+    int64_t deadline = r->started_at.v + (svc_duration_min(r) * 60 + ASSESSMENTS_GRACE_SECONDS) * 1000000LL;
+    return now_us > deadline;
+}
+
+static void svc_rollback(db_t *db)
+{
+    db_rollback(db);
+}
+
+/* ---- S1 create ---- */
+
+err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_create_in_t *in,
+                             json_t **out, const char **detail)
+{
+    *detail = "Failed to create assessment";
+    task_t task;
+    err_t e = tasks_get_for_org(db, a, owner.has_org, owner.org_id, in->task_id, &task);
+    if (e == ERR_NOT_FOUND) {
+        *detail = "Task not found";
+        return ERR_NOT_FOUND;
+    }
+    if (e != ERR_OK)
+        return ERR_INTERNAL;
+    const char *org_name = NULL;
+    if (owner.has_org) {
+        organizations_org_t org;
+        if (organizations_get(db, a, owner.org_id, &org) == ERR_OK)
+            org_name = org.name;
+    }
+    if (db_begin(db) != ERR_OK)
+        return ERR_INTERNAL;
+    candidates_scope_t scope = {owner.has_org, owner.org_id};
+    candidates_candidate_t cand;
+    e = candidates_find_or_create(db, a, scope, in->candidate_email, in->candidate_name, &cand, NULL);
+    char *token = sec_random_token(32);
+    mem_defer(a, free, token);
+    int64_t now = db_now_us();
+    int64_t id = 0;
+    if (e == ERR_OK) {
+        assessments_repo_new_t row = {
+            .owner = owner,
+            .candidate_id = cand.id,
+            .task_id = task.id,
+            .token = token,
+            .duration_minutes = in->duration_minutes,
+            .expires_at = now + (int64_t)cfg->assessment_expiry_days * 86400LL * 1000000LL,
+            .now_us = now,
+        };
+        e = assessments_repo_insert(db, &row, &id);
+    }
+    if (e == ERR_OK)
+        e = notifications_send_assessment_invite(db, cand.email, in->candidate_name, org_name,
+                                                 task.name && *task.name ? task.name : NULL, id, token);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        log_error(LOGGER, "create failed: %s", err_name(e));
+        return ERR_INTERNAL;
+    }
+    assessments_row_t r;
+    bool found = false;
+    if (assessments_repo_get(db, a, NULL, id, false, &r, &found) != ERR_OK || !found)
+        return ERR_INTERNAL;
+    assessments_names_t n;
+    if (svc_names(db, a, &r, &n, NULL, NULL) != ERR_OK)
+        return ERR_INTERNAL;
+    *out = assessments_schema_model(&r, &n);
+    return ERR_OK;
+}
+
+/* ---- S2 list, S3 get ---- */
+
+err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_list_in_t *in,
+                           json_t **out, const char **detail)
+{
+    *detail = "Failed to list assessments";
+    assessments_row_t *rows = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    if (assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
+        return ERR_INTERNAL;
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        assessments_names_t names;
+        if (svc_names(db, a, &rows[i], &names, NULL, NULL) != ERR_OK) {
+            json_decref(items);
+            return ERR_INTERNAL;
+        }
+        json_array_append_new(items, assessments_schema_dict(&rows[i], &names));
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "total", json_integer(total));
+    json_object_set_new(o, "limit", json_integer(in->limit));
+    json_object_set_new(o, "offset", json_integer(in->offset));
+    *out = o;
+    return ERR_OK;
+}
+
+err_t assessments_svc_get_for_org(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id,
+                                  assessments_row_t *row, assessments_names_t *names, const char **detail)
+{
+    bool found = false;
+    *detail = "Failed to read assessment";
+    if (assessments_repo_get(db, a, &owner, id, false, row, &found) != ERR_OK)
+        return ERR_INTERNAL;
+    if (!found) {
+        *detail = D_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    if (names && svc_names(db, a, row, names, NULL, NULL) != ERR_OK)
+        return ERR_INTERNAL;
+    return ERR_OK;
+}
+
+/* ---- S10 delete, S11 resend, S14 notes ---- */
+
+err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail)
+{
+    assessments_row_t r;
+    err_t e = assessments_svc_get_for_org(db, a, owner, id, &r, NULL, detail);
+    if (e != ERR_OK)
+        return e;
+    *detail = "Failed to delete assessment";
+    if (db_begin(db) != ERR_OK)
+        return ERR_INTERNAL;
+    int64_t affected = 0;
+    e = assessments_repo_delete(db, id, &affected);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        return ERR_INTERNAL;
+    }
+    if (affected == 0) {
+        *detail = D_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    if (svc_is(&r, ASSESSMENTS_IN_PROGRESS) && r.e2b_session_id) {
+        sandbox_provider_t *sb = assessments_sandbox();
+        sb->destroy(sb->self, r.e2b_session_id);
+    }
+    return ERR_OK;
+}
+
+err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail)
+{
+    assessments_row_t r;
+    err_t e = assessments_svc_get_for_org(db, a, owner, id, &r, NULL, detail);
+    if (e != ERR_OK)
+        return e;
+    candidates_candidate_t c;
+    bool has_cand = false;
+    assessments_names_t n;
+    *detail = "Failed to resend invite";
+    if (svc_names(db, a, &r, &n, &c, &has_cand) != ERR_OK)
+        return ERR_INTERNAL;
+    if (!has_cand) {
+        *detail = "Assessment has no candidate";
+        return ERR_BAD_REQUEST;
+    }
+    const char *org_name = NULL;
+    if (r.organization_id.set) {
+        organizations_org_t org;
+        if (organizations_get(db, a, r.organization_id.v, &org) == ERR_OK)
+            org_name = org.name;
+    }
+    const char *display = c.full_name && *c.full_name ? c.full_name : NULL;
+    e = notifications_send_assessment_invite(db, c.email, display, org_name, *n.task_name ? n.task_name : NULL, r.id,
+                                             r.token);
+    if (e != ERR_OK)
+        log_warn(LOGGER, "resend %lld: invite not queued (%s)", (long long)id, err_name(e));
+    return ERR_OK;
+}
+
+err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,
+                               json_t **timeline, const char **detail)
+{
+    *detail = "Failed to save note";
+    if (db_begin(db) != ERR_OK)
+        return ERR_INTERNAL;
+    assessments_row_t r;
+    bool found = false;
+    err_t e = assessments_repo_get(db, a, &owner, id, true, &r, &found);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        return ERR_INTERNAL;
+    }
+    if (!found) {
+        svc_rollback(db);
+        *detail = D_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    /* Policy fix 7: every note is kept (the original lost all but the
+     * first). */
+    json_t *stored = assessments_schema_parse(r.timeline);
+    if (!json_is_array(stored)) {
+        json_decref(stored);
+        stored = json_array();
+    }
+    int64_t now = db_now_us();
+    json_t *entry = json_object();
+    json_object_set_new(entry, "time", json_string(assessments_schema_blob_time(a, now)));
+    json_object_set_new(entry, "event", json_string("Recruiter note"));
+    json_object_set_new(entry, "prompt", json_string(note));
+    json_array_append_new(stored, entry);
+    char *text = json_encode_arena(a, stored);
+    json_decref(stored);
+    e = assessments_repo_set_timeline(db, id, text, now);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        return ERR_INTERNAL;
+    }
+    r.timeline = text;
+    assessments_names_t n = {"", "", ""};
+    json_t *full = assessments_schema_model(&r, &n);
+    *timeline = json_incref(json_object_get(full, "timeline"));
+    json_decref(full);
+    return ERR_OK;
+}
+
+/* ---- S4 start ---- */
+
+/* The code a resumed session opens with (policy fix 8): the newest code
+ * the candidate ran or showed the assistant, else the newest non-empty
+ * code of the prompt log, else the task's starter code. */
+static const char *svc_resume_code(mem_arena_t *a, const assessments_row_t *r, const task_t *t)
+{
+    if (r->latest_code)
+        return r->latest_code;
+    json_t *prompts = assessments_schema_parse(r->ai_prompts);
+    const char *found = NULL;
+    if (json_is_array(prompts)) {
+        for (size_t i = json_array_size(prompts); i-- > 0 && !found;) {
+            json_t *p = json_array_get(prompts, i);
+            const char *after = json_string_value(json_object_get(p, "code_after"));
+            const char *before = json_string_value(json_object_get(p, "code_before"));
+            if (after && *after)
+                found = mem_strdup(a, after);
+            else if (before && *before)
+                found = mem_strdup(a, before);
+        }
+    }
+    json_decref(prompts);
+    if (found)
+        return found;
+    return t->starter_code ? t->starter_code : "";
+}
+
+err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t **out, const char **detail)
+{
+    assessments_row_t r;
+    bool found = false;
+    *detail = "Failed to start assessment session";
+    if (assessments_repo_get_by_token(db, a, token, false, &r, &found) != ERR_OK)
+        return ERR_INTERNAL;
+    if (!found) {
+        *detail = D_BAD_TOKEN;
+        return ERR_NOT_FOUND;
+    }
+    int64_t now = db_now_us();
+    if (svc_is(&r, ASSESSMENTS_COMPLETED)) {
+        *detail = "Assessment has already been submitted";
+        return ERR_BAD_REQUEST;
+    }
+    /* An EXPIRED row stays expired (the original let it start again). */
+    if ((r.expires_at.set && r.expires_at.v < now) || svc_is(&r, ASSESSMENTS_EXPIRED)) {
+        *detail = "Assessment link has expired";
+        return ERR_BAD_REQUEST;
+    }
+    if (!r.cv_file_url || !*r.cv_file_url) {
+        *detail = "CV upload is required before starting the assessment";
+        return ERR_BAD_REQUEST;
+    }
+    sandbox_provider_t *sb = assessments_sandbox();
+    char why[512] = "";
+    if (sb->available(sb->self, why, sizeof why) != ERR_OK) {
+        log_error(LOGGER, "start %lld: %s sandbox unavailable: %s", (long long)r.id, sb->name, why);
+        *detail = D_SANDBOX_OFF;
+        return ERR_UNAVAILABLE;
+    }
+    const char *existing = svc_is(&r, ASSESSMENTS_IN_PROGRESS) ? r.e2b_session_id : NULL;
+    char *sid = NULL;
+    if (sb->ensure(sb->self, r.id, existing, &sid, why, sizeof why) != ERR_OK || !sid) {
+        log_error(LOGGER, "start %lld: sandbox failed: %s", (long long)r.id, why);
+        free(sid);
+        *detail = D_SANDBOX_FAIL;
+        return ERR_UNAVAILABLE;
+    }
+    mem_defer(a, free, sid);
+    bool ours_is_new = !existing || strcmp(existing, sid) != 0;
+
+    /* The write, on the row as it is now (a concurrent start or submit may
+     * have got there first). */
+    assessments_row_t cur;
+    err_t e = db_begin(db);
+    if (e == ERR_OK)
+        e = assessments_repo_get(db, a, NULL, r.id, true, &cur, &found);
+    if (e == ERR_OK && !found)
+        e = ERR_NOT_FOUND;
+    if (e == ERR_OK && svc_is(&cur, ASSESSMENTS_COMPLETED)) {
+        svc_rollback(db);
+        if (ours_is_new)
+            sb->destroy(sb->self, sid);
+        *detail = "Assessment has already been submitted";
+        return ERR_BAD_REQUEST;
+    }
+    const char *use = sid;
+    if (e == ERR_OK && svc_is(&cur, ASSESSMENTS_IN_PROGRESS) && cur.e2b_session_id &&
+        !(r.e2b_session_id && strcmp(cur.e2b_session_id, r.e2b_session_id) == 0) &&
+        strcmp(cur.e2b_session_id, sid) != 0) {
+        /* Another start stored its sandbox meanwhile: keep that one. */
+        if (ours_is_new)
+            sb->destroy(sb->self, sid);
+        use = cur.e2b_session_id;
+        ours_is_new = false;
+    }
+    bool set_started = e == ERR_OK && (svc_is(&cur, ASSESSMENTS_PENDING) || !cur.started_at.set);
+    if (e == ERR_OK)
+        e = assessments_repo_start(db, r.id, set_started, now, use, now);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        if (ours_is_new)
+            sb->destroy(sb->self, sid);
+        log_error(LOGGER, "start %lld: write failed (%s)", (long long)r.id, err_name(e));
+        return ERR_INTERNAL;
+    }
+    if (set_started)
+        cur.started_at = (assessments_opt_int_t){true, now};
+    task_t t;
+    if (!cur.task_id.set || tasks_get(db, a, cur.task_id.v, &t) != ERR_OK) {
+        *detail = "Task not found";
+        return ERR_NOT_FOUND;
+    }
+    int64_t dur = svc_duration_min(&cur);
+    int64_t elapsed = (now - cur.started_at.v) / 1000000;
+    if (elapsed < 0)
+        elapsed = 0;
+    int64_t remaining = dur * 60 - elapsed;
+    if (remaining < 0)
+        remaining = 0;
+    json_t *task = json_object();
+    json_object_set_new(task, "name", json_string(t.name ? t.name : ""));
+    json_object_set_new(task, "description", t.description ? json_string(t.description) : json_null());
+    json_object_set_new(task, "starter_code", json_string(svc_resume_code(a, &cur, &t)));
+    json_object_set_new(task, "duration_minutes", json_integer(dur));
+    const char *cal = cfg->mvp_disable_calibration ? NULL : t.calibration_prompt;
+    json_object_set_new(task, "calibration_prompt", cal ? json_string(cal) : json_null());
+    json_object_set_new(task, "proctoring_enabled",
+                        json_boolean(!cfg->mvp_disable_proctoring && t.proctoring_enabled));
+    json_t *o = json_object();
+    json_object_set_new(o, "assessment_id", json_integer(cur.id));
+    json_object_set_new(o, "token", json_string(cur.token ? cur.token : token));
+    json_object_set_new(o, "sandbox_id", json_string(use));
+    json_object_set_new(o, "task", task);
+    json_object_set_new(o, "time_remaining", json_integer(remaining));
+    *out = o;
+    return ERR_OK;
+}
+
+/* ---- S5/S6 CV upload ---- */
+
+err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
+                                json_t **out, const char **detail)
+{
+    assessments_row_t r;
+    bool found = false;
+    *detail = "Failed to store CV metadata";
+    err_t e = in->by_token ? assessments_repo_get_by_token(db, a, in->token, false, &r, &found)
+                           : assessments_repo_get(db, a, NULL, in->id, false, &r, &found);
+    if (e != ERR_OK)
+        return ERR_INTERNAL;
+    if (!found) {
+        *detail = in->by_token ? D_BAD_TOKEN : D_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    if (!in->by_token && !sec_ct_equal(in->token, r.token)) {
+        *detail = D_BAD_TOKEN;
+        return ERR_UNAUTHORIZED;
+    }
+    if (svc_is(&r, ASSESSMENTS_COMPLETED)) {
+        *detail = "Assessment already submitted";
+        return ERR_BAD_REQUEST;
+    }
+    candidates_upload_t up;
+    const char *why = NULL;
+    e = candidates_process_upload(a, c, CANDIDATES_UPLOAD_CV, r.id, in->file, &up, &why);
+    if (e == ERR_BAD_REQUEST) {
+        *detail = why;
+        return e;
+    }
+    if (e != ERR_OK)
+        return ERR_INTERNAL;
+    e = db_begin(db);
+    if (e == ERR_OK)
+        e = assessments_repo_set_cv(db, r.id, up.file_url, up.filename, up.uploaded_at);
+    if (e == ERR_OK && r.candidate_id.set) {
+        e = candidates_set_cv(db, r.candidate_id.v, up.file_url, up.filename, up.text, up.uploaded_at);
+        if (e == ERR_NOT_FOUND)
+            e = ERR_OK;
+    }
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        log_error(LOGGER, "cv upload %lld: write failed (%s)", (long long)r.id, err_name(e));
+        return ERR_INTERNAL;
+    }
+    char buf[40];
+    json_t *o = json_object();
+    json_object_set_new(o, "success", json_true());
+    json_object_set_new(o, "assessment_id", json_integer(r.id));
+    json_object_set_new(o, "cv_filename", json_string(up.filename));
+    json_object_set_new(o, "cv_uploaded_at", json_string(db_format_time(up.uploaded_at, "Z", buf)));
+    json_object_set_new(o, "text_extracted", json_boolean(up.text && *up.text));
+    *out = o;
+    return ERR_OK;
+}
+
+/* ---- the X-Assessment-Token guard of S7-S9 ---- */
+
+/* Loads assessment id for a candidate action: 404 unless IN_PROGRESS,
+ * then 403 on a token mismatch, then (check_time) 409 past the limit. */
+static err_t svc_active(db_t *db, mem_arena_t *a, int64_t id, const char *token, bool check_time, int64_t now,
+                        assessments_row_t *r, const char **detail)
+{
+    bool found = false;
+    if (assessments_repo_get(db, a, NULL, id, false, r, &found) != ERR_OK) {
+        *detail = "Failed to read assessment";
+        return ERR_INTERNAL;
+    }
+    if (!found || !svc_is(r, ASSESSMENTS_IN_PROGRESS)) {
+        *detail = D_ACTIVE_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    if (!sec_ct_equal(token, r->token)) {
+        *detail = D_BAD_TOKEN;
+        return ERR_FORBIDDEN;
+    }
+    if (check_time && svc_over_time(r, now)) {
+        *detail = D_TIME_LIMIT;
+        return ERR_CONFLICT;
+    }
+    return ERR_OK;
+}
+
+/* Makes sure the assessment has a live sandbox and stores a replacement
+ * id (policy fix 11).  *sid (heap) or NULL on failure (logged). */
+static char *svc_sandbox(db_t *db, const assessments_row_t *r)
+{
+    sandbox_provider_t *sb = assessments_sandbox();
+    char *sid = NULL;
+    char why[512] = "";
+    if (sb->ensure(sb->self, r->id, r->e2b_session_id, &sid, why, sizeof why) != ERR_OK || !sid) {
+        log_error(LOGGER, "assessment %lld: sandbox unavailable: %s", (long long)r->id, why);
+        free(sid);
+        return NULL;
+    }
+    if (!r->e2b_session_id || strcmp(r->e2b_session_id, sid) != 0) {
+        if (assessments_repo_set_sandbox(db, r->id, sid, db_now_us()) != ERR_OK)
+            log_warn(LOGGER, "assessment %lld: new sandbox id not stored", (long long)r->id);
+    }
+    return sid;
+}
+
+/* ---- S7 execute ---- */
+
+err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *code,
+                              json_t **out, const char **detail)
+{
+    assessments_row_t r;
+    err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
+    if (e != ERR_OK)
+        return e;
+    /* Policy fix 8: what the candidate ran last is what a resume shows. */
+    if (assessments_repo_set_latest_code(db, r.id, code, db_now_us()) != ERR_OK)
+        log_warn(LOGGER, "execute %lld: latest code not stored", (long long)r.id);
+    char *sid = svc_sandbox(db, &r);
+    if (!sid) {
+        *detail = D_SANDBOX_FAIL;
+        return ERR_UNAVAILABLE;
+    }
+    mem_defer(a, free, sid);
+    sandbox_provider_t *sb = assessments_sandbox();
+    sandbox_result_t res;
+    memset(&res, 0, sizeof res);
+    if (sb->execute(sb->self, sid, code, &res) != ERR_OK) {
+        /* In-band, as the original's wrapper reported its exceptions. */
+        char *msg = res.error ? xstrdup(res.error) : xstrdup("Code execution failed");
+        sandbox_result_free(&res);
+        res.error = msg;
+        res.success = false;
+    }
+    *out = sandbox_result_json(&res);
+    sandbox_result_free(&res);
+    return ERR_OK;
+}
+
+/* ---- S8 chat ---- */
+
+err_t assessments_svc_chat(db_t *db, mem_arena_t *a, int64_t id, const char *token, const assessments_chat_in_t *in,
+                           json_t **out, const char **detail)
+{
+    assessments_row_t r;
+    err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
+    if (e != ERR_OK)
+        return e;
+    char *text = NULL;
+    int64_t tin = 0, tout = 0, latency = 0;
+    assessments_chat_call(in, &text, &tin, &tout, &latency);
+    if (text)
+        mem_defer(a, free, text);
+
+    /* Append under the row lock so concurrent turns are all kept. */
+    *detail = "Failed to persist AI interaction";
+    bool found = false;
+    e = db_begin(db);
+    if (e == ERR_OK)
+        e = assessments_repo_get(db, a, NULL, id, true, &r, &found);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        return ERR_INTERNAL;
+    }
+    if (!found || !svc_is(&r, ASSESSMENTS_IN_PROGRESS)) {
+        svc_rollback(db);
+        *detail = D_ACTIVE_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    int64_t now = db_now_us();
+    json_t *prompts = assessments_schema_parse(r.ai_prompts);
+    if (!json_is_array(prompts)) {
+        json_decref(prompts);
+        prompts = json_array();
+    }
+    bool first = json_array_size(prompts) == 0;
+    bool has_code = in->code_context && *in->code_context;
+    if (!first && has_code) {
+        size_t last = json_array_size(prompts) - 1;
+        json_t *prev = json_array_get(prompts, last);
+        if (json_is_object(prev)) {
+            json_t *copy = json_copy(prev);
+            json_object_set_new(copy, "code_after", json_string(in->code_context));
+            json_array_set_new(prompts, last, copy);
+        }
+    }
+    json_array_append_new(prompts, assessments_chat_record(a, in, text, tin, tout, latency, now, &r.started_at));
+    assessments_opt_int_t ttfp = {false, 0};
+    if (first && r.started_at.set) {
+        ttfp.set = true;
+        ttfp.v = (now - r.started_at.v) / 1000000;
+    }
+    char *blob = json_encode_arena(a, prompts);
+    json_decref(prompts);
+    e = assessments_repo_chat(db, id, blob, &ttfp, has_code ? in->code_context : NULL, now);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        log_error(LOGGER, "chat %lld: write failed (%s)", (long long)id, err_name(e));
+        return ERR_INTERNAL;
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "success", json_boolean(text != NULL));
+    json_object_set_new(o, "content", json_string(text ? text : ""));
+    json_object_set_new(o, "tokens_used", json_integer(text ? tin + tout : 0));
+    json_object_set_new(o, "input_tokens", json_integer(text ? tin : 0));
+    json_object_set_new(o, "output_tokens", json_integer(text ? tout : 0));
+    /* Policy fix 2: the frontend reads `response`. */
+    json_object_set_new(o, "response", json_string(text ? text : ""));
+    *out = o;
+    return ERR_OK;
+}
+
+/* ---- S9 submit ---- */
+
+static db_value_t v_real(double d)
+{
+    return DB_V_REAL(d);
+}
+
+static db_value_t v_json(mem_arena_t *a, const json_t *j)
+{
+    return j ? DB_V_JSON(json_encode_arena(a, j)) : DB_V_NULL;
+}
+
+err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *final_code,
+                             int64_t tab_switch_count, json_t **out, const char **detail)
+{
+    assessments_row_t r;
+    err_t e = svc_active(db, a, id, token, false, db_now_us(), &r, detail);
+    if (e != ERR_OK)
+        return e;
+    task_t task;
+    if (!r.task_id.set || tasks_get(db, a, r.task_id.v, &task) != ERR_OK) {
+        *detail = "Task not found";
+        return ERR_NOT_FOUND;
+    }
+    candidates_candidate_t cand;
+    bool has_cand = false;
+    assessments_names_t names;
+    *detail = "Failed to submit assessment";
+    if (svc_names(db, a, &r, &names, &cand, &has_cand) != ERR_OK)
+        return ERR_INTERNAL;
+
+    char *sid = svc_sandbox(db, &r);
+    if (sid)
+        mem_defer(a, free, sid);
+    int64_t now = db_now_us();
+    assessments_submit_in_t in = {
+        .row = &r,
+        .final_code = final_code,
+        .tab_switch_count = tab_switch_count,
+        .test_code = task.test_code,
+        .score_weights = task.score_weights,
+        .has_candidate = has_cand,
+        .cv_text = has_cand ? cand.cv_text : NULL,
+        .job_spec_text = has_cand ? cand.job_spec_text : NULL,
+        .now_us = now,
+    };
+    assessments_scored_t s;
+    if (assessments_submit_score(a, &in, sid, &s) != ERR_OK)
+        return ERR_INTERNAL;
+    const scoring_columns_t *c = s.columns;
+
+    db_value_t v[ASSESSMENTS_REPO_SUBMIT_N];
+    v[ASR_STATUS] = DB_V_TEXT(ASSESSMENTS_COMPLETED);
+    v[ASR_COMPLETED_AT] = DB_V_TIME(now);
+    v[ASR_SCORE] = v_real(c->score);
+    v[ASR_FINAL_SCORE] = v_real(c->final_score);
+    v[ASR_TESTS_PASSED] = DB_V_INT(s.tests_passed);
+    v[ASR_TESTS_TOTAL] = DB_V_INT(s.tests_total);
+    v[ASR_TESTS_PASS_COUNT] = DB_V_INT(s.tests_passed);
+    v[ASR_TESTS_RUN_COUNT] = DB_V_INT(s.tests_total);
+    v[ASR_TEST_RESULTS] = v_json(a, s.test_results);
+    v[ASR_CODE_SNAPSHOTS] = v_json(a, s.code_snapshots);
+    v[ASR_TIMELINE] = v_json(a, s.timeline);
+    v[ASR_CODE_QUALITY] = v_real(c->code_quality_score);
+    v[ASR_PROMPT_QUALITY] = v_real(c->prompt_quality_score);
+    v[ASR_PROMPT_EFFICIENCY] = v_real(c->prompt_efficiency_score);
+    v[ASR_INDEPENDENCE] = v_real(c->independence_score);
+    v[ASR_CONTEXT_UTILIZATION] = v_real(c->context_utilization_score);
+    v[ASR_DESIGN_THINKING] = v_real(c->design_thinking_score);
+    v[ASR_DEBUGGING_STRATEGY] = v_real(c->debugging_strategy_score);
+    v[ASR_WRITTEN_COMMUNICATION] = v_real(c->written_communication_score);
+    v[ASR_LEARNING_VELOCITY] = v_real(c->learning_velocity_score);
+    v[ASR_ERROR_RECOVERY] = v_real(c->error_recovery_score);
+    v[ASR_REQUIREMENT_COMPREHENSION] = v_real(c->requirement_comprehension_score);
+    v[ASR_AI_USAGE] = v_real(c->ai_usage_score);
+    v[ASR_TIME_EFFICIENCY] = v_real(c->time_efficiency_score);
+    v[ASR_CALIBRATION] = DB_V_NULL;
+    v[ASR_CV_JOB_MATCH_SCORE] = c->has_cv_job_match_score ? v_real(c->cv_job_match_score) : DB_V_NULL;
+    v[ASR_CV_JOB_MATCH_DETAILS] = v_json(a, c->cv_job_match_details);
+    v[ASR_SCORE_BREAKDOWN] = v_json(a, c->score_breakdown);
+    v[ASR_SCORE_WEIGHTS_USED] = v_json(a, c->score_weights_used);
+    v[ASR_FLAGS] = v_json(a, c->flags);
+    v[ASR_PROMPT_FRAUD_FLAGS] = v_json(a, c->prompt_fraud_flags);
+    v[ASR_PROMPT_ANALYTICS] = v_json(a, c->prompt_analytics);
+    v[ASR_BROWSER_FOCUS_RATIO] = c->has_browser_focus_ratio ? v_real(c->browser_focus_ratio) : DB_V_NULL;
+    v[ASR_TIME_TO_FIRST_PROMPT] = c->has_time_to_first_prompt ? DB_V_INT(c->time_to_first_prompt_seconds) : DB_V_NULL;
+    v[ASR_SCORED_AT] = DB_V_TIME(now);
+    v[ASR_TOTAL_DURATION] = DB_V_INT(s.duration_seconds);
+    v[ASR_TOTAL_PROMPTS] = DB_V_INT(c->total_prompts);
+    v[ASR_TOTAL_INPUT_TOKENS] = DB_V_INT(c->total_input_tokens);
+    v[ASR_TOTAL_OUTPUT_TOKENS] = DB_V_INT(c->total_output_tokens);
+    v[ASR_AI_PROMPTS] = json_array_size(s.ai_prompts) > 0 ? v_json(a, s.ai_prompts) : (r.ai_prompts ? DB_V_JSON(r.ai_prompts) : DB_V_NULL);
+    v[ASR_TAB_SWITCH_COUNT] = DB_V_INT(s.tab_switch_count);
+    v[ASR_UPDATED_AT] = DB_V_TIME(now);
+
+    bool claimed = false;
+    e = db_begin(db);
+    if (e == ERR_OK)
+        e = assessments_repo_submit(db, id, v, &claimed);
+    if (e == ERR_OK && !claimed) {
+        svc_rollback(db);
+        assessments_scored_free(&s);
+        *detail = "Assessment cannot be submitted in current state";
+        return ERR_BAD_REQUEST;
+    }
+    if (e == ERR_OK && r.organization_id.set) {
+        const char *to = NULL;
+        err_t fe = auth_first_user_email_of_org(db, a, r.organization_id.v, &to);
+        if (fe == ERR_OK) {
+            const char *who = *names.candidate_name ? names.candidate_name : "Candidate";
+            e = notifications_send_results(db, to, who, c->score, id);
+        } else if (fe != ERR_NOT_FOUND) {
+            e = fe;
+        }
+    }
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        assessments_scored_free(&s);
+        log_error(LOGGER, "submit %lld: write failed (%s)", (long long)id, err_name(e));
+        *detail = "Failed to submit assessment";
+        return ERR_INTERNAL;
+    }
+    if (sid) {
+        sandbox_provider_t *sb = assessments_sandbox();
+        sb->destroy(sb->self, sid);
+    }
+    *out = assessments_submit_response(&s);
+    assessments_scored_free(&s);
+    return ERR_OK;
+}
+
+/* ---- hooks for other components ---- */
+
+err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use)
+{
+    return assessments_repo_task_in_use(db, task_id, in_use);
+}
+
+err_t assessments_detach_candidate(db_t *db, int64_t candidate_id)
+{
+    return assessments_repo_detach_candidate(db, candidate_id);
+}
+
+/* ---- expiry ---- */
+
+#define ASSESSMENTS_ABANDON_SECONDS 3600
+
+err_t assessments_expire_sweep(db_t *db, int64_t now_us, int64_t *expired)
+{
+    int64_t pending = 0;
+    err_t e = assessments_repo_expire_pending(db, now_us, &pending);
+    if (e != ERR_OK)
+        return e;
+    int64_t total = pending;
+    /* Shortest possible limit is 15 minutes, so rows started later than
+     * this cannot be abandoned yet. */
+    int64_t horizon = now_us - (15 * 60 + ASSESSMENTS_GRACE_SECONDS + ASSESSMENTS_ABANDON_SECONDS) * 1000000LL;
+    mem_arena_t *a = mem_arena_new();
+    assessments_repo_running_t *rows = NULL;
+    size_t n = 0;
+    e = assessments_repo_list_running(db, a, horizon, &rows, &n);
+    for (size_t i = 0; e == ERR_OK && i < n; i++) {
+        int64_t dur = rows[i].duration_minutes ? rows[i].duration_minutes : 30;
+        int64_t end = rows[i].started_at +
+                      (dur * 60 + ASSESSMENTS_GRACE_SECONDS + ASSESSMENTS_ABANDON_SECONDS) * 1000000LL;
+        if (now_us <= end)
+            continue;
+        bool changed = false;
+        e = assessments_repo_expire_one(db, rows[i].id, now_us, &changed);
+        if (e == ERR_OK && changed) {
+            total++;
+            if (rows[i].sandbox_id) {
+                sandbox_provider_t *sb = assessments_sandbox();
+                sb->destroy(sb->self, rows[i].sandbox_id);
+            }
+        }
+    }
+    mem_arena_free(a);
+    if (expired)
+        *expired = total;
+    if (total > 0)
+        log_info(LOGGER, "expiry sweep: %lld assessment(s) expired", (long long)total);
+    return e;
+}
+
+static err_t assessments_expire_job(void *ctx, db_pool_t *pool, const json_t *payload, char *err, size_t errlen)
+{
+    (void)ctx;
+    (void)payload;
+    db_t *db = db_acquire(pool);
+    if (!db) {
+        snprintf(err, errlen, "no database connection");
+        return ERR_UNAVAILABLE;
+    }
+    err_t e = assessments_expire_sweep(db, db_now_us(), NULL);
+    db_release(pool, db);
+    if (e != ERR_OK)
+        snprintf(err, errlen, "expiry sweep failed: %s", err_name(e));
+    return e;
+}
+
+void assessments_register_jobs(jobs_runner_t *r)
+{
+    jobs_runner_handle(r, ASSESSMENTS_EXPIRE_JOB, assessments_expire_job, NULL, 60);
+}
+
+struct assessments_ticker {
+    db_pool_t *pool;
+    int interval_s;
+    bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+};
+
+static void *assessments_ticker_main(void *arg)
+{
+    assessments_ticker_t *t = arg;
+    pthread_mutex_lock(&t->mu);
+    while (!t->stop) {
+        pthread_mutex_unlock(&t->mu);
+        db_t *db = db_acquire(t->pool);
+        if (db) {
+            json_t *payload = json_object();
+            if (jobs_enqueue(db, ASSESSMENTS_EXPIRE_JOB, payload, 0, 1, NULL) != ERR_OK)
+                log_warn(LOGGER, "could not enqueue the expiry sweep");
+            json_decref(payload);
+            db_release(t->pool, db);
+        }
+        pthread_mutex_lock(&t->mu);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += t->interval_s;
+        while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+assessments_ticker_t *assessments_expiry_ticker_start(db_pool_t *pool, int interval_s)
+{
+    assessments_ticker_t *t = xcalloc(1, sizeof *t);
+    t->pool = pool;
+    t->interval_s = interval_s > 0 ? interval_s : 300;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    if (pthread_create(&t->thread, NULL, assessments_ticker_main, t) != 0) {
+        log_error(LOGGER, "cannot start the expiry ticker");
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void assessments_expiry_ticker_stop(assessments_ticker_t *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->stop = true;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t);
+}
