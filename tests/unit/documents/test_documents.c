@@ -172,6 +172,7 @@ static documents_status_t child_big(void *ctx, mem_buf_t *out)
     return DOCUMENTS_OK;
 }
 
+#if !defined(__SANITIZE_ADDRESS__)
 static documents_status_t child_hog(void *ctx, mem_buf_t *out)
 {
     (void)ctx;
@@ -186,6 +187,7 @@ static documents_status_t child_hog(void *ctx, mem_buf_t *out)
     }
     return total ? DOCUMENTS_OK : DOCUMENTS_ERR_SYSTEM;
 }
+#endif
 
 static void test_isolated_statuses(void **state)
 {
