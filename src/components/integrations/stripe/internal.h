@@ -23,7 +23,7 @@ bool stripe_svc_api_configured(const config_t *c);
  * ERR_NOT_FOUND "Organization not found"; ERR_INTERNAL "Failed to store
  * Stripe customer" or (customer creation failed, or the database did)
  * "Internal Server Error"; ERR_BAD_GATEWAY "Payment service error. Please
- * try again."; ERR_UNAVAILABLE when the database cannot be reached. */
+ * try again."; ERR_UNAVAILABLE "Database unavailable". */
 err_t stripe_svc_checkout(db_t *db, mem_arena_t *a, const auth_user_t *user, const char *success_url,
                           const char *cancel_url, const char **url, const char **detail);
 

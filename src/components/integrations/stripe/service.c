@@ -36,7 +36,7 @@ err_t stripe_svc_checkout(db_t *db, mem_arena_t *a, const auth_user_t *user, con
         return ERR_NOT_FOUND;
     }
     if (e != ERR_OK) {
-        *detail = "Internal Server Error";
+        *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
         return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
     }
     if (!customer || !*customer) {
