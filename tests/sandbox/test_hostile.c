@@ -123,6 +123,8 @@ static int group_setup(void **state)
     char why[512] = "";
     if (fx.p->available(fx.p->self, why, sizeof why) != ERR_OK) {
         fprintf(stderr, "localbox unavailable here: %s\n", why);
+        fx.p->free(fx.p->self);
+        rmdir(fx.root);
         const char *req = getenv("LOCALBOX_REQUIRE");
         exit(req && !strcmp(req, "1") ? 1 : 77);
     }
