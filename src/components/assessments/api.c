@@ -416,6 +416,18 @@ static void api_submit(http_req_t *req)
     api_done(req, e, detail, 200, out);
 }
 
+/* POST /__test__/assessments/expire-sweep (TALI_TEST_HOOKS only): runs
+ * one expiry sweep now and answers {"expired": n}. */
+static void api_test_expire(http_req_t *req)
+{
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    int64_t n = 0;
+    err_t e = assessments_expire_sweep(db, db_now_us(), &n);
+    api_done(req, e, "Expiry sweep failed", 200, e == ERR_OK ? json_pack("{s:I}", "expired", (json_int_t)n) : NULL);
+}
+
 void assessments_register(http_server_t *s)
 {
     static const struct {
@@ -448,4 +460,8 @@ void assessments_register(http_server_t *s)
     };
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
         http_route(s, routes[i].method, routes[i].pattern, routes[i].fn, &routes[i].doc);
+    if (cfg->enable_test_hooks) {
+        static const http_route_doc_t doc = {"Run the expiry sweep now (tests)", "test", NULL, 200};
+        http_route(s, "POST", "/__test__/assessments/expire-sweep", api_test_expire, &doc);
+    }
 }
