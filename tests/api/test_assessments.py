@@ -484,3 +484,18 @@ def test_expiry_sweep(server):
     detail(server.post(f"{BASE}/token/{old['token']}/start", headers=ip()), 400, "Assessment link has expired")
     detail(server.post(f"{BASE}/{running['id']}/execute", json={"code": "1"}, headers=tok(running)), 404,
            ACTIVE_NOT_FOUND)
+
+
+# ---- S13 report ----
+
+def test_report_pdf(server):
+    _, h = recruiter(server)
+    _, other = recruiter(server, "b")
+    a = create(server, h, make_task(server, h)["id"])
+    r = server.get(f"{BASE}/{a['id']}/report.pdf", headers=h)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"] == f'attachment; filename="assessment-{a["id"]}.pdf"'
+    assert r.content.startswith(b"%PDF")
+    detail(server.get(f"{BASE}/{a['id']}/report.pdf", headers=other), 404, NOT_FOUND)
+    detail(server.get(f"{BASE}/{a['id']}/report.pdf"), 401, "Not authenticated")

@@ -1,12 +1,16 @@
-/* Routes of /api/v1/assessments (api-contract S1-S12, S14): request ->
- * validation -> service -> response.  Recruiter routes check the JWT
+/* Routes of /api/v1/assessments (api-contract S1-S14): request ->
+ * validation -> service -> response (S13 hands the S3 object to the
+ * report renderer).  Recruiter routes check the JWT
  * before validating (a body that is not JSON at all comes first, as in
  * the original); candidate routes validate path, header and body together
  * and then apply the token rules of each endpoint. */
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "components/assessments/internal.h"
+#include "components/assessments_report/report.h"
 #include "components/auth/auth.h"
 #include "components/organizations/organizations.h"
 #include "platform/http.h"
@@ -144,6 +148,45 @@ static void api_get(http_req_t *req)
     const char *detail = NULL;
     err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, &n, &detail);
     api_done(req, e, detail, 200, e == ERR_OK ? assessments_schema_model(&r, &n) : NULL);
+}
+
+/* S13 GET /api/v1/assessments/{assessment_id}/report.pdf: the S3 object
+ * drawn by the report renderer. */
+static void api_report(http_req_t *req)
+{
+    int64_t id = 0;
+    const auth_user_t *u = api_recruiter_id(req, &id);
+    if (!u)
+        return;
+    db_t *db = api_db(req);
+    if (!db)
+        return;
+    assessments_row_t r;
+    assessments_names_t n;
+    const char *detail = NULL;
+    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, &n, &detail);
+    if (e != ERR_OK) {
+        http_reply_err(req, e, detail);
+        return;
+    }
+    const char *org_name = NULL;
+    organizations_org_t org;
+    if (r.organization_id.set && organizations_get(db, req->arena, r.organization_id.v, &org) == ERR_OK)
+        org_name = org.name;
+    json_t *obj = assessments_schema_model(&r, &n);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    e = assessments_report_pdf(obj, n.candidate_name, n.candidate_email, org_name, &pdf, &len);
+    json_decref(obj);
+    if (e != ERR_OK) {
+        http_reply_err(req, ERR_INTERNAL, "Failed to generate report");
+        return;
+    }
+    char disp[96];
+    snprintf(disp, sizeof disp, "attachment; filename=\"assessment-%lld.pdf\"", (long long)id);
+    http_set_header(req, "Content-Disposition", disp);
+    http_reply_bytes(req, 200, "application/pdf", pdf, len);
+    free(pdf);
 }
 
 /* S10 DELETE /api/v1/assessments/{assessment_id} */
@@ -455,6 +498,8 @@ void assessments_register(http_server_t *s)
          {"Re-send the invitation", "assessments", "bearer", 200}},
         {"POST", ASSESS_BASE "/{assessment_id}/post-to-workable", api_post_to_workable,
          {"Post results to Workable", "assessments", "bearer", 200}},
+        {"GET", ASSESS_BASE "/{assessment_id}/report.pdf", api_report,
+         {"Download the assessment report (PDF)", "assessments", "bearer", 200}},
         {"POST", ASSESS_BASE "/{assessment_id}/notes", api_notes,
          {"Add a recruiter note", "assessments", "bearer", 200}},
     };

@@ -1,6 +1,7 @@
 /* assessments: the central table `assessments` (and the unused
  * `assessment_sessions`), the recruiter endpoints S1-S3, S10-S12, S14 and
- * the candidate-token flow S4-S9 of api-contract §3 (domain-model §4):
+ * the candidate-token flow S4-S9 and the report download S13 of
+ * api-contract §3 (domain-model §4):
  * create, list, read, CV upload, start/resume with a sandbox, code
  * execution, AI chat, submit with scoring, delete, resend, notes.
  *
@@ -29,7 +30,8 @@
 /* The job kind of the expiry sweep. */
 #define ASSESSMENTS_EXPIRE_JOB "assessments.expire"
 
-/* Registers S1-S12 and S14 (/api/v1/assessments/...) on s. */
+/* Registers S1-S14 (/api/v1/assessments/...) on s; S13's PDF is drawn by
+ * components/assessments_report. */
 void assessments_register(http_server_t *s);
 
 /* The tasks component's in-use check (tasks_set_in_use_check): *in_use
@@ -60,5 +62,43 @@ typedef struct assessments_ticker assessments_ticker_t;
 assessments_ticker_t *assessments_expiry_ticker_start(db_pool_t *pool, int interval_s);
 /* Stops and joins the thread; NULL is accepted. */
 void assessments_expiry_ticker_stop(assessments_ticker_t *t);
+
+
+/* ---- Workable ---- (workable_link.c; called by integrations/workable) */
+
+/* Inserts a PENDING assessment of organisation org_id for candidate_id on
+ * task_id, created by the Workable webhook: a new 43-character token,
+ * duration_minutes, expires_at_us, workable_candidate_id (may be NULL),
+ * tab_switch_count 0, not posted.  No e-mail.  Runs on db as it is (so
+ * inside the caller's transaction).  *id receives the new id.  Returns
+ * the database error, if any. */
+err_t assessments_create_from_workable(db_t *db, int64_t org_id, int64_t candidate_id, int64_t task_id,
+                                       int64_t duration_minutes, int64_t expires_at_us,
+                                       const char *workable_candidate_id, int64_t *id);
+
+/* What posting results to Workable reads from an assessment. */
+typedef struct {
+    int64_t id;
+    bool has_organization;
+    int64_t organization_id;
+    bool has_score;
+    double score;                      /* 0-10 */
+    bool has_tests_passed, has_tests_total;
+    int64_t tests_passed, tests_total;
+    int64_t duration_minutes;          /* the allotted time; NULL reads as 30 */
+    const char *workable_candidate_id; /* NULL when not linked */
+    bool posted;                       /* posted_to_workable (NULL reads as false) */
+} assessments_workable_info_t;
+
+/* Reads assessment id into *out (strings in arena a); when scoped, only
+ * if it belongs to organisation org_id.  ERR_NOT_FOUND when there is no
+ * such assessment; otherwise the database error. */
+err_t assessments_workable_info(db_t *db, mem_arena_t *a, bool scoped, int64_t org_id, int64_t id,
+                                assessments_workable_info_t *out);
+
+/* Marks assessment id posted to Workable (posted_to_workable, its time
+ * now_us, updated_at) unless it already is.  *changed (may be NULL) says
+ * whether this call marked it.  Returns the database error, if any. */
+err_t assessments_mark_posted(db_t *db, int64_t id, int64_t now_us, bool *changed);
 
 #endif
