@@ -13,6 +13,7 @@
 #include "components/candidates/candidates.h"
 #include "components/health/health.h"
 #include "components/integrations/stripe/stripe.h"
+#include "components/integrations/workable/workable.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
@@ -73,6 +74,7 @@ static jobs_runner_t *main_jobs_runner(db_pool_t *pool)
     jobs_runner_t *r = jobs_runner_new(pool, NULL);
     notifications_register_jobs(r);
     assessments_register_jobs(r);
+    workable_register_jobs(r);
     return r;
 }
 
@@ -115,6 +117,7 @@ static int main_serve(int argc, char **argv)
     tasks_set_in_use_check(assessments_task_in_use);
     candidates_set_delete_hook(assessments_detach_candidate);
     stripe_register(srv);
+    workable_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);
         health_register_test_hooks(srv);

@@ -132,6 +132,12 @@ typedef struct {
 err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_upload_kind_t kind, int64_t entity_id,
                                 const http_file_t *file, candidates_upload_t *out, const char **detail);
 
+/* The Workable webhook (workable_link.c): stores the Workable candidate
+ * id (may be NULL) and raw Workable payload (JSON text, may be NULL) on
+ * candidate id, on db as it is.  ERR_NOT_FOUND when the candidate does
+ * not exist; otherwise the database error. */
+err_t candidates_set_workable(db_t *db, int64_t id, const char *workable_candidate_id, const char *workable_data_json);
+
 /* Registers C1-C7 (/api/v1/candidates/...) on s. */
 void candidates_register(http_server_t *s);
 

@@ -80,6 +80,35 @@ err_t organizations_set_subscription(db_t *db, int64_t id, const char *plan, con
  * organisation exists.  Returns the database error, if any. */
 err_t organizations_credit_assessment(db_t *db, int64_t id, bool *found);
 
+/* ---- Workable (called by integrations/workable; workable.c) ---- */
+
+/* An organisation's Workable connection.  Strings in the caller's arena;
+ * NULL when the column is NULL. */
+typedef struct {
+    bool connected;            /* workable_connected (NULL reads as false) */
+    const char *subdomain;
+    const char *access_token;
+    const char *config_json;   /* workable_config as JSON text */
+} organizations_workable_t;
+
+/* Reads organisation id's Workable columns into *out (strings in arena
+ * a).  ERR_NOT_FOUND when the organisation does not exist; otherwise the
+ * database error. */
+err_t organizations_workable_get(db_t *db, mem_arena_t *a, int64_t id, organizations_workable_t *out);
+
+/* The organisation whose workable_subdomain equals subdomain exactly (the
+ * lowest id when several do): *found says whether there is one, *id is
+ * written only then.  A NULL subdomain finds nothing.  Returns the
+ * database error, if any. */
+err_t organizations_workable_find_by_subdomain(db_t *db, const char *subdomain, int64_t *id, bool *found);
+
+/* Stores a Workable connection (O4): access and refresh tokens (refresh
+ * may be NULL), subdomain (NULL stored as ""), workable_connected = true,
+ * updated_at.  ERR_NOT_FOUND when the organisation does not exist;
+ * otherwise the database error. */
+err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_token, const char *refresh_token,
+                                     const char *subdomain);
+
 /* Registers O1 and O2 (/api/v1/organizations/me) on s. */
 void organizations_register(http_server_t *s);
 

@@ -91,6 +91,13 @@ json_t *tasks_json(const task_t *t);
  * as values. */
 json_t *tasks_json_column(const char *text);
 
+/* The Workable webhook's task (workable_link.c): the first (lowest id)
+ * task of organisation org_id with is_active true.  *found says whether
+ * there is one; then *task_id and *duration_minutes (the task's, or 30
+ * when it has none) are written.  Returns the database error, if any. */
+err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes,
+                                 bool *found);
+
 /* Registers T1-T6 (/api/v1/tasks/...) on s; collection and generate
  * routes answer with and without the trailing slash. */
 void tasks_register(http_server_t *s);
