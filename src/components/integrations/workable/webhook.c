@@ -158,6 +158,8 @@ err_t workable_handle_event(db_t *db, const json_t *event, workable_event_outcom
     organizations_workable_t w;
     e = organizations_workable_get(db, a, org_id, &w);
     if (e != ERR_OK) {
+        /* deleted between the two reads: as if it had never matched */
+        *outcome = WORKABLE_EVENT_NO_ORG;
         mem_arena_free(a);
         return e == ERR_NOT_FOUND ? ERR_OK : e;
     }
