@@ -178,13 +178,42 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
     if (assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
         return ERR_INTERNAL;
     json_t *items = json_array();
+    assessments_names_t *names = n ? mem_alloc(a, sizeof *names * n) : NULL;
     for (size_t i = 0; i < n; i++) {
-        assessments_names_t names;
-        if (svc_names(db, a, &rows[i], &names, NULL, NULL) != ERR_OK) {
-            json_decref(items);
-            return ERR_INTERNAL;
+        /* A page often repeats candidates and tasks: reuse what an earlier
+         * row of the page looked up. */
+        bool have_cand = false, have_task = false;
+        for (size_t j = 0; j < i && !(have_cand && have_task); j++) {
+            if (!have_cand && rows[j].candidate_id.set == rows[i].candidate_id.set &&
+                rows[j].candidate_id.v == rows[i].candidate_id.v) {
+                names[i].candidate_name = names[j].candidate_name;
+                names[i].candidate_email = names[j].candidate_email;
+                have_cand = true;
+            }
+            if (!have_task && rows[j].task_id.set == rows[i].task_id.set && rows[j].task_id.v == rows[i].task_id.v) {
+                names[i].task_name = names[j].task_name;
+                have_task = true;
+            }
         }
-        json_array_append_new(items, assessments_schema_dict(&rows[i], &names));
+        if (!have_cand || !have_task) {
+            assessments_row_t probe = rows[i];
+            if (have_cand)
+                probe.candidate_id.set = false;
+            if (have_task)
+                probe.task_id.set = false;
+            assessments_names_t got;
+            if (svc_names(db, a, &probe, &got, NULL, NULL) != ERR_OK) {
+                json_decref(items);
+                return ERR_INTERNAL;
+            }
+            if (!have_cand) {
+                names[i].candidate_name = got.candidate_name;
+                names[i].candidate_email = got.candidate_email;
+            }
+            if (!have_task)
+                names[i].task_name = got.task_name;
+        }
+        json_array_append_new(items, assessments_schema_dict(&rows[i], &names[i]));
     }
     json_t *o = json_object();
     json_object_set_new(o, "items", items);
