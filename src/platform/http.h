@@ -131,6 +131,13 @@ db_t *http_db(http_req_t *req);
 /* The server serving this request. */
 http_server_t *http_req_server(http_req_t *req);
 
+/* Gives the request's connection back to the pool now (an open
+ * transaction is rolled back); the next http_db() takes a fresh one.
+ * Handlers call it before a slow upstream call (LLM, sandbox, payment
+ * provider) so that a hundred waiting requests do not hold every
+ * connection while fast requests queue for one. */
+void http_db_release(http_req_t *req);
+
 /* The server configuration. */
 const config_t *http_config(http_req_t *req);
 

@@ -136,6 +136,15 @@ db_t *http_db(http_req_t *req)
     return p->db;
 }
 
+void http_db_release(http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    if (p->db && p->srv && p->srv->pool) {
+        db_release(p->srv->pool, p->db);
+        p->db = NULL;
+    }
+}
+
 const config_t *http_config(http_req_t *req)
 {
     return req->priv->srv->cfg;
