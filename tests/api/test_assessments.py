@@ -499,3 +499,14 @@ def test_report_pdf(server):
     assert r.content.startswith(b"%PDF")
     detail(server.get(f"{BASE}/{a['id']}/report.pdf", headers=other), 404, NOT_FOUND)
     detail(server.get(f"{BASE}/{a['id']}/report.pdf"), 401, "Not authenticated")
+
+
+def test_post_to_workable_when_enabled(server_factory):
+    srv = server_factory.start({"MVP_DISABLE_WORKABLE": "false"})
+    _, h = recruiter(srv)
+    _, other = recruiter(srv, "b")
+    a = create(srv, h, make_task(srv, h)["id"])
+    detail(srv.post(f"{BASE}/{a['id']}/post-to-workable", headers=other), 404, NOT_FOUND)
+    detail(srv.post(f"{BASE}/{a['id']}/post-to-workable", headers=h), 400, "Workable is not connected")
+    r = srv.post(f"{BASE}/x/post-to-workable", headers=h)
+    assert r.status_code == 422

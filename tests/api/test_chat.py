@@ -125,3 +125,30 @@ def test_chat_refused_after_time_limit(server):
     r = server.post(f"{BASE}/{a['id']}/claude", json={"message": "late"}, headers=tok(a))
     detail(r, 409, TIME_LIMIT)
     assert get(server, h, a["id"])["ai_prompts"] is None
+
+
+def test_slow_model_does_not_hold_the_database(server_factory, fake):
+    """Chats waiting on the model give their connection back: with a pool of
+    two connections and three slow chats in flight, a dashboard read still
+    answers at once."""
+    import threading
+    import time
+    srv = server_factory.start({"ANTHROPIC_API_KEY": fake.api_key, "ANTHROPIC_BASE_URL": fake.url,
+                                "WORKER_THREADS": "2"})
+    _, h = recruiter(srv)
+    task = make_task(srv, h)
+    sessions = [started(srv, h, task)[0] for _ in range(3)]
+    for _ in sessions:
+        fake.reply_slow(3.0, "slow answer")
+    answers = []
+    threads = [threading.Thread(target=lambda a=a: answers.append(chat(srv, a, message="hi"))) for a in sessions]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    r = srv.get(BASE + "/", headers=h)
+    elapsed = time.monotonic() - t0
+    for t in threads:
+        t.join()
+    assert r.status_code == 200 and elapsed < 1.5, elapsed
+    assert [x["response"] for x in answers] == ["slow answer"] * 3

@@ -12,6 +12,7 @@
 #include "components/assessments/internal.h"
 #include "components/assessments_report/report.h"
 #include "components/auth/auth.h"
+#include "components/integrations/workable/workable.h"
 #include "components/organizations/organizations.h"
 #include "platform/http.h"
 #include "platform/validate.h"
@@ -51,6 +52,24 @@ static db_t *api_db(http_req_t *req)
     if (!db)
         http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
     return db;
+}
+
+static db_t *api_conn_take(void *ctx)
+{
+    return http_db(ctx);
+}
+
+static void api_conn_give_back(void *ctx)
+{
+    http_db_release(ctx);
+}
+
+/* The request's connection for services that give it back while they
+ * wait on a sandbox or the model. */
+static assessments_conn_t api_conn(http_req_t *req)
+{
+    assessments_conn_t c = {api_conn_take, api_conn_give_back, req};
+    return c;
 }
 
 static assessments_owner_t api_owner(const auth_user_t *u)
@@ -222,9 +241,8 @@ static void api_resend(http_req_t *req)
     api_done(req, e, detail, 200, e == ERR_OK ? json_pack("{s:b}", "success", 1) : NULL);
 }
 
-/* S12 POST /api/v1/assessments/{assessment_id}/post-to-workable.  The
- * Workable posting belongs to the Workable integration; with it disabled
- * (the MVP default) the answer is the contract's 503. */
+/* S12 POST /api/v1/assessments/{assessment_id}/post-to-workable: the MVP
+ * 503 after the JWT, then the Workable integration posts now. */
 static void api_post_to_workable(http_req_t *req)
 {
     const auth_user_t *u = auth_require_user(req);
@@ -241,23 +259,39 @@ static void api_post_to_workable(http_req_t *req)
     assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
     if (api_invalid(req, hv, &v))
         return;
+    if (!u->has_organization) {
+        http_reply_detail(req, 404, "Assessment not found");
+        return;
+    }
     db_t *db = api_db(req);
     if (!db)
         return;
-    assessments_row_t r;
-    const char *detail = NULL;
-    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, NULL, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
+    workable_post_outcome_t outcome;
+    if (workable_post_assessment_now(db, u->organization_id, id, &outcome) != ERR_OK) {
+        http_reply_err(req, ERR_INTERNAL, "Failed to post to Workable");
         return;
     }
-    organizations_org_t org;
-    if (!r.organization_id.set || organizations_get(db, req->arena, r.organization_id.v, &org) != ERR_OK ||
-        !org.workable_connected) {
+    switch (outcome) {
+    case WORKABLE_POST_OK:
+        http_reply_json(req, 200, json_pack("{s:b}", "success", 1));
+        return;
+    case WORKABLE_POST_ALREADY:
+        http_reply_json(req, 200, json_pack("{s:b,s:b}", "success", 1, "already_posted", 1));
+        return;
+    case WORKABLE_POST_NOT_FOUND:
+        http_reply_detail(req, 404, "Assessment not found");
+        return;
+    case WORKABLE_POST_NOT_CONNECTED:
         http_reply_detail(req, 400, "Workable is not connected");
         return;
+    case WORKABLE_POST_NOT_LINKED:
+        http_reply_detail(req, 400, "Assessment is not linked to a Workable candidate");
+        return;
+    case WORKABLE_POST_UPSTREAM_FAILED:
+    default:
+        http_reply_detail(req, 502, "Failed to post to Workable");
+        return;
     }
-    http_reply_detail(req, 400, "Assessment is not linked to a Workable candidate");
 }
 
 /* S14 POST /api/v1/assessments/{assessment_id}/notes */
@@ -311,13 +345,11 @@ static void api_notes(http_req_t *req)
 /* S4 POST /api/v1/assessments/token/{token}/start (any body ignored) */
 static void api_start(http_req_t *req)
 {
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     const char *token = http_path_param(req, "token");
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_start(db, req->arena, token ? token : "", &out, &detail);
+    err_t e = assessments_svc_start(&conn, req->arena, token ? token : "", &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 
@@ -407,12 +439,10 @@ static void api_execute(http_req_t *req)
         assessments_schema_execute(&v, body, &code);
     if (api_invalid(req, hv, &v))
         return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_execute(db, req->arena, id, token, code, &out, &detail);
+    err_t e = assessments_svc_execute(&conn, req->arena, id, token, code, &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 
@@ -429,12 +459,10 @@ static void api_chat(http_req_t *req)
         assessments_schema_chat(&v, body, &in);
     if (api_invalid(req, hv, &v))
         return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_chat(db, req->arena, id, token, &in, &out, &detail);
+    err_t e = assessments_svc_chat(&conn, req->arena, id, token, &in, &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 
@@ -450,12 +478,10 @@ static void api_submit(http_req_t *req)
         assessments_schema_submit(&v, body, &code, &tabs);
     if (api_invalid(req, hv, &v))
         return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_submit(db, req->arena, id, token, code, tabs, &out, &detail);
+    err_t e = assessments_svc_submit(&conn, req->arena, id, token, code, tabs, &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 

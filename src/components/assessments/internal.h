@@ -213,6 +213,16 @@ typedef struct {
     int64_t org_id;
 } assessments_owner_t;
 
+/* The request's database connection, which the candidate flows give back
+ * to the pool while they wait on a sandbox or the model (so waiting
+ * requests do not hold every connection) and take again afterwards.
+ * take returns NULL when no connection can be had. */
+typedef struct {
+    db_t *(*take)(void *ctx);
+    void (*give_back)(void *ctx);
+    void *ctx;
+} assessments_conn_t;
+
 /* Every failure sets *detail to the contract's text. */
 err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_create_in_t *in,
                              json_t **out, const char **detail);
@@ -225,7 +235,8 @@ err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner
 err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
 err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,
                                json_t **timeline, const char **detail);
-err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t **out, const char **detail);
+err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
+                            const char **detail);
 
 /* CV upload through S5 (by_token false: id + form token) or S6. */
 typedef struct {
@@ -237,11 +248,11 @@ typedef struct {
 err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
                                 json_t **out, const char **detail);
 
-err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *code,
-                              json_t **out, const char **detail);
-err_t assessments_svc_chat(db_t *db, mem_arena_t *a, int64_t id, const char *token, const assessments_chat_in_t *in,
-                           json_t **out, const char **detail);
-err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *final_code,
-                             int64_t tab_switch_count, json_t **out, const char **detail);
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                              const char *code, json_t **out, const char **detail);
+err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                           const assessments_chat_in_t *in, json_t **out, const char **detail);
+err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                             const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail);
 
 #endif

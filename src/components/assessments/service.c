@@ -12,6 +12,7 @@
 #include "components/assessments/repo.h"
 #include "components/auth/auth.h"
 #include "components/candidates/candidates.h"
+#include "components/integrations/workable/workable.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
@@ -102,6 +103,24 @@ static bool svc_over_time(const assessments_row_t *r, int64_t now_us)
 static void svc_rollback(db_t *db)
 {
     db_rollback(db);
+}
+
+#define D_NO_DB "Database unavailable"
+
+/* Gives the connection back before a slow upstream call. */
+static void svc_pause(assessments_conn_t *conn, db_t **db)
+{
+    conn->give_back(conn->ctx);
+    *db = NULL;
+}
+
+/* Takes a connection again after the call; false (detail set) when none. */
+static bool svc_resume(assessments_conn_t *conn, db_t **db, const char **detail)
+{
+    *db = conn->take(conn->ctx);
+    if (!*db)
+        *detail = D_NO_DB;
+    return *db != NULL;
 }
 
 /* ---- S1 create ---- */
@@ -376,8 +395,14 @@ static const char *svc_resume_code(mem_arena_t *a, const assessments_row_t *r, c
     return t->starter_code ? t->starter_code : "";
 }
 
-err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t **out, const char **detail)
+err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
+                            const char **detail)
 {
+    db_t *db = conn->take(conn->ctx);
+    if (!db) {
+        *detail = D_NO_DB;
+        return ERR_UNAVAILABLE;
+    }
     assessments_row_t r;
     bool found = false;
     *detail = "Failed to start assessment session";
@@ -401,6 +426,7 @@ err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t 
         *detail = "CV upload is required before starting the assessment";
         return ERR_BAD_REQUEST;
     }
+    svc_pause(conn, &db);
     sandbox_provider_t *sb = assessments_sandbox();
     char why[512] = "";
     if (sb->available(sb->self, why, sizeof why) != ERR_OK) {
@@ -418,6 +444,11 @@ err_t assessments_svc_start(db_t *db, mem_arena_t *a, const char *token, json_t 
     }
     mem_defer(a, free, sid);
     bool ours_is_new = !existing || strcmp(existing, sid) != 0;
+    if (!svc_resume(conn, &db, detail)) {
+        if (ours_is_new)
+            sb->destroy(sb->self, sid);
+        return ERR_UNAVAILABLE;
+    }
 
     /* The write, on the row as it is now (a concurrent start or submit may
      * have got there first). */
@@ -575,9 +606,10 @@ static err_t svc_active(db_t *db, mem_arena_t *a, int64_t id, const char *token,
     return ERR_OK;
 }
 
-/* Makes sure the assessment has a live sandbox and stores a replacement
- * id (policy fix 11).  *sid (heap) or NULL on failure (logged). */
-static char *svc_sandbox(db_t *db, const assessments_row_t *r)
+/* Makes sure the assessment has a live sandbox (policy fix 11; no
+ * database use, so it runs with the connection given back).  The id
+ * (heap) or NULL on failure (logged). */
+static char *svc_sandbox(const assessments_row_t *r)
 {
     sandbox_provider_t *sb = assessments_sandbox();
     char *sid = NULL;
@@ -587,18 +619,28 @@ static char *svc_sandbox(db_t *db, const assessments_row_t *r)
         free(sid);
         return NULL;
     }
-    if (!r->e2b_session_id || strcmp(r->e2b_session_id, sid) != 0) {
+    return sid;
+}
+
+/* Stores a replacement sandbox id. */
+static void svc_store_sandbox(db_t *db, const assessments_row_t *r, const char *sid)
+{
+    if (sid && (!r->e2b_session_id || strcmp(r->e2b_session_id, sid) != 0)) {
         if (assessments_repo_set_sandbox(db, r->id, sid, db_now_us()) != ERR_OK)
             log_warn(LOGGER, "assessment %lld: new sandbox id not stored", (long long)r->id);
     }
-    return sid;
 }
 
 /* ---- S7 execute ---- */
 
-err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *code,
-                              json_t **out, const char **detail)
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                              const char *code, json_t **out, const char **detail)
 {
+    db_t *db = conn->take(conn->ctx);
+    if (!db) {
+        *detail = D_NO_DB;
+        return ERR_UNAVAILABLE;
+    }
     assessments_row_t r;
     err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
     if (e != ERR_OK)
@@ -606,12 +648,19 @@ err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *
     /* Policy fix 8: what the candidate ran last is what a resume shows. */
     if (assessments_repo_set_latest_code(db, r.id, code, db_now_us()) != ERR_OK)
         log_warn(LOGGER, "execute %lld: latest code not stored", (long long)r.id);
-    char *sid = svc_sandbox(db, &r);
+    svc_pause(conn, &db);
+    char *sid = svc_sandbox(&r);
     if (!sid) {
         *detail = D_SANDBOX_FAIL;
         return ERR_UNAVAILABLE;
     }
     mem_defer(a, free, sid);
+    if (r.e2b_session_id == NULL || strcmp(r.e2b_session_id, sid) != 0) {
+        if (!svc_resume(conn, &db, detail))
+            return ERR_UNAVAILABLE;
+        svc_store_sandbox(db, &r, sid);
+        svc_pause(conn, &db);
+    }
     sandbox_provider_t *sb = assessments_sandbox();
     sandbox_result_t res;
     memset(&res, 0, sizeof res);
@@ -629,18 +678,26 @@ err_t assessments_svc_execute(db_t *db, mem_arena_t *a, int64_t id, const char *
 
 /* ---- S8 chat ---- */
 
-err_t assessments_svc_chat(db_t *db, mem_arena_t *a, int64_t id, const char *token, const assessments_chat_in_t *in,
-                           json_t **out, const char **detail)
+err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                           const assessments_chat_in_t *in, json_t **out, const char **detail)
 {
+    db_t *db = conn->take(conn->ctx);
+    if (!db) {
+        *detail = D_NO_DB;
+        return ERR_UNAVAILABLE;
+    }
     assessments_row_t r;
     err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
     if (e != ERR_OK)
         return e;
+    svc_pause(conn, &db);
     char *text = NULL;
     int64_t tin = 0, tout = 0, latency = 0;
     assessments_chat_call(in, &text, &tin, &tout, &latency);
     if (text)
         mem_defer(a, free, text);
+    if (!svc_resume(conn, &db, detail))
+        return ERR_UNAVAILABLE;
 
     /* Append under the row lock so concurrent turns are all kept. */
     *detail = "Failed to persist AI interaction";
@@ -714,9 +771,14 @@ static db_value_t v_json(mem_arena_t *a, const json_t *j)
     return j ? DB_V_JSON(json_encode_arena(a, j)) : DB_V_NULL;
 }
 
-err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *token, const char *final_code,
-                             int64_t tab_switch_count, json_t **out, const char **detail)
+err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                             const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail)
 {
+    db_t *db = conn->take(conn->ctx);
+    if (!db) {
+        *detail = D_NO_DB;
+        return ERR_UNAVAILABLE;
+    }
     assessments_row_t r;
     err_t e = svc_active(db, a, id, token, false, db_now_us(), &r, detail);
     if (e != ERR_OK)
@@ -733,7 +795,9 @@ err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *t
     if (svc_names(db, a, &r, &names, &cand, &has_cand) != ERR_OK)
         return ERR_INTERNAL;
 
-    char *sid = svc_sandbox(db, &r);
+    /* The tests and the fit call are slow: no connection held meanwhile. */
+    svc_pause(conn, &db);
+    char *sid = svc_sandbox(&r);
     if (sid)
         mem_defer(a, free, sid);
     int64_t now = db_now_us();
@@ -752,6 +816,10 @@ err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *t
     if (assessments_submit_score(a, &in, sid, &s) != ERR_OK)
         return ERR_INTERNAL;
     const scoring_columns_t *c = s.columns;
+    if (!svc_resume(conn, &db, detail)) {
+        assessments_scored_free(&s);
+        return ERR_UNAVAILABLE;
+    }
 
     db_value_t v[ASSESSMENTS_REPO_SUBMIT_N];
     v[ASR_STATUS] = DB_V_TEXT(ASSESSMENTS_COMPLETED);
@@ -807,6 +875,9 @@ err_t assessments_svc_submit(db_t *db, mem_arena_t *a, int64_t id, const char *t
         *detail = "Assessment cannot be submitted in current state";
         return ERR_BAD_REQUEST;
     }
+    /* Results go to Workable by a job when that integration is on. */
+    if (e == ERR_OK)
+        e = workable_enqueue_post(db, id, NULL);
     if (e == ERR_OK && r.organization_id.set) {
         const char *to = NULL;
         err_t fe = auth_first_user_email_of_org(db, a, r.organization_id.v, &to);
