@@ -493,3 +493,90 @@ def test_post_results_job_not_connected_or_unlinked(wk, fake):
     job = enqueue_post(wk, a["id"])
     assert wait_job(wk, job)[0] == "done"
     assert fake.activity_requests() == [] and posted(wk, a["id"])[0] is False
+
+
+# ---- S12 post-to-workable (enabled) -------------------------------------------------
+
+def post_now(srv, h, aid):
+    return srv.post(f"/api/v1/assessments/{aid}/post-to-workable", headers=h)
+
+
+def test_post_to_workable_now(wk, fake):
+    _, h = recruiter(wk)
+    sub = "s12-" + uuid.uuid4().hex[:6]
+    a = webhook_assessment(wk, fake, h, sub, "cand-s12")
+    assert_json_detail(wk.post(f"/api/v1/assessments/{a['id']}/post-to-workable"), 401, "Not authenticated")
+    # another organisation sees 404
+    _, other = recruiter(wk)
+    assert_json_detail(post_now(wk, other, a["id"]), 404, "Assessment not found")
+    assert_json_detail(post_now(wk, h, 99999999), 404, "Assessment not found")
+    # Workable failing: 502, not marked, then it works
+    fake.fail_next(FakeWorkable.ACTIVITIES, 500)
+    assert_json_detail(post_now(wk, h, a["id"]), 502, "Failed to post to Workable")
+    assert posted(wk, a["id"])[0] is False
+    fake.drop_next(FakeWorkable.ACTIVITIES)
+    assert_json_detail(post_now(wk, h, a["id"]), 502, "Failed to post to Workable")
+    r = post_now(wk, h, a["id"])
+    assert r.status_code == 200 and r.json() == {"success": True}, r.text
+    assert posted(wk, a["id"])[0] is True
+    assert fake.activities(sub, "cand-s12")[-1]["body"].startswith("TALI Assessment Complete\n\nOverall score: 7.5/10")
+    n = len(fake.activity_requests())
+    r = post_now(wk, h, a["id"])
+    assert r.status_code == 200 and r.json() == {"success": True, "already_posted": True}, r.text
+    assert len(fake.activity_requests()) == n
+
+
+def test_post_to_workable_not_connected_or_not_linked(wk, fake):
+    user, h = recruiter(wk)
+    sub = "s12b-" + uuid.uuid4().hex[:6]
+    a = webhook_assessment(wk, fake, h, sub, "cand-s12b")
+    acct.sql(wk, "UPDATE assessments SET workable_candidate_id = NULL WHERE id = %s", (a["id"],))
+    assert_json_detail(post_now(wk, h, a["id"]), 400, "Assessment is not linked to a Workable candidate")
+    acct.sql(wk, "UPDATE organizations SET workable_connected = %s WHERE id = %s",
+             (False if "sqlite" in wk.env["DATABASE_URL"] else "false", user["organization_id"]))
+    assert_json_detail(post_now(wk, h, a["id"]), 400, "Workable is not connected")
+    assert fake.activity_requests() == []
+
+
+# ---- automatic post after submit ------------------------------------------------------
+
+def submitted_webhook_assessment(srv, fake, sub, cid):
+    from test_assessments import FIXED, make_task as task_with_tests, start, tok, upload_cv
+    _, h = recruiter(srv)
+    connect(srv, fake, h, sub)
+    configure(srv, h, "Assessment")
+    task_with_tests(srv, h)
+    assert_received(post_event(srv, stage_event(sub, "Assessment", f"auto-{uuid.uuid4().hex[:6]}@example.com",
+                                                cid=cid)))
+    a = assessments_of(srv, h)[0]
+    upload_cv(srv, a["token"])
+    start(srv, a["token"])
+    r = srv.post(f"/api/v1/assessments/{a['id']}/submit", json={"final_code": FIXED}, headers=tok(a))
+    assert r.status_code == 200, r.text
+    return a, r.json()
+
+
+def test_submit_posts_results_when_workable_and_jobs_are_on(server_factory, fake):
+    srv = server_factory.start(enabled_env(fake, MVP_DISABLE_CELERY="false"))
+    sub = "auto-" + uuid.uuid4().hex[:6]
+    a, out = submitted_webhook_assessment(srv, fake, sub, "cand-auto")
+    deadline = time.monotonic() + 15
+    while not fake.activities(sub, "cand-auto") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    body = fake.activities(sub, "cand-auto")[0]["body"]
+    assert f"Overall score: {out['score']}/10\nTests passed: {out['tests_passed']}/{out['tests_total']}\n" in body
+    assert "Time taken: 30 minutes\n" in body
+    deadline = time.monotonic() + 5
+    while not posted(srv, a["id"])[0] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert posted(srv, a["id"])[0] is True
+    assert len(fake.activities(sub, "cand-auto")) == 1
+
+
+def test_submit_does_not_post_while_jobs_flag_is_on(wk, fake):
+    # MVP_DISABLE_CELERY keeps its default (true): the original never auto-posted then
+    sub = "noauto-" + uuid.uuid4().hex[:6]
+    a, _ = submitted_webhook_assessment(wk, fake, sub, "cand-noauto")
+    time.sleep(1.5)
+    assert fake.activity_requests() == [] and posted(wk, a["id"])[0] is False
+    assert acct.sql(wk, "SELECT COUNT(*) FROM jobs WHERE kind = %s", (JOB,))[0][0] in (0, "0")
