@@ -230,4 +230,15 @@ bool vld_utf8_valid(const char *s, size_t n);
  * Malformed bytes count one each; never reads past n. */
 size_t vld_utf8_len(const char *s, size_t n);
 
+/* ---- the bridge to the HTTP layer ---- */
+#include "platform/http.h"
+
+/* Appends every problem recorded in v to the request's 422 list hv (v is
+ * left empty). */
+void vld_move_to(vld_t *v, http_verr_t *hv);
+
+/* vld_move_to, releases v, then replies 422 with hv when it holds any
+ * problem.  Returns true when it replied (the handler returns). */
+bool vld_reply_if_invalid(http_req_t *req, http_verr_t *hv, vld_t *v);
+
 #endif

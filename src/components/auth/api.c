@@ -5,27 +5,6 @@
 #include "components/auth/internal.h"
 #include "platform/validate.h"
 
-/* Moves the validation problems of v into hv and, if there are any at
- * all, replies 422 with them.  Returns true when it replied. */
-static bool auth_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 /* A validated string that holds a NUL byte cannot be stored or hashed
  * faithfully (the original failed on it with a 500): reported as a
  * value error on the field instead. */
@@ -65,7 +44,7 @@ static void auth_api_register(http_req_t *req)
         if (vld_str(&v, "body", body, "organization_name", &org_rule, &org))
             auth_api_no_nul(&v, "organization_name", &org);
     }
-    if (auth_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = auth_api_db(req);
     if (!db)
@@ -94,7 +73,7 @@ static void auth_api_verify_email(http_req_t *req)
     vld_init(&v, req->arena);
     vld_str_t token = {0};
     vld_raw_str(&v, "query", "token", http_query(req, "token"), &token_rule, &token);
-    if (auth_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = auth_api_db(req);
     if (!db)
@@ -120,7 +99,7 @@ static const char *auth_api_email_body(http_req_t *req)
     if (vld_body_object(&v, body))
         vld_email(&v, "body", body, "email", VLD_REQUIRED, &email);
     const char *value = email.presence == VLD_SET ? mem_strndup(req->arena, email.value, email.len) : NULL;
-    if (auth_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return NULL;
     return value;
 }
@@ -153,7 +132,7 @@ static void auth_api_login(http_req_t *req)
     vld_raw_str(&v, "body", "scope", http_form(req, "scope"), &opt_rule, &ignored);
     vld_raw_str(&v, "body", "client_id", http_form(req, "client_id"), &opt_rule, &ignored);
     vld_raw_str(&v, "body", "client_secret", http_form(req, "client_secret"), &opt_rule, &ignored);
-    if (auth_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = auth_api_db(req);
     if (!db)
@@ -208,7 +187,7 @@ static void auth_api_reset_password(http_req_t *req)
         if (vld_str(&v, "body", body, "new_password", &pw_rule, &password))
             auth_api_no_nul(&v, "new_password", &password);
     }
-    if (auth_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = auth_api_db(req);
     if (!db)

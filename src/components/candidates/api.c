@@ -12,21 +12,6 @@
 
 #define CAND_NOT_FOUND "Candidate not found"
 
-/* Moves the problems of v (if any) to the end of hv. */
-static void cand_api_move(http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-}
-
 /* Replies 422 when hv holds problems.  Returns true when it replied. */
 static bool cand_api_invalid(http_req_t *req, http_verr_t *hv)
 {
@@ -82,7 +67,7 @@ static void cand_api_list(http_req_t *req)
     long long limit = 50, offset = 0;
     vld_page(&v, http_query(req, "limit"), http_query(req, "offset"), &limit, &offset);
     http_verr_t *hv = http_verr_new(req);
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;
@@ -127,7 +112,7 @@ static void cand_api_create(http_req_t *req)
         vld_str(&v, "body", body, "full_name", &text_rule, &full_name);
         vld_str(&v, "body", body, "position", &text_rule, &position);
     }
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;
@@ -164,7 +149,7 @@ static void cand_api_get(http_req_t *req)
     int64_t id = 0;
     cand_api_path_id(req, &v, &id);
     http_verr_t *hv = http_verr_new(req);
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;
@@ -201,14 +186,14 @@ static void cand_api_patch(http_req_t *req)
     int64_t id = 0;
     cand_api_path_id(req, &v, &id);
     http_verr_t *hv = http_verr_new(req);
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     body = http_json_body(req, hv);
     vld_str_t full_name = {0}, position = {0};
     if (vld_body_object(&v, body)) {
         vld_str(&v, "body", body, "full_name", &text_rule, &full_name);
         vld_str(&v, "body", body, "position", &text_rule, &position);
     }
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;
@@ -244,7 +229,7 @@ static void cand_api_delete(http_req_t *req)
     int64_t id = 0;
     cand_api_path_id(req, &v, &id);
     http_verr_t *hv = http_verr_new(req);
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;
@@ -281,7 +266,7 @@ static void cand_api_upload(http_req_t *req, candidates_upload_kind_t kind)
     if (!file && !plain_field)
         vld_missing(&v, "body", "file", NULL);
     http_verr_t *hv = http_verr_new(req);
-    cand_api_move(hv, &v);
+    vld_move_to(&v, hv);
     vld_free(&v);
     if (cand_api_invalid(req, hv))
         return;

@@ -4,27 +4,6 @@
 #include "platform/json.h"
 #include "platform/validate.h"
 
-/* Moves the validation problems of v into hv and, if there are any at
- * all, replies 422 with them.  Returns true when it replied. */
-static bool org_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 /* Replies with organisation id, or the contract's 404. */
 static void org_api_reply_org(http_req_t *req, db_t *db, int64_t id)
 {
@@ -74,7 +53,7 @@ static void org_api_patch_me(http_req_t *req)
         vld_str(&v, "body", body, "name", &name_rule, &name);
         vld_dict(&v, "body", body, "workable_config", VLD_OPTIONAL, &config);
     }
-    if (org_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     if (!u->has_organization) {
         http_reply_detail(req, 404, "Organization not found");

@@ -8,21 +8,6 @@
 #include "platform/http.h"
 #include "platform/validate.h"
 
-/* Appends the problems of v to hv (v is emptied). */
-static void tasks_api_move(http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-}
-
 static tasks_owner_t tasks_api_owner(const auth_user_t *u)
 {
     tasks_owner_t o = {u->has_organization, u->organization_id};
@@ -57,7 +42,7 @@ static const auth_user_t *tasks_api_begin(http_req_t *req, bool with_id, int64_t
     vld_init(v, req->arena);
     if (with_id)
         tasks_schema_task_id(v, http_path_param(req, "task_id"), id);
-    tasks_api_move(hv, v);
+    vld_move_to(v, hv);
     if (with_body)
         *body = http_json_body(req, hv);
     *hv_out = hv;
@@ -68,7 +53,7 @@ static const auth_user_t *tasks_api_begin(http_req_t *req, bool with_id, int64_t
  * Returns true when it replied. */
 static bool tasks_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
 {
-    tasks_api_move(hv, v);
+    vld_move_to(v, hv);
     vld_free(v);
     if (!http_verr_any(hv))
         return false;

@@ -4,27 +4,6 @@
 #include "components/team/team.h"
 #include "platform/validate.h"
 
-/* Moves the validation problems of v into hv and, if there are any at
- * all, replies 422 with them.  Returns true when it replied. */
-static bool team_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 static void team_api_list(http_req_t *req)
 {
     const auth_user_t *u = auth_require_user(req);
@@ -67,7 +46,7 @@ static void team_api_invite(http_req_t *req)
                     "Value error, String must not contain NUL characters", json_stringn(full_name.value, full_name.len),
                     json_pack("{s:s}", "error", "String must not contain NUL characters"));
     }
-    if (team_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     if (!u->has_organization) {
         http_reply_detail(req, 400, "You are not in an organization");

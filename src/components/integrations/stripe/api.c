@@ -7,27 +7,6 @@
 
 #define STRIPE_API_LOGGER "tali.stripe"
 
-/* Moves the validation problems of v into hv and, if there are any at
- * all, replies 422 with them.  Returns true when it replied. */
-static bool stripe_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 /* B2: 401 (JWT ladder), 422 (body), 503 MVP flag, 503 no sk_ key, then
  * the service's 404 / 500 / 502, or 200 {"url": ...}. */
 static void stripe_api_checkout(http_req_t *req)
@@ -45,7 +24,7 @@ static void stripe_api_checkout(http_req_t *req)
         vld_str(&v, "body", body, "success_url", &url_rule, &success);
         vld_str(&v, "body", body, "cancel_url", &url_rule, &cancel);
     }
-    if (stripe_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     const config_t *c = http_config(req);
     if (c->mvp_disable_stripe) {

@@ -12,27 +12,6 @@
 #define WORKABLE_LOGGER "tali.workable"
 #define WORKABLE_DISABLED "Workable integration is disabled for MVP"
 
-/* Moves the validation problems of v into hv and, if there are any at
- * all, replies 422 with them.  Returns true when it replied. */
-static bool workable_api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 /* O3: 401 (JWT ladder), 503 MVP flag, 503 no client id, 200 {"url"}. */
 static void workable_api_authorize_url(http_req_t *req)
 {
@@ -69,7 +48,7 @@ static void workable_api_connect(http_req_t *req)
     vld_str_t code = {0};
     if (vld_body_object(&v, body))
         vld_str(&v, "body", body, "code", &code_rule, &code);
-    if (workable_api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     if (http_config(req)->mvp_disable_workable) {
         http_reply_detail(req, 503, WORKABLE_DISABLED);
