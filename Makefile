@@ -49,7 +49,8 @@ api-only:
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
-	$(MAKE) test BUILD=build-asan SANITIZE=address,undefined
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	  $(MAKE) test BUILD=build-asan SANITIZE=address,undefined
 
 bench: build
 	bench/run-all

@@ -19,33 +19,6 @@
 
 #define ASSESS_BASE "/api/v1/assessments"
 
-/* Appends the problems of v to hv (v is emptied). */
-static void api_move(http_verr_t *hv, vld_t *v)
-{
-    json_t *list = vld_take(v);
-    size_t i;
-    json_t *it;
-    json_array_foreach(list, i, it) {
-        json_t *ctx = json_object_get(it, "ctx");
-        json_t *input = json_object_get(it, "input");
-        http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
-                      json_string_value(json_object_get(it, "msg")), input ? json_incref(input) : NULL,
-                      ctx ? json_incref(ctx) : NULL);
-    }
-    json_decref(list);
-}
-
-/* Replies 422 when hv or v holds problems (v is freed either way). */
-static bool api_invalid(http_req_t *req, http_verr_t *hv, vld_t *v)
-{
-    api_move(hv, v);
-    vld_free(v);
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
 static db_t *api_db(http_req_t *req)
 {
     db_t *db = http_db(req);
@@ -97,7 +70,7 @@ static const auth_user_t *api_recruiter_id(http_req_t *req, int64_t *id)
     vld_t v;
     vld_init(&v, req->arena);
     assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), id);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return NULL;
     return u;
 }
@@ -117,7 +90,7 @@ static void api_create(http_req_t *req)
     assessments_create_in_t in;
     if (body)
         assessments_schema_create(&v, body, &in);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = api_db(req);
     if (!db)
@@ -141,7 +114,7 @@ static void api_list(http_req_t *req)
     assessments_schema_list(&v, http_query(req, "status"), http_query(req, "task_id"),
                             http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"),
                             &in);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = api_db(req);
     if (!db)
@@ -257,7 +230,7 @@ static void api_post_to_workable(http_req_t *req)
     vld_init(&v, req->arena);
     int64_t id = 0;
     assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     if (!u->has_organization) {
         http_reply_detail(req, 404, "Assessment not found");
@@ -307,12 +280,12 @@ static void api_notes(http_req_t *req)
     vld_init(&v, req->arena);
     int64_t id = 0;
     assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
-    api_move(hv, &v);
+    vld_move_to(&v, hv);
     body = http_json_body(req, hv);
     const char *note = NULL;
     if (body)
         assessments_schema_note(&v, body, &note);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     /* Blank after trimming: 400 before the lookup, as the original. */
     const char *s = note ? note : "";
@@ -377,7 +350,7 @@ static void api_upload_cv_by_id(http_req_t *req)
     static const vld_str_rule_t tok_rule = {.need = VLD_REQUIRED};
     vld_str_t tok = {0};
     vld_raw_str(&v, "body", "token", http_form(req, "token"), &tok_rule, &tok);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = api_db(req);
     if (!db)
@@ -397,7 +370,7 @@ static void api_upload_cv_by_token(http_req_t *req)
     vld_init(&v, req->arena);
     const http_file_t *file = NULL;
     api_file(req, &v, &file);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     db_t *db = api_db(req);
     if (!db)
@@ -422,7 +395,7 @@ static json_t *api_candidate_begin(http_req_t *req, vld_t *v, http_verr_t **hv_o
     vld_str_t tok = {0};
     if (vld_raw_str(v, "header", "x-assessment-token", http_header(req, "X-Assessment-Token"), &tok_rule, &tok))
         *token = tok.value;
-    api_move(hv, v);
+    vld_move_to(v, hv);
     *hv_out = hv;
     return http_json_body(req, hv);
 }
@@ -437,7 +410,7 @@ static void api_execute(http_req_t *req)
     json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
     if (body)
         assessments_schema_execute(&v, body, &code);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
@@ -457,7 +430,7 @@ static void api_chat(http_req_t *req)
     assessments_chat_in_t in;
     if (body)
         assessments_schema_chat(&v, body, &in);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
@@ -476,7 +449,7 @@ static void api_submit(http_req_t *req)
     json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
     if (body)
         assessments_schema_submit(&v, body, &code, &tabs);
-    if (api_invalid(req, hv, &v))
+    if (vld_reply_if_invalid(req, hv, &v))
         return;
     assessments_conn_t conn = api_conn(req);
     json_t *out = NULL;
