@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "components/assessments/assessments.h"
+#include "components/analytics/analytics.h"
 #include "components/auth/auth.h"
+#include "components/billing/billing.h"
 #include "components/candidates/candidates.h"
 #include "components/health/health.h"
 #include "components/integrations/stripe/stripe.h"
@@ -117,6 +119,8 @@ static int main_serve(int argc, char **argv)
     tasks_set_in_use_check(assessments_task_in_use);
     candidates_set_delete_hook(assessments_detach_candidate);
     stripe_register(srv);
+    analytics_register(srv);
+    billing_register(srv);
     workable_register(srv);
     if (cfg->enable_test_hooks) {
         http_register_test_hooks(srv);

@@ -101,6 +101,9 @@ const char *db_sql_ilike(const db_t *db);        /* "ILIKE" / "LIKE" (SQLite LIK
 const char *db_sql_now(const db_t *db);          /* an expression for the current time as stored by this dialect */
 const char *db_sql_skip_locked(const db_t *db);  /* " FOR UPDATE SKIP LOCKED" / "" */
 const char *db_sql_for_update(const db_t *db);   /* " FOR UPDATE" / "" */
+/* An expression for a timestamp column as seconds since the epoch (a
+ * double), written into buf.  Returns buf. */
+char *db_sql_epoch(const db_t *db, const char *column, char *buf, size_t buflen);
 
 /* Current wall-clock time in µs since the epoch, UTC. */
 int64_t db_now_us(void);

@@ -101,4 +101,36 @@ err_t assessments_workable_info(db_t *db, mem_arena_t *a, bool scoped, int64_t o
  * whether this call marked it.  Returns the database error, if any. */
 err_t assessments_mark_posted(db_t *db, int64_t id, int64_t now_us, bool *changed);
 
+/* ---- organisation figures (insights.c): analytics N1 and billing B1 ---- */
+
+typedef struct {
+    int64_t total;     /* every assessment of the organisation */
+    int64_t completed; /* status COMPLETED with completed_at */
+    bool has_top_score, has_avg_score, has_avg_minutes, has_avg_calibration;
+    double top_score;       /* max score (0-10) of the completed set */
+    double avg_score;       /* mean score (unrounded) */
+    double avg_minutes;     /* mean completed_at - started_at, minutes (unrounded) */
+    double avg_calibration; /* mean calibration_score (unrounded) */
+    struct {
+        int64_t started;   /* started_at in the window */
+        int64_t completed; /* of those, completed with completed_at in the same window */
+    } weeks[5];            /* half-open 7-day windows, oldest first, the last ending at now */
+} assessments_org_stats_t;
+
+/* The figures of domain-model §5 for organisation org_id at now_us, in two
+ * SQL queries.  Returns the database error. */
+err_t assessments_org_stats(db_t *db, int64_t org_id, int64_t now_us, assessments_org_stats_t *out);
+
+typedef struct {
+    int64_t assessment_id;
+    int64_t completed_at_us;
+    bool has_candidate, has_task;
+    int64_t candidate_id, task_id;
+} assessments_usage_row_t;
+
+/* The organisation's completed assessments, newest completed_at first, at
+ * most limit; the array lives in arena a.  Returns the database error. */
+err_t assessments_usage_rows(db_t *db, mem_arena_t *a, int64_t org_id, int limit, assessments_usage_row_t **rows,
+                             size_t *n);
+
 #endif

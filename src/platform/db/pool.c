@@ -266,3 +266,14 @@ const char *db_sql_for_update(const db_t *db)
 {
     return db->kind == DB_POSTGRES ? " FOR UPDATE" : "";
 }
+
+char *db_sql_epoch(const db_t *db, const char *column, char *buf, size_t buflen)
+{
+    /* SQLite keeps times as UTC text: julianday() reads it (to about a
+     * millisecond), 2440587.5 is the Julian day of the Unix epoch */
+    if (db->kind == DB_POSTGRES)
+        snprintf(buf, buflen, "EXTRACT(EPOCH FROM %s)", column);
+    else
+        snprintf(buf, buflen, "((julianday(%s) - 2440587.5) * 86400.0)", column);
+    return buf;
+}

@@ -1,0 +1,67 @@
+#include <stdio.h>
+#include <time.h>
+
+#include "components/assessments/assessments.h"
+#include "components/auth/auth.h"
+#include "components/billing/billing.h"
+#include "components/candidates/candidates.h"
+#include "components/tasks/tasks.h"
+
+#define BILLING_MAX_ROWS 100
+#define BILLING_PRICE_POUNDS 25
+
+char *billing_format_date(int64_t us, char buf[24])
+{
+    /* fixed English names: the C locale's %b, whatever the process locale */
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    time_t t = (time_t)(us / 1000000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(buf, 24, "%s %02d, %04d", months[tm.tm_mon % 12], tm.tm_mday % 100, (tm.tm_year + 1900) % 10000);
+    return buf;
+}
+
+static void billing_usage(http_req_t *req)
+{
+    const auth_user_t *u = auth_require_user(req);
+    if (!u)
+        return;
+    json_t *usage = json_array();
+    if (u->has_organization) {
+        db_t *db = http_db(req);
+        assessments_usage_row_t *rows = NULL;
+        size_t n = 0;
+        err_t e = db ? assessments_usage_rows(db, req->arena, u->organization_id, BILLING_MAX_ROWS, &rows, &n)
+                     : ERR_UNAVAILABLE;
+        if (e != ERR_OK) {
+            json_decref(usage);
+            http_reply_err(req, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL,
+                           e == ERR_UNAVAILABLE ? "Database unavailable" : "Failed to read usage");
+            return;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *candidate = NULL, *task = NULL;
+            candidates_candidate_t c;
+            if (rows[i].has_candidate && candidates_get_any(db, req->arena, rows[i].candidate_id, &c) == ERR_OK)
+                candidate = c.full_name && *c.full_name ? c.full_name : c.email;
+            task_t t;
+            if (rows[i].has_task && tasks_get(db, req->arena, rows[i].task_id, &t) == ERR_OK)
+                task = t.name;
+            char date[24];
+            json_array_append_new(
+                usage, json_pack("{s:s,s:s,s:s,s:s,s:I}", "date", billing_format_date(rows[i].completed_at_us, date),
+                                 "candidate", candidate && *candidate ? candidate : "\xe2\x80\x94", "task",
+                                 task && *task ? task : "\xe2\x80\x94", "cost", "\xc2\xa3" "25", "assessment_id",
+                                 (json_int_t)rows[i].assessment_id));
+        }
+    }
+    json_int_t total = (json_int_t)json_array_size(usage) * BILLING_PRICE_POUNDS;
+    http_reply_json(req, 200, json_pack("{s:o,s:I}", "usage", usage, "total_cost", total));
+}
+
+void billing_register(http_server_t *s)
+{
+    static const http_route_doc_t doc = {"Completed assessments and their cost", "billing", "bearer", 200};
+    http_route(s, "GET", "/api/v1/billing/usage", billing_usage, &doc);
+}
