@@ -198,39 +198,46 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
         return ERR_INTERNAL;
     json_t *items = json_array();
     assessments_names_t *names = n ? mem_alloc(a, sizeof *names * n) : NULL;
-    for (size_t i = 0; i < n; i++) {
-        /* A page often repeats candidates and tasks: reuse what an earlier
-         * row of the page looked up. */
-        bool have_cand = false, have_task = false;
-        for (size_t j = 0; j < i && !(have_cand && have_task); j++) {
-            if (!have_cand && rows[j].candidate_id.set == rows[i].candidate_id.set &&
-                rows[j].candidate_id.v == rows[i].candidate_id.v) {
-                names[i].candidate_name = names[j].candidate_name;
-                names[i].candidate_email = names[j].candidate_email;
-                have_cand = true;
+    /* the page's candidates in one query */
+    int64_t *cids = n ? mem_alloc(a, sizeof *cids * n) : NULL;
+    candidates_contact_t *contacts = n ? mem_alloc(a, sizeof *contacts * n) : NULL;
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].candidate_id.set)
+            cids[nc++] = rows[i].candidate_id.v;
+    if (candidates_contacts(db, a, cids, nc, contacts) != ERR_OK) {
+        json_decref(items);
+        return ERR_INTERNAL;
+    }
+    for (size_t i = 0, ci = 0; i < n; i++) {
+        names[i].candidate_name = "";
+        names[i].candidate_email = "";
+        names[i].task_name = "";
+        if (rows[i].candidate_id.set) {
+            const candidates_contact_t *c = &contacts[ci++];
+            if (c->found) {
+                const char *full = svc_trim(a, c->full_name);
+                names[i].candidate_email = c->email ? c->email : "";
+                names[i].candidate_name = full && *full ? full : svc_trim(a, names[i].candidate_email);
             }
-            if (!have_task && rows[j].task_id.set == rows[i].task_id.set && rows[j].task_id.v == rows[i].task_id.v) {
+        }
+        /* a page usually shows few tasks: reuse an earlier row's lookup */
+        bool have_task = !rows[i].task_id.set;
+        for (size_t j = 0; j < i && !have_task; j++) {
+            if (rows[j].task_id.set && rows[j].task_id.v == rows[i].task_id.v) {
                 names[i].task_name = names[j].task_name;
                 have_task = true;
             }
         }
-        if (!have_cand || !have_task) {
-            assessments_row_t probe = rows[i];
-            if (have_cand)
-                probe.candidate_id.set = false;
-            if (have_task)
-                probe.task_id.set = false;
-            assessments_names_t got;
-            if (svc_names(db, a, &probe, &got, NULL, NULL) != ERR_OK) {
+        if (!have_task) {
+            task_t t;
+            err_t e = tasks_get(db, a, rows[i].task_id.v, &t);
+            if (e == ERR_OK)
+                names[i].task_name = t.name ? t.name : "";
+            else if (e != ERR_NOT_FOUND) {
                 json_decref(items);
                 return ERR_INTERNAL;
             }
-            if (!have_cand) {
-                names[i].candidate_name = got.candidate_name;
-                names[i].candidate_email = got.candidate_email;
-            }
-            if (!have_task)
-                names[i].task_name = got.task_name;
         }
         json_array_append_new(items, assessments_schema_dict(&rows[i], &names[i]));
     }
@@ -810,6 +817,8 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         .has_candidate = has_cand,
         .cv_text = has_cand ? cand.cv_text : NULL,
         .job_spec_text = has_cand ? cand.job_spec_text : NULL,
+        .task_description = task.description,
+        .calibration_prompt = task.calibration_prompt,
         .now_us = now,
     };
     assessments_scored_t s;
@@ -846,7 +855,7 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
     v[ASR_REQUIREMENT_COMPREHENSION] = v_real(c->requirement_comprehension_score);
     v[ASR_AI_USAGE] = v_real(c->ai_usage_score);
     v[ASR_TIME_EFFICIENCY] = v_real(c->time_efficiency_score);
-    v[ASR_CALIBRATION] = DB_V_NULL;
+    v[ASR_CALIBRATION] = s.has_calibration_score ? v_real(s.calibration_score) : DB_V_NULL;
     v[ASR_CV_JOB_MATCH_SCORE] = c->has_cv_job_match_score ? v_real(c->cv_job_match_score) : DB_V_NULL;
     v[ASR_CV_JOB_MATCH_DETAILS] = v_json(a, c->cv_job_match_details);
     v[ASR_SCORE_BREAKDOWN] = v_json(a, c->score_breakdown);

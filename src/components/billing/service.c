@@ -40,11 +40,24 @@ static void billing_usage(http_req_t *req)
                            e == ERR_UNAVAILABLE ? "Database unavailable" : "Failed to read usage");
             return;
         }
-        for (size_t i = 0; i < n; i++) {
+        int64_t *cids = mem_alloc(req->arena, sizeof *cids * (n ? n : 1));
+        candidates_contact_t *contacts = mem_alloc(req->arena, sizeof *contacts * (n ? n : 1));
+        size_t nc = 0;
+        for (size_t i = 0; i < n; i++)
+            if (rows[i].has_candidate)
+                cids[nc++] = rows[i].candidate_id;
+        if (candidates_contacts(db, req->arena, cids, nc, contacts) != ERR_OK) {
+            json_decref(usage);
+            http_reply_err(req, ERR_INTERNAL, "Failed to read usage");
+            return;
+        }
+        for (size_t i = 0, ci = 0; i < n; i++) {
             const char *candidate = NULL, *task = NULL;
-            candidates_candidate_t c;
-            if (rows[i].has_candidate && candidates_get_any(db, req->arena, rows[i].candidate_id, &c) == ERR_OK)
-                candidate = c.full_name && *c.full_name ? c.full_name : c.email;
+            if (rows[i].has_candidate) {
+                const candidates_contact_t *c = &contacts[ci++];
+                if (c->found)
+                    candidate = c->full_name && *c->full_name ? c->full_name : c->email;
+            }
             task_t t;
             if (rows[i].has_task && tasks_get(db, req->arena, rows[i].task_id, &t) == ERR_OK)
                 task = t.name;

@@ -66,6 +66,20 @@ err_t candidates_get(db_t *db, mem_arena_t *a, candidates_scope_t scope, int64_t
  * when there is none. */
 err_t candidates_get_any(db_t *db, mem_arena_t *a, int64_t id, candidates_candidate_t *out);
 
+/* Who a candidate is, for lists that show many (assessments, billing). */
+typedef struct {
+    int64_t id;
+    bool found;            /* false: no such candidate (deleted) */
+    const char *full_name; /* may be NULL */
+    const char *email;     /* may be NULL */
+} candidates_contact_t;
+
+/* The names and e-mails of the candidates ids[0..n) in one query, in the
+ * order of ids (out[i] for ids[i]; duplicates allowed; strings in arena
+ * a).  Any organisation: callers pass ids they already scoped.  Returns
+ * the database error. */
+err_t candidates_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n, candidates_contact_t *out);
+
 /* The Candidate object of api-contract §2.4, keys in contract order.
  * model_path=true is C2's shape (previews always null); false is the dict
  * path of C1/C3/C4 (previews of the stored texts, "" for empty text, null

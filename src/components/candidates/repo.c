@@ -199,3 +199,34 @@ err_t cand_repo_delete(db_t *db, int64_t id, bool *found)
     *found = affected > 0;
     return ERR_OK;
 }
+
+err_t cand_repo_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n, candidates_contact_t *out)
+{
+    if (n == 0)
+        return ERR_OK;
+    db_value_t *p = mem_alloc(a, n * sizeof *p);
+    mem_buf_t in = {0};
+    for (size_t i = 0; i < n; i++) {
+        p[i] = DB_V_INT(ids[i]);
+        mem_buf_printf(&in, "%s$%zu", i ? ", " : "", i + 1);
+        out[i] = (candidates_contact_t){.id = ids[i]};
+    }
+    const char *sql = mem_printf(a, "SELECT id, full_name, email FROM candidates WHERE id IN (%s)", in.data);
+    mem_buf_free(&in);
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, (int)n, &r);
+    if (e != ERR_OK)
+        return e;
+    for (int row = 0; row < db_res_rows(r); row++) {
+        int64_t id = db_res_int(r, row, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] != id)
+                continue;
+            out[i].found = true;
+            out[i].full_name = mem_strdup(a, db_res_text(r, row, 1));
+            out[i].email = mem_strdup(a, db_res_text(r, row, 2));
+        }
+    }
+    db_res_free(r);
+    return ERR_OK;
+}

@@ -15,6 +15,10 @@ typedef enum { CAND_DOC_CV, CAND_DOC_JOB_SPEC } cand_doc_t;
 /* One row by id.  scope NULL means any organisation.  full_texts=false
  * reads only the first 501 characters of cv_text and job_spec_text
  * (enough for the preview).  *found tells whether a row matched. */
+/* Names and e-mails of the candidates ids[0..n) in one query (see
+ * candidates_contacts). */
+err_t cand_repo_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n, candidates_contact_t *out);
+
 err_t cand_repo_get(db_t *db, mem_arena_t *a, const candidates_scope_t *scope, int64_t id, bool full_texts,
                     candidates_candidate_t *out, bool *found);
 

@@ -38,6 +38,11 @@ err_t candidates_get_any(db_t *db, mem_arena_t *a, int64_t id, candidates_candid
     return found ? ERR_OK : ERR_NOT_FOUND;
 }
 
+err_t candidates_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n, candidates_contact_t *out)
+{
+    return cand_repo_contacts(db, a, ids, n, out);
+}
+
 err_t candidates_find_or_create(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *email,
                                 const char *full_name, candidates_candidate_t *out, bool *created)
 {
