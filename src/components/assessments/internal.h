@@ -169,6 +169,39 @@ json_t *assessments_chat_record(mem_arena_t *a, const assessments_chat_in_t *in,
 void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens,
                            int64_t *output_tokens, int64_t *latency_ms);
 
+/* ---- ai_scoring.c ---- */
+
+#define ASSESSMENTS_AI_SCORE_COUNT 12
+
+/* What the model said about a submission (MVP_DISABLE_CLAUDE_SCORING off). */
+typedef struct {
+    char *quality_analysis;     /* heap: the code review's raw text; NULL when the call failed */
+    double code_quality_score;  /* overall_score clamped to [0, 10]; 5.0 without one */
+    bool has_scores;            /* the session analysis succeeded */
+    double scores[ASSESSMENTS_AI_SCORE_COUNT]; /* in assessments_ai_score_key order, [0, 10] */
+    json_t *per_prompt_scores;  /* [{index, clarity, specificity, efficiency}] or NULL */
+    json_t *fraud_flags;        /* [{type, confidence, evidence, prompt_index}] or NULL */
+    const char *calibration_prompt; /* arena: the text the first prompt was scored against, or NULL */
+    bool has_calibration_score;
+    double calibration_score;   /* the calibration analysis' prompt_clarity */
+} assessments_ai_result_t;
+
+/* The name of session score i (prompt_clarity, prompt_specificity, ...),
+ * NULL past the last. */
+const char *assessments_ai_score_key(size_t i);
+
+/* Asks the model (blocking; no database connection may be held) for the
+ * code review of final_code, and when prompts (the stored prompt records)
+ * is non-empty for the session analysis against task_text and, unless
+ * MVP_DISABLE_CALIBRATION, for the calibration of the first prompt
+ * against calibration_prompt (NULL/"": DEFAULT_CALIBRATION_PROMPT).
+ * Never fails: each model failure leaves its defaults and appends
+ * {component, error} to errors.  Release *out with
+ * assessments_ai_result_free. */
+void assessments_ai_score(mem_arena_t *a, const char *final_code, const json_t *prompts, const char *task_text,
+                          const char *calibration_prompt, json_t *errors, assessments_ai_result_t *out);
+void assessments_ai_result_free(assessments_ai_result_t *r);
+
 /* ---- submit.c ---- */
 
 /* Everything submit stores, computed before the write. */
@@ -184,6 +217,9 @@ typedef struct {
     bool time_limit_exceeded;
     int64_t tab_switch_count;
     void *columns;            /* scoring_columns_t (heap) */
+    char *quality_analysis;   /* heap: the model's code review (Claude scoring only), or NULL */
+    bool has_calibration_score;
+    double calibration_score;
 } assessments_scored_t;
 
 typedef struct {
@@ -194,6 +230,8 @@ typedef struct {
     const char *score_weights; /* task.score_weights JSON text */
     bool has_candidate;
     const char *cv_text, *job_spec_text;
+    const char *task_description;   /* what the session analysis is judged against */
+    const char *calibration_prompt; /* task.calibration_prompt (NULL = the default) */
     int64_t now_us;
 } assessments_submit_in_t;
 

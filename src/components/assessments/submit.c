@@ -7,6 +7,7 @@
 
 #include "components/assessments/internal.h"
 #include "components/integrations/claude/claude.h"
+#include "components/scoring/pysem.h"
 #include "components/scoring/scoring.h"
 #include "platform/log.h"
 
@@ -94,6 +95,77 @@ static json_t *submit_weights(const char *text)
     return NULL;
 }
 
+/* The response's prompt_scores from the model's session analysis: the
+ * twelve scores, 2 dp (new object). */
+static json_t *submit_ai_prompt_scores(const assessments_ai_result_t *ai)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < ASSESSMENTS_AI_SCORE_COUNT; i++)
+        json_object_set_new(o, assessments_ai_score_key(i), json_real(pysem_round(ai->scores[i], 2)));
+    return o;
+}
+
+static double submit_ai_score(const assessments_ai_result_t *ai, const char *key)
+{
+    for (size_t i = 0; i < ASSESSMENTS_AI_SCORE_COUNT; i++)
+        if (strcmp(assessments_ai_score_key(i), key) == 0)
+            return pysem_round(ai->scores[i], 2);
+    return 0.0;
+}
+
+/* Lays the model's results over the engine's columns (Claude scoring
+ * on): code_quality_score; with a session analysis the ten prompt score
+ * columns that have a model counterpart, ai_usage_score recomputed from
+ * them, prompt_analytics.ai_scores and ai_per_prompt_scores; the model's
+ * fraud flags appended to prompt_fraud_flags (their types added once to
+ * flags); the calibration prompt and score. */
+static void submit_apply_ai(const assessments_ai_result_t *ai, scoring_columns_t *c)
+{
+    c->code_quality_score = ai->code_quality_score;
+    json_t *pa = c->prompt_analytics;
+    if (ai->has_scores) {
+        c->prompt_quality_score = submit_ai_score(ai, "prompt_clarity");
+        c->prompt_efficiency_score = submit_ai_score(ai, "prompt_efficiency");
+        c->independence_score = submit_ai_score(ai, "independence");
+        c->context_utilization_score = submit_ai_score(ai, "context_utilization");
+        c->design_thinking_score = submit_ai_score(ai, "design_thinking");
+        c->debugging_strategy_score = submit_ai_score(ai, "debugging_strategy");
+        c->written_communication_score = submit_ai_score(ai, "written_communication");
+        c->learning_velocity_score = submit_ai_score(ai, "learning_velocity");
+        c->error_recovery_score = submit_ai_score(ai, "error_recovery");
+        c->requirement_comprehension_score = submit_ai_score(ai, "requirement_comprehension");
+        c->ai_usage_score =
+            pysem_round((c->prompt_quality_score + c->independence_score + c->prompt_efficiency_score) / 3.0, 2);
+        if (pa) {
+            json_object_set_new(pa, "ai_scores", submit_ai_prompt_scores(ai));
+            json_object_set_new(pa, "ai_per_prompt_scores",
+                                ai->per_prompt_scores ? json_deep_copy(ai->per_prompt_scores) : json_array());
+        }
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(ai->fraud_flags, i, f) {
+        json_array_append_new(c->prompt_fraud_flags, json_deep_copy(f));
+        json_t *type = json_object_get(f, "type");
+        bool seen = false;
+        size_t k;
+        json_t *name;
+        json_array_foreach(c->flags, k, name) {
+            if (json_equal(name, type))
+                seen = true;
+        }
+        if (!seen)
+            json_array_append(c->flags, type);
+    }
+    if (pa && json_array_size(ai->fraud_flags) > 0)
+        json_object_set_new(pa, "flags", json_deep_copy(c->flags));
+    if (pa && ai->calibration_prompt) {
+        json_object_set_new(pa, "calibration_prompt", json_string(ai->calibration_prompt));
+        json_object_set_new(pa, "calibration_score",
+                            ai->has_calibration_score ? json_real(ai->calibration_score) : json_null());
+    }
+}
+
 static char *iso_z(mem_arena_t *a, const assessments_opt_int_t *t)
 {
     if (!t->set)
@@ -117,6 +189,7 @@ void assessments_scored_free(assessments_scored_t *s)
     json_decref(s->timeline);
     json_decref(s->prompt_scores);
     json_decref(s->component_scores);
+    free(s->quality_analysis);
     if (s->columns) {
         scoring_columns_free(s->columns);
         free(s->columns);
@@ -133,6 +206,9 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     err_t e = ERR_INTERNAL;
     json_t *heur_in = NULL, *heur = NULL, *errors = json_array(), *cv = NULL, *interactions = NULL,
            *engine = NULL, *weights = NULL;
+    assessments_ai_result_t ai;
+    memset(&ai, 0, sizeof ai);
+    bool use_ai = !cfg->mvp_disable_claude_scoring;
 
     /* 1. the last prompt's code_after is the submitted code */
     json_t *prompts = assessments_schema_parse(row->ai_prompts);
@@ -171,6 +247,16 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     }
     /* 4. MVP prompt scores (response only) */
     out->prompt_scores = scoring_heuristics_prompt_scores(heur);
+
+    /* 4b. the model's code review and session analysis (Claude scoring on) */
+    if (use_ai) {
+        assessments_ai_score(a, in->final_code, prompts, in->task_description, in->calibration_prompt, errors,
+                             &ai);
+        if (ai.has_scores) {
+            json_decref(out->prompt_scores);
+            out->prompt_scores = submit_ai_prompt_scores(&ai);
+        }
+    }
 
     /* 5. CV-job fit */
     cv = submit_fit(in, errors);
@@ -214,6 +300,13 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
         goto done;
     }
     out->columns = cols;
+    if (use_ai) {
+        submit_apply_ai(&ai, cols);
+        out->quality_analysis = ai.quality_analysis;
+        ai.quality_analysis = NULL;
+        out->has_calibration_score = ai.has_calibration_score;
+        out->calibration_score = ai.calibration_score;
+    }
     out->component_scores = json_deep_copy(json_object_get(engine, "component_scores"));
     if (!out->component_scores)
         out->component_scores = json_object();
@@ -257,6 +350,7 @@ done:
     json_decref(interactions);
     json_decref(engine);
     json_decref(weights);
+    assessments_ai_result_free(&ai);
     if (e != ERR_OK)
         assessments_scored_free(out);
     return e;
@@ -270,7 +364,7 @@ json_t *assessments_submit_response(const assessments_scored_t *s)
     json_object_set_new(o, "score", json_real(c->score));
     json_object_set_new(o, "tests_passed", json_integer(s->tests_passed));
     json_object_set_new(o, "tests_total", json_integer(s->tests_total));
-    json_object_set_new(o, "quality_analysis", json_null());
+    json_object_set_new(o, "quality_analysis", json_or_null_str(s->quality_analysis));
     json_object_set_new(o, "prompt_scores", s->prompt_scores ? json_incref(s->prompt_scores) : json_object());
     json_object_set_new(o, "component_scores",
                         s->component_scores ? json_incref(s->component_scores) : json_object());
