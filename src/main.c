@@ -1,5 +1,7 @@
 /* The `tali` command: one binary for the server, the worker and the
  * operator tools. */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -7,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "components/assessments/assessments.h"
 #include "components/analytics/analytics.h"
@@ -70,14 +74,93 @@ static db_pool_t *main_open_db(void)
     return pool;
 }
 
-/* A job runner with every component's handlers. */
+#define MAIN_TEST_JOB_KIND "test.record"
+#define MAIN_TEST_JOB_MAX_SLEEP_MS 60000
+
+/* The test-only job kind (registered only with TALI_TEST_HOOKS), used to
+ * prove the queue under several workers and crashes without side effects.
+ * It sleeps payload.sleep_ms (at most 60 s), then appends the line
+ * "<payload.n> <pid>\n" with a single O_APPEND write (so lines of
+ * concurrent workers never interleave) to the file named by
+ * TALI_TEST_JOB_LOG (ctx) -- the path comes from the environment, never
+ * from a payload.  With payload.fail true it writes nothing and fails, so
+ * retries and the final `failed` state can be observed. */
+static err_t main_test_job(void *ctx, db_pool_t *pool, const json_t *payload, char *err, size_t errlen)
+{
+    (void)pool;
+    const char *path = ctx;
+    json_int_t sleep_ms = json_integer_value(json_object_get(payload, "sleep_ms"));
+    if (sleep_ms > MAIN_TEST_JOB_MAX_SLEEP_MS)
+        sleep_ms = MAIN_TEST_JOB_MAX_SLEEP_MS;
+    if (sleep_ms > 0) {
+        struct timespec ts = {.tv_sec = (time_t)(sleep_ms / 1000), .tv_nsec = (long)(sleep_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ;
+    }
+    if (json_is_true(json_object_get(payload, "fail"))) {
+        snprintf(err, errlen, "test job failure requested");
+        return ERR_INTERNAL;
+    }
+    if (!path || !*path) {
+        snprintf(err, errlen, "TALI_TEST_JOB_LOG is not set");
+        return ERR_INTERNAL;
+    }
+    char line[64];
+    int len = snprintf(line, sizeof line, "%lld %d\n", (long long)json_integer_value(json_object_get(payload, "n")),
+                       (int)getpid());
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open TALI_TEST_JOB_LOG: %s", strerror(errno));
+        return ERR_INTERNAL;
+    }
+    ssize_t w = write(fd, line, (size_t)len);
+    int saved = errno;
+    if (close(fd) != 0 && w == len) {
+        snprintf(err, errlen, "cannot close TALI_TEST_JOB_LOG: %s", strerror(errno));
+        return ERR_INTERNAL;
+    }
+    if (w != len) {
+        snprintf(err, errlen, "cannot write TALI_TEST_JOB_LOG: %s", w < 0 ? strerror(saved) : "short write");
+        return ERR_INTERNAL;
+    }
+    return ERR_OK;
+}
+
+/* A job runner with every component's handlers (and the test kind when
+ * the test hooks are on). */
 static jobs_runner_t *main_jobs_runner(db_pool_t *pool)
 {
     jobs_runner_t *r = jobs_runner_new(pool, NULL);
     notifications_register_jobs(r);
     assessments_register_jobs(r);
     workable_register_jobs(r);
+    if (cfg->enable_test_hooks)
+        jobs_runner_handle(r, MAIN_TEST_JOB_KIND, main_test_job, (void *)getenv("TALI_TEST_JOB_LOG"), 60);
     return r;
+}
+
+/* Enqueues `count` test jobs (payload {n: 1..count, sleep_ms, fail}) in one
+ * transaction.  Returns 0, or 1 on a database error. */
+static int main_enqueue_test_jobs(db_pool_t *pool, int count, int sleep_ms, bool fail, int max_attempts)
+{
+    db_t *db = db_acquire(pool);
+    if (!db)
+        return 1;
+    err_t e = db_begin(db);
+    for (int i = 1; e == ERR_OK && i <= count; i++) {
+        json_t *payload = json_pack("{s:i,s:i,s:b}", "n", i, "sleep_ms", sleep_ms, "fail", fail);
+        e = jobs_enqueue(db, MAIN_TEST_JOB_KIND, payload, 0, max_attempts, NULL);
+        json_decref(payload);
+    }
+    if (e == ERR_OK)
+        e = db_commit(db);
+    db_release(pool, db); /* rolls back when anything failed */
+    if (e != ERR_OK) {
+        fprintf(stderr, "tali: cannot enqueue test jobs (%s)\n", err_name(e));
+        return 1;
+    }
+    printf("enqueued %d test job(s)\n", count);
+    return 0;
 }
 
 static int main_migrate(int argc, char **argv)
@@ -157,12 +240,58 @@ static int main_serve(int argc, char **argv)
     return 0;
 }
 
+/* Parses a whole decimal number in [lo, hi] into *out; false otherwise. */
+static bool main_parse_int(const char *text, int lo, int hi, int *out)
+{
+    if (!text || !*text)
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
 /* `tali worker [--once]`: drains the job queue (--once: until nothing is
- * due, then exits). */
+ * due, then exits).  With TALI_TEST_HOOKS on, `tali worker --enqueue-test
+ * N [--sleep-ms M] [--fail] [--max-attempts K]` only enqueues N jobs of the
+ * test kind and exits. */
 static int main_worker(int argc, char **argv)
 {
+    bool once = false, fail = false;
+    int enqueue = 0, sleep_ms = 0, max_attempts = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--once") == 0) {
+            once = true;
+        } else if (strcmp(a, "--fail") == 0) {
+            fail = true;
+        } else if (strcmp(a, "--enqueue-test") == 0 && main_parse_int(v, 1, 1000000, &enqueue)) {
+            i++;
+        } else if (strcmp(a, "--sleep-ms") == 0 && main_parse_int(v, 0, MAIN_TEST_JOB_MAX_SLEEP_MS, &sleep_ms)) {
+            i++;
+        } else if (strcmp(a, "--max-attempts") == 0 && main_parse_int(v, 1, 100, &max_attempts)) {
+            i++;
+        } else {
+            fprintf(stderr, "usage: tali worker [--once]\n"
+                            "       tali worker --enqueue-test N [--sleep-ms M] [--fail] [--max-attempts K]"
+                            " (TALI_TEST_HOOKS only)\n");
+            return 2;
+        }
+    }
+    if ((fail || sleep_ms > 0 || max_attempts > 0) && enqueue == 0) {
+        fprintf(stderr, "tali: --sleep-ms, --fail and --max-attempts go with --enqueue-test\n");
+        return 2;
+    }
     if (main_load_config() != 0)
         return 2;
+    if (enqueue > 0 && !cfg->enable_test_hooks) {
+        fprintf(stderr, "tali: the test job options need TALI_TEST_HOOKS on\n");
+        return 2;
+    }
     db_pool_t *pool = main_open_db();
     if (!pool)
         return 1;
@@ -170,8 +299,12 @@ static int main_worker(int argc, char **argv)
         db_pool_close(pool);
         return 1;
     }
+    if (enqueue > 0) {
+        int rc = main_enqueue_test_jobs(pool, enqueue, sleep_ms, fail, max_attempts);
+        db_pool_close(pool);
+        return rc;
+    }
     jobs_runner_t *r = main_jobs_runner(pool);
-    bool once = argc > 1 && strcmp(argv[1], "--once") == 0;
     if (once) {
         int n = jobs_runner_drain(r);
         log_info("tali.worker", "ran %d job(s)", n);

@@ -43,7 +43,9 @@ err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t ru
                    int64_t *id)
 {
     int64_t now = db_now_us();
-    char *text = json_encode(payload ? payload : json_object());
+    /* no payload is an empty object (encoded directly: a temporary json
+     * object here would leak) */
+    char *text = payload ? json_encode(payload) : xstrdup("{}");
     db_value_t p[5] = {
         DB_V_TEXT(kind),
         DB_V_JSON(text),
@@ -144,17 +146,28 @@ static const jobs_handler_t *jobs_find(const jobs_runner_t *r, const char *kind)
     return NULL;
 }
 
-/* Puts jobs whose lease ran out back in the queue: their worker died. */
+/* Puts jobs whose lease ran out back in the queue: their worker died.  A
+ * job that has already had its last attempt is marked failed instead, so a
+ * job that kills its worker every time (a crash in its handler) cannot
+ * loop for ever. */
 static void jobs_reclaim(jobs_runner_t *r, db_t *db, int64_t now)
 {
     db_value_t p[2] = {DB_V_TIME(now - (int64_t)r->lease_s * 1000000), DB_V_TIME(now)};
-    int64_t n = 0;
+    int64_t failed = 0, requeued = 0;
+    if (db_exec(db,
+                "UPDATE jobs SET state = 'failed', locked_at = NULL, updated_at = $2, "
+                "last_error = 'worker lost (lease expired) on the last attempt' "
+                "WHERE state = 'running' AND locked_at < $1 AND attempts >= max_attempts",
+                p, 2, &failed) == ERR_OK &&
+        failed > 0)
+        log_error("tali.jobs", "gave up on %lld job(s) whose worker was lost on their last attempt",
+                  (long long)failed);
     if (db_exec(db,
                 "UPDATE jobs SET state = 'queued', locked_at = NULL, locked_by = NULL, updated_at = $2, "
                 "last_error = 'worker lost (lease expired)' WHERE state = 'running' AND locked_at < $1",
-                p, 2, &n) == ERR_OK &&
-        n > 0)
-        log_warn("tali.jobs", "re-queued %lld job(s) abandoned by a lost worker", (long long)n);
+                p, 2, &requeued) == ERR_OK &&
+        requeued > 0)
+        log_warn("tali.jobs", "re-queued %lld job(s) abandoned by a lost worker", (long long)requeued);
 }
 
 /* Claims one due job of a kind this runner handles.  On success fills the
@@ -202,26 +215,71 @@ static int jobs_claim(jobs_runner_t *r, db_t *db, int64_t *id, char **kind, char
     return got;
 }
 
-static void jobs_finish(db_t *db, int64_t id, err_t result, const char *errmsg, int attempts, int max_attempts,
-                        int retry_delay_s)
+/* Runs one finishing UPDATE, retrying while the database is only busy
+ * (SQLite's single writer past its busy timeout, a PostgreSQL connection
+ * being replaced): giving up there would leave a job that did run
+ * `running`, and the lease would run it a second time.  Returns the rows
+ * changed, or -1 when the statement kept failing. */
+static int64_t jobs_finish_exec(jobs_runner_t *r, const char *sql, const db_value_t *p, int np)
+{
+    for (int attempt = 0; attempt < 6; attempt++) {
+        if (attempt > 0) {
+            struct timespec ts = {.tv_sec = 0, .tv_nsec = 100000000L * attempt};
+            nanosleep(&ts, NULL);
+        }
+        db_t *db = db_acquire(r->pool);
+        if (!db)
+            continue;
+        int64_t n = 0;
+        err_t e = db_exec(db, sql, p, np, &n);
+        db_release(r->pool, db);
+        if (e == ERR_OK)
+            return n;
+        if (e != ERR_TIMEOUT && e != ERR_UNAVAILABLE)
+            break;
+    }
+    return -1;
+}
+
+/* Records the outcome of a job this runner claimed as attempt `attempts`.
+ * The UPDATE is fenced on that claim (still running, locked by us, same
+ * attempt): if our lease ran out while the handler was slow and another
+ * worker re-claimed the job, its outcome is the one that counts and ours is
+ * dropped rather than overwriting a run still in progress. */
+static void jobs_finish(jobs_runner_t *r, int64_t id, err_t result, const char *errmsg, int attempts,
+                        bool give_up, int retry_delay_s)
 {
     int64_t now = db_now_us();
+    int64_t n;
     if (result == ERR_OK) {
-        db_value_t p[2] = {DB_V_TIME(now), DB_V_INT(id)};
-        db_exec(db, "UPDATE jobs SET state = 'done', locked_at = NULL, updated_at = $1 WHERE id = $2", p, 2, NULL);
-        return;
+        db_value_t p[4] = {DB_V_TIME(now), DB_V_INT(id), DB_V_TEXT(r->worker_id), DB_V_INT(attempts)};
+        n = jobs_finish_exec(r,
+                             "UPDATE jobs SET state = 'done', locked_at = NULL, updated_at = $1 "
+                             "WHERE id = $2 AND state = 'running' AND locked_by = $3 AND attempts = $4",
+                             p, 4);
+    } else {
+        db_value_t p[7] = {
+            DB_V_TEXT(give_up ? "failed" : "queued"),
+            DB_V_TIME(now + (int64_t)retry_delay_s * 1000000),
+            DB_V_TEXT(errmsg),
+            DB_V_INT(id),
+            DB_V_TEXT(r->worker_id),
+            DB_V_INT(attempts),
+            DB_V_TIME(now),
+        };
+        n = jobs_finish_exec(r,
+                             "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, locked_at = NULL, "
+                             "locked_by = NULL, updated_at = $7 "
+                             "WHERE id = $4 AND state = 'running' AND locked_by = $5 AND attempts = $6",
+                             p, 7);
     }
-    bool give_up = attempts >= max_attempts;
-    db_value_t p[4] = {
-        DB_V_TEXT(give_up ? "failed" : "queued"),
-        DB_V_TIME(now + (int64_t)retry_delay_s * 1000000),
-        DB_V_TEXT(errmsg),
-        DB_V_INT(id),
-    };
-    db_exec(db,
-            "UPDATE jobs SET state = $1, run_at = $2, last_error = $3, locked_at = NULL, locked_by = NULL, "
-            "updated_at = $2 WHERE id = $4",
-            p, 4, NULL);
+    if (n < 0)
+        log_error("tali.jobs", "cannot record the outcome of job %lld; it will run again after its lease",
+                  (long long)id);
+    else if (n == 0)
+        log_warn("tali.jobs",
+                 "job %lld outlived its lease and was taken by another worker; this outcome is dropped",
+                 (long long)id);
 }
 
 int jobs_runner_step(jobs_runner_t *r)
@@ -232,6 +290,7 @@ int jobs_runner_step(jobs_runner_t *r)
     int64_t id = 0;
     char *kind = NULL, *payload_text = NULL;
     int attempts = 0, max_attempts = 0;
+    bool give_up = false;
     int got = jobs_claim(r, db, &id, &kind, &payload_text, &attempts, &max_attempts);
     /* the connection is not held while the handler runs: handlers may be
      * slow (HTTP to a mail provider) and use the pool themselves */
@@ -245,7 +304,7 @@ int jobs_runner_step(jobs_runner_t *r)
     json_t *payload = json_parse(payload_text, strlen(payload_text), 64, NULL);
     if (!payload) {
         snprintf(err, sizeof err, "payload is not JSON");
-        attempts = max_attempts; /* retrying cannot help */
+        give_up = true; /* retrying cannot help */
     } else if (h) {
         result = h->fn(h->ctx, r->pool, payload, err, sizeof err);
         if (result != ERR_OK && !err[0])
@@ -259,11 +318,7 @@ int jobs_runner_step(jobs_runner_t *r)
         log_warn("tali.jobs", "job %lld (%s) attempt %d/%d failed: %s", (long long)id, kind, attempts, max_attempts,
                  err);
 
-    db = db_acquire(r->pool);
-    if (db) {
-        jobs_finish(db, id, result, err, attempts, max_attempts, h ? h->retry_delay_s : 60);
-        db_release(r->pool, db);
-    }
+    jobs_finish(r, id, result, err, attempts, give_up || attempts >= max_attempts, h ? h->retry_delay_s : 60);
     free(kind);
     free(payload_text);
     return 1;
