@@ -349,6 +349,95 @@ static int main_outbox(int argc, char **argv)
     return rc;
 }
 
+/* One line per assessment of `tali rescore`: the final score before and
+ * after on stdout, a skip on stdout, a failure (naming the assessment)
+ * on stderr. */
+static void main_rescore_print(const assessments_rescore_outcome_t *o, err_t e, void *ctx)
+{
+    (void)ctx;
+    if (e == ERR_OK && o->rescored) {
+        char before[32] = "null";
+        if (o->has_before)
+            snprintf(before, sizeof before, "%.2f", o->before);
+        printf("assessment %lld: final_score %s -> %.2f\n", (long long)o->id, before, o->after);
+    } else if (e == ERR_OK) {
+        printf("assessment %lld: skipped (%s)\n", (long long)o->id, o->reason);
+    } else {
+        fprintf(stderr, "tali: assessment %lld: not re-scored: %s\n", (long long)o->id, o->reason);
+    }
+    fflush(stdout);
+}
+
+/* A positive decimal id, or false. */
+static bool main_parse_id(const char *s, int64_t *id)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v <= 0)
+        return false;
+    *id = (int64_t)v;
+    return true;
+}
+
+/* `tali rescore ASSESSMENT_ID [...]` or `tali rescore --org ORG_ID`:
+ * recomputes and stores the scores of completed assessments from what
+ * they store (no sandbox, no model).  Exits 1 when any failed or an id is
+ * not a completed assessment, 2 on bad usage or configuration. */
+static int main_rescore(int argc, char **argv)
+{
+    bool by_org = argc == 3 && strcmp(argv[1], "--org") == 0;
+    int first = by_org ? 2 : 1;
+    int64_t id = 0;
+    bool usage_ok = argc > 1;
+    for (int i = first; usage_ok && i < argc; i++)
+        usage_ok = main_parse_id(argv[i], &id);
+    if (!usage_ok) {
+        fprintf(stderr, "usage: tali rescore ASSESSMENT_ID [...] | tali rescore --org ORG_ID\n");
+        return 2;
+    }
+    if (main_load_config() != 0)
+        return 2;
+    log_set_stream(stderr); /* stdout carries only the report lines */
+    db_pool_t *pool = main_open_db();
+    if (!pool)
+        return 1;
+    int rc = 1;
+    if (db_migrate(pool) != ERR_OK) {
+        fprintf(stderr, "tali: migration failed\n");
+    } else {
+        db_t *db = db_acquire(pool);
+        if (!db) {
+            fprintf(stderr, "tali: no database connection\n");
+        } else if (by_org) {
+            main_parse_id(argv[2], &id);
+            int done = 0, failed = 0;
+            err_t e = assessments_rescore_org_each(db, id, main_rescore_print, NULL, &done, &failed);
+            if (e == ERR_NOT_FOUND)
+                fprintf(stderr, "tali: organisation %lld not found\n", (long long)id);
+            else if (e != ERR_OK)
+                fprintf(stderr, "tali: organisation %lld: listing failed (%s)\n", (long long)id, err_name(e));
+            else
+                printf("organisation %lld: %d re-scored, %d failed\n", (long long)id, done, failed);
+            rc = e == ERR_OK && failed == 0 ? 0 : 1;
+            db_release(pool, db);
+        } else {
+            rc = 0;
+            for (int i = 1; i < argc; i++) {
+                main_parse_id(argv[i], &id);
+                assessments_rescore_outcome_t o;
+                err_t e = assessments_rescore_one(db, id, &o);
+                main_rescore_print(&o, e, NULL);
+                if (e != ERR_OK)
+                    rc = 1;
+            }
+            db_release(pool, db);
+        }
+    }
+    db_pool_close(pool);
+    return rc;
+}
+
 static int main_score(int argc, char **argv)
 {
     return scoring_cli_score(stdin, stdout);
@@ -366,6 +455,7 @@ static const main_command_t main_commands[] = {
     {"worker", "run background jobs (e-mail, ...); --once drains the queue and exits", main_worker},
     {"outbox", "print the latest e-mails kept locally (no mail provider configured)", main_outbox},
     {"score", "score engine cases: JSON lines on stdin, results on stdout", main_score},
+    {"rescore", "recompute stored scores: rescore ASSESSMENT_ID [...] | rescore --org ORG_ID", main_rescore},
     {"version", "print the version", main_version},
     {"help", "list the commands", main_help},
 };

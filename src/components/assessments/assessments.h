@@ -64,6 +64,51 @@ assessments_ticker_t *assessments_expiry_ticker_start(db_pool_t *pool, int inter
 void assessments_expiry_ticker_stop(assessments_ticker_t *t);
 
 
+/* ---- re-scoring ---- (rescore.c; `tali rescore`) */
+
+/* What re-scoring one assessment did. */
+typedef struct {
+    int64_t id;
+    bool rescored;      /* the recomputed scores were stored */
+    bool skipped;       /* not COMPLETED: left alone (reason says why) */
+    bool has_before;
+    double before;      /* final_score as stored before (when has_before) */
+    double after;       /* the recomputed final_score (when rescored) */
+    bool changed;       /* a stored score, breakdown, analytics or flag value differs now */
+    char reason[256];   /* why it was not re-scored; "" when it was */
+} assessments_rescore_outcome_t;
+
+/* Re-scores COMPLETED assessment id from what is stored, without any
+ * sandbox or model call (scoring-spec §0 with the stored tests, prompts,
+ * completed_at, CV-job match and model results; the task's current
+ * score_weights): the scores, score_breakdown (its errors kept),
+ * prompt_analytics, prompt_fraud_flags, flags, score_weights_used and
+ * scored_at = now are written in one transaction; status, timeline,
+ * notes, ai_prompts and test_results are left as they are.  *out is
+ * always filled.  ERR_NOT_FOUND for an unknown id, ERR_CONFLICT for one
+ * that is not COMPLETED, ERR_VALIDATION when the stored values cannot be
+ * scored (reason says why), otherwise the database error. */
+err_t assessments_rescore_one(db_t *db, int64_t id, assessments_rescore_outcome_t *out);
+
+/* assessments_rescore_one with only *changed (may be NULL) reported. */
+err_t assessments_rescore(db_t *db, int64_t id, bool *changed);
+
+/* Called once per assessment of an organisation re-score: e is the
+ * result of assessments_rescore_one (ERR_OK for a skipped one). */
+typedef void (*assessments_rescore_cb_t)(const assessments_rescore_outcome_t *o, err_t e, void *ctx);
+
+/* Re-scores every COMPLETED assessment of organisation org_id, by id, each
+ * in its own transaction; the others are skipped with a reason.  cb (may
+ * be NULL) hears of each one.  *count receives the number re-scored and
+ * *failed the number that failed (either may be NULL).  ERR_NOT_FOUND when
+ * there is no such organisation, otherwise the database error of the
+ * listing (a failing assessment does not stop the others). */
+err_t assessments_rescore_org_each(db_t *db, int64_t org_id, assessments_rescore_cb_t cb, void *ctx, int *count,
+                                   int *failed);
+
+/* assessments_rescore_org_each without a callback. */
+err_t assessments_rescore_org(db_t *db, int64_t org_id, int *count, int *failed);
+
 /* ---- Workable ---- (workable_link.c; called by integrations/workable) */
 
 /* Inserts a PENDING assessment of organisation org_id for candidate_id on

@@ -222,9 +222,19 @@ typedef struct {
     double calibration_score;
 } assessments_scored_t;
 
+/* What a re-score takes as stored instead of computing it: no sandbox
+ * run, no fit call and no model call (scoring-spec §0 steps 2 and 5). */
+typedef struct {
+    int64_t tests_passed, tests_total;     /* the stored counts */
+    const json_t *cv_match_result;         /* the fit result rebuilt from the stored columns */
+    const json_t *errors;                  /* score_breakdown.errors as stored (kept), or NULL */
+    const assessments_ai_result_t *ai;     /* the stored model results laid over the columns as at
+                                            * submit (submit_apply_ai), or NULL */
+} assessments_score_given_t;
+
 typedef struct {
     const assessments_row_t *row;
-    const char *final_code;
+    const char *final_code;    /* unused when given */
     int64_t tab_switch_count;
     const char *test_code;     /* task.test_code (NULL/"" = none) */
     const char *score_weights; /* task.score_weights JSON text */
@@ -232,11 +242,17 @@ typedef struct {
     const char *cv_text, *job_spec_text;
     const char *task_description;   /* what the session analysis is judged against */
     const char *calibration_prompt; /* task.calibration_prompt (NULL = the default) */
-    int64_t now_us;
+    int64_t now_us;            /* submit: now; re-score: the stored completed_at */
+    const assessments_score_given_t *given; /* NULL: submit; else a re-score from stored values */
 } assessments_submit_in_t;
 
 /* Runs tests in the sandbox (id), the heuristics, fit matching and the
- * engine.  ERR_INTERNAL with a log line when the scoring inputs are
+ * engine.  With in->given (a re-score) the stored prompts are used as
+ * they are, the tests, the fit call and the model are replaced by the
+ * given values, the tab switch count is taken as given, and only
+ * ai_prompts, prompt_scores, component_scores, the counts, the duration
+ * and the columns are filled (no test_results, code_snapshots or
+ * timeline).  ERR_INTERNAL with a log line when the scoring inputs are
  * unusable.  Release *out with assessments_scored_free. */
 err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in, const char *sandbox_id,
                                assessments_scored_t *out);

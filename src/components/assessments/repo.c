@@ -335,6 +335,49 @@ err_t assessments_repo_submit(db_t *db, int64_t id, const db_value_t values[ASSE
     return e;
 }
 
+err_t assessments_repo_rescore(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_RESCORE_N],
+                               bool *updated)
+{
+    static const char sql[] =
+        "UPDATE assessments SET score = $1, final_score = $2, prompt_quality_score = $3, "
+        "prompt_efficiency_score = $4, independence_score = $5, context_utilization_score = $6, "
+        "design_thinking_score = $7, debugging_strategy_score = $8, written_communication_score = $9, "
+        "learning_velocity_score = $10, error_recovery_score = $11, requirement_comprehension_score = $12, "
+        "ai_usage_score = $13, time_efficiency_score = $14, score_breakdown = $15, score_weights_used = $16, "
+        "flags = $17, prompt_fraud_flags = $18, prompt_analytics = $19, scored_at = $20, updated_at = $21 "
+        "WHERE id = $22 AND status = $23";
+    db_value_t p[ASSESSMENTS_REPO_RESCORE_N + 2];
+    memcpy(p, values, sizeof(db_value_t) * ASSESSMENTS_REPO_RESCORE_N);
+    p[ASSESSMENTS_REPO_RESCORE_N] = DB_V_INT(id);
+    p[ASSESSMENTS_REPO_RESCORE_N + 1] = DB_V_TEXT(ASSESSMENTS_COMPLETED);
+    int64_t affected = 0;
+    err_t e = db_exec(db, sql, p, ASSESSMENTS_REPO_RESCORE_N + 2, &affected);
+    if (e == ERR_OK)
+        *updated = affected > 0;
+    return e;
+}
+
+err_t assessments_repo_org_statuses(db_t *db, mem_arena_t *a, int64_t org_id, int64_t **ids, const char ***statuses,
+                                    size_t *n)
+{
+    db_value_t p[] = {DB_V_INT(org_id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT id, status FROM assessments WHERE organization_id = $1 ORDER BY id", p, 1, &r);
+    if (e != ERR_OK)
+        return e;
+    int rows = db_res_rows(r);
+    *n = (size_t)rows;
+    *ids = rows ? mem_alloc(a, sizeof **ids * (size_t)rows) : NULL;
+    *statuses = rows ? mem_alloc(a, sizeof **statuses * (size_t)rows) : NULL;
+    for (int i = 0; i < rows; i++) {
+        (*ids)[i] = db_res_int(r, i, 0);
+        const char *st = db_res_text(r, i, 1);
+        (*statuses)[i] = mem_strdup(a, st ? st : ASSESSMENTS_PENDING);
+    }
+    db_res_free(r);
+    return ERR_OK;
+}
+
 err_t assessments_repo_task_in_use(db_t *db, int64_t task_id, bool *in_use)
 {
     db_value_t p[] = {DB_V_INT(task_id)};

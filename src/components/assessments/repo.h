@@ -1,5 +1,5 @@
 /* SQL on `assessments` (this component's table only).  Only service.c
- * includes this file. */
+ * and rescore.c include this file. */
 #ifndef TALI_COMPONENTS_ASSESSMENTS_REPO_H
 #define TALI_COMPONENTS_ASSESSMENTS_REPO_H
 
@@ -67,6 +67,25 @@ enum {
     ASSESSMENTS_REPO_SUBMIT_N
 };
 err_t assessments_repo_submit(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_SUBMIT_N], bool *claimed);
+
+/* Re-score: the scoring columns of one row that is still COMPLETED (the
+ * status, timeline, notes, prompts and test results are not touched);
+ * values[] follow this order.  *updated tells whether a row changed. */
+enum {
+    ARS_SCORE, ARS_FINAL_SCORE, ARS_PROMPT_QUALITY, ARS_PROMPT_EFFICIENCY, ARS_INDEPENDENCE,
+    ARS_CONTEXT_UTILIZATION, ARS_DESIGN_THINKING, ARS_DEBUGGING_STRATEGY, ARS_WRITTEN_COMMUNICATION,
+    ARS_LEARNING_VELOCITY, ARS_ERROR_RECOVERY, ARS_REQUIREMENT_COMPREHENSION, ARS_AI_USAGE, ARS_TIME_EFFICIENCY,
+    ARS_SCORE_BREAKDOWN, ARS_SCORE_WEIGHTS_USED, ARS_FLAGS, ARS_PROMPT_FRAUD_FLAGS, ARS_PROMPT_ANALYTICS,
+    ARS_SCORED_AT, ARS_UPDATED_AT,
+    ASSESSMENTS_REPO_RESCORE_N
+};
+err_t assessments_repo_rescore(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_RESCORE_N],
+                               bool *updated);
+
+/* The ids and statuses of organisation org_id's assessments, by id;
+ * arrays and strings in arena a. */
+err_t assessments_repo_org_statuses(db_t *db, mem_arena_t *a, int64_t org_id, int64_t **ids, const char ***statuses,
+                                    size_t *n);
 
 err_t assessments_repo_task_in_use(db_t *db, int64_t task_id, bool *in_use);
 err_t assessments_repo_detach_candidate(db_t *db, int64_t candidate_id);

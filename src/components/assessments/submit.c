@@ -208,16 +208,23 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
            *engine = NULL, *weights = NULL;
     assessments_ai_result_t ai;
     memset(&ai, 0, sizeof ai);
-    bool use_ai = !cfg->mvp_disable_claude_scoring;
+    const assessments_score_given_t *given = in->given;
+    const char *what = given ? "rescore" : "submit";
+    bool use_ai = !given && !cfg->mvp_disable_claude_scoring;
+    if (given && json_is_array(given->errors)) {
+        json_decref(errors);
+        errors = json_deep_copy(given->errors);
+    }
 
-    /* 1. the last prompt's code_after is the submitted code */
+    /* 1. the last prompt's code_after is the submitted code (a re-score
+     * reads the prompts as stored, already amended) */
     json_t *prompts = assessments_schema_parse(row->ai_prompts);
     if (!json_is_array(prompts)) {
         json_decref(prompts);
         prompts = json_array();
     }
     size_t np = json_array_size(prompts);
-    if (np > 0) {
+    if (np > 0 && !given) {
         json_t *last = json_array_get(prompts, np - 1);
         if (json_is_object(last)) {
             json_t *copy = json_copy(last);
@@ -227,12 +234,17 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     }
     out->ai_prompts = prompts;
 
-    /* 2. tests */
-    out->test_results = submit_run_tests(sandbox_id, in->final_code, in->test_code, &out->tests_passed,
-                                         &out->tests_total);
+    /* 2. tests (a re-score takes the stored counts) */
+    if (given) {
+        out->tests_passed = given->tests_passed;
+        out->tests_total = given->tests_total;
+    } else {
+        out->test_results = submit_run_tests(sandbox_id, in->final_code, in->test_code, &out->tests_passed,
+                                             &out->tests_total);
+    }
 
     /* 3. heuristics, with the final test results (policy fix 12) */
-    out->tab_switch_count = cfg->mvp_disable_proctoring ? 0 : in->tab_switch_count;
+    out->tab_switch_count = !given && cfg->mvp_disable_proctoring ? 0 : in->tab_switch_count;
     assessments_opt_int_t done = {true, in->now_us};
     heur_in = json_object();
     json_object_set(heur_in, "ai_prompts", prompts);
@@ -242,7 +254,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     json_object_set_new(heur_in, "tests_total", json_integer(out->tests_total));
     json_object_set_new(heur_in, "tab_switch_count", json_integer(out->tab_switch_count));
     if (scoring_heuristics_compute(heur_in, &heur, err, sizeof err) != ERR_OK) {
-        log_error(LOGGER, "submit %lld: heuristics failed: %s", (long long)row->id, err);
+        log_error(LOGGER, "%s %lld: heuristics failed: %s", what, (long long)row->id, err);
         goto done;
     }
     /* 4. MVP prompt scores (response only) */
@@ -259,7 +271,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     }
 
     /* 5. CV-job fit */
-    cv = submit_fit(in, errors);
+    cv = given ? json_deep_copy(given->cv_match_result) : submit_fit(in, errors);
 
     /* 6. duration */
     out->duration_seconds = row->started_at.set ? (in->now_us - row->started_at.v) / 1000000 : 0;
@@ -271,7 +283,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
 
     /* 7. interactions and 8. the engine */
     if (scoring_build_interactions(prompts, &interactions, err, sizeof err) != ERR_OK) {
-        log_error(LOGGER, "submit %lld: interactions failed: %s", (long long)row->id, err);
+        log_error(LOGGER, "%s %lld: interactions failed: %s", what, (long long)row->id, err);
         goto done;
     }
     weights = submit_weights(in->score_weights);
@@ -285,7 +297,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     json_decref(lim);
     json_decref(v2);
     if (e != ERR_OK) {
-        log_error(LOGGER, "submit %lld: engine failed: %s", (long long)row->id, err);
+        log_error(LOGGER, "%s %lld: engine failed: %s", what, (long long)row->id, err);
         e = ERR_INTERNAL;
         goto done;
     }
@@ -295,7 +307,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     if (scoring_columns_build(engine, heur, cv, errors, interactions, out->tab_switch_count, cols, err,
                               sizeof err) != ERR_OK) {
         free(cols);
-        log_error(LOGGER, "submit %lld: column mapping failed: %s", (long long)row->id, err);
+        log_error(LOGGER, "%s %lld: column mapping failed: %s", what, (long long)row->id, err);
         e = ERR_INTERNAL;
         goto done;
     }
@@ -306,10 +318,18 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
         ai.quality_analysis = NULL;
         out->has_calibration_score = ai.has_calibration_score;
         out->calibration_score = ai.calibration_score;
+    } else if (given && given->ai) {
+        submit_apply_ai(given->ai, cols);
+        out->has_calibration_score = given->ai->has_calibration_score;
+        out->calibration_score = given->ai->calibration_score;
     }
     out->component_scores = json_deep_copy(json_object_get(engine, "component_scores"));
     if (!out->component_scores)
         out->component_scores = json_object();
+    if (given) {
+        e = ERR_OK;
+        goto done;
+    }
 
     /* code snapshots: one per prompt, then the final code */
     out->code_snapshots = json_array();
