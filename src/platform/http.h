@@ -73,6 +73,36 @@ void http_route(http_server_t *s, const char *method, const char *pattern, http_
  * object. */
 int http_route_describe(http_server_t *s, const char *method, const char *pattern, const char *operation_json);
 
+/* One route's OpenAPI fragment, for http_routes_describe. */
+typedef struct {
+    const char *method;
+    const char *pattern;
+    const char *operation_json;
+} http_route_openapi_t;
+
+/* Calls http_route_describe for each of the n entries.  A rejected fragment
+ * (invalid JSON, or no such route) is a programming error: it is logged at
+ * error level naming the route.  Returns how many were rejected (0: all
+ * attached). */
+int http_routes_describe(http_server_t *s, const http_route_openapi_t *ops, size_t n);
+
+/* A reusable schema for the OpenAPI document's components/schemas: name is
+ * what "$ref": "#/components/schemas/<name>" points at, schema_json a JSON
+ * object text.  Both are copied; a second call with the same name replaces
+ * the first.  Returns -1 (and logs at error level) when the text is not a
+ * JSON object or the name is empty. */
+int http_openapi_schema(http_server_t *s, const char *name, const char *schema_json);
+
+/* A named schema registered with http_openapi_schema. */
+typedef struct {
+    char *name;
+    char *json;
+} http_openapi_schema_t;
+
+/* The registered schemas in registration order; *n receives the count.  The
+ * array belongs to the server. */
+const http_openapi_schema_t *http_openapi_schemas(const http_server_t *s, size_t *n);
+
 /* The registered routes in order; *n receives the count. */
 const http_route_t *http_routes(const http_server_t *s, size_t *n);
 

@@ -55,6 +55,74 @@ static json_t *openapi_path_params(const char *pattern)
     return params;
 }
 
+/* Adds the fragment's parameters to the derived (path) ones; one with the
+ * same name and location replaces the derived one. */
+static void openapi_merge_params(json_t *op, json_t *fparams)
+{
+    json_t *params = json_object_get(op, "parameters");
+    if (!params) {
+        params = json_array();
+        json_object_set_new(op, "parameters", params);
+    }
+    size_t i;
+    json_t *fp;
+    json_array_foreach(fparams, i, fp) {
+        const char *name = json_get_str(fp, "name"), *in = json_get_str(fp, "in");
+        size_t j, found = (size_t)-1;
+        json_t *p;
+        json_array_foreach(params, j, p) {
+            const char *pn = json_get_str(p, "name"), *pi = json_get_str(p, "in");
+            if (name && in && pn && pi && strcmp(name, pn) == 0 && strcmp(in, pi) == 0)
+                found = j;
+        }
+        if (found != (size_t)-1)
+            json_array_set(params, found, fp);
+        else
+            json_array_append(params, fp);
+    }
+}
+
+/* Merges a component's operation fragment over the derived operation:
+ * parameters add to the path parameters, responses merge status by status
+ * (an error status without content gets the {"detail"} body schema, one
+ * without a description the generic reason), a key whose value is null
+ * removes the derived one (e.g. "requestBody": null for a POST without a
+ * body), any other key replaces the derived one. */
+static void openapi_merge(json_t *op, json_t *frag)
+{
+    const char *key;
+    json_t *val;
+    json_object_foreach(frag, key, val) {
+        if (json_is_null(val)) {
+            json_object_del(op, key);
+        } else if (strcmp(key, "parameters") == 0 && json_is_array(val)) {
+            openapi_merge_params(op, val);
+        } else if (strcmp(key, "responses") == 0 && json_is_object(val)) {
+            json_t *responses = json_object_get(op, "responses");
+            const char *code;
+            json_t *resp;
+            json_object_foreach(val, code, resp) {
+                if (!json_is_object(resp)) {
+                    json_object_del(responses, code);
+                    continue;
+                }
+                int status = atoi(code);
+                json_t *copy = json_deep_copy(resp);
+                if (!json_object_get(copy, "description"))
+                    json_object_set_new(copy, "description", json_string(openapi_reason(status)));
+                if (status >= 400 && !json_object_get(copy, "content")) {
+                    json_t *generic = openapi_detail_response(status);
+                    json_object_set(copy, "content", json_object_get(generic, "content"));
+                    json_decref(generic);
+                }
+                json_object_set_new(responses, code, copy);
+            }
+        } else {
+            json_object_set(op, key, val);
+        }
+    }
+}
+
 /* OpenAPI paths use {name} as our patterns do; strip nothing. */
 static json_t *openapi_operation(const http_route_t *r)
 {
@@ -100,14 +168,8 @@ static json_t *openapi_operation(const http_route_t *r)
     /* the component's own description wins over what is derived here */
     if (r->openapi) {
         json_t *frag = json_loads(r->openapi, 0, NULL);
-        if (json_is_object(frag)) {
-            json_t *fresp = json_object_get(frag, "responses");
-            if (json_is_object(fresp)) {
-                json_object_update(responses, fresp);
-                json_object_del(frag, "responses");
-            }
-            json_object_update(op, frag);
-        }
+        if (json_is_object(frag))
+            openapi_merge(op, frag);
         json_decref(frag);
     }
     return op;
@@ -151,6 +213,14 @@ json_t *openapi_document(const http_server_t *s)
     json_object_set_new(json_object_get(json_object_get(json_object_get(schemas, "HTTPValidationError"), "properties"),
                                         "detail"),
                         "items", json_pack("{s:s}", "$ref", "#/components/schemas/ValidationError"));
+    /* the components' reusable objects (User, Task, ...) */
+    size_t ns = 0;
+    const http_openapi_schema_t *named = http_openapi_schemas(s, &ns);
+    for (size_t i = 0; i < ns; i++) {
+        json_t *v = json_loads(named[i].json, 0, NULL);
+        if (v)
+            json_object_set_new(schemas, named[i].name, v);
+    }
     return json_pack("{s:s,s:{s:s,s:s,s:s},s:o,s:{s:o,s:{s:{s:s,s:{s:{s:s,s:{}}}}}}}", "openapi", "3.1.0", "info",
                      "title", "TALI API", "version", TALI_VERSION, "description",
                      "TALI technical-assessment platform API (C implementation).", "paths", paths, "components",
@@ -231,4 +301,15 @@ void openapi_register(http_server_t *s, const config_t *c)
     static const http_route_doc_t html_doc = {"Readable API documentation", "meta", NULL, 200};
     http_route(s, "GET", "/api/openapi.json", openapi_get_json, &json_doc);
     http_route(s, "GET", "/api/docs", openapi_get_docs, &html_doc);
+    static const http_route_openapi_t ops[] = {
+        {"GET", "/api/openapi.json",
+         "{\"responses\":{\"200\":{\"description\":\"The OpenAPI 3.1 document\",\"content\":{\"application/json\":"
+         "{\"schema\":{\"type\":\"object\",\"required\":[\"openapi\",\"info\",\"paths\",\"components\"],"
+         "\"properties\":{\"openapi\":{\"type\":\"string\"},\"info\":{\"type\":\"object\"},"
+         "\"paths\":{\"type\":\"object\"},\"components\":{\"type\":\"object\"}}}}}},\"422\":null}}"},
+        {"GET", "/api/docs",
+         "{\"responses\":{\"200\":{\"description\":\"An HTML page listing every operation\",\"content\":"
+         "{\"text/html\":{\"schema\":{\"type\":\"string\"}}}},\"422\":null}}"},
+    };
+    http_routes_describe(s, ops, sizeof ops / sizeof ops[0]);
 }

@@ -11,7 +11,12 @@
 #include "platform/http.h"
 
 /* The document for every registered route except test hooks (new
- * reference). */
+ * reference).  A route's fragment is merged over what is derived: its
+ * parameters add to the path parameters, its responses merge status by
+ * status (an error status without content gets the HTTPError body, 422 the
+ * HTTPValidationError one), a key set to null removes the derived key
+ * (e.g. "requestBody": null), other keys replace.  Schemas registered with
+ * http_openapi_schema appear under components/schemas. */
 json_t *openapi_document(const http_server_t *s);
 
 /* Registers GET /api/openapi.json and GET /api/docs, outside production

@@ -117,3 +117,331 @@ def test_no_docs_in_production(server_factory):
     for path in ("/api/openapi.json", "/api/docs"):
         r = srv.get(path)
         assert r.status_code == 404 and r.json() == {"detail": "Not Found"}
+
+
+# ---- per-route description: parameters, request bodies, responses ----
+
+def operations(doc):
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            yield method.upper(), path, op
+
+
+def resolve(doc, schema):
+    """The schema behind a local $ref (one level), or the schema itself."""
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema
+    assert ref.startswith("#/components/schemas/"), ref
+    return doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def body_schema(doc, op, media="application/json"):
+    assert "requestBody" in op, op.get("operationId")
+    return resolve(doc, op["requestBody"]["content"][media]["schema"])
+
+
+def success(op):
+    codes = sorted(c for c in op["responses"] if c.startswith("2"))
+    assert len(codes) == 1, (op["operationId"], codes)
+    return codes[0], op["responses"][codes[0]]
+
+
+def query_params(op):
+    return {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
+
+
+# api-contract §3: the JSON fields each body-carrying endpoint accepts.
+CONTRACT_JSON_BODIES = {
+    ("POST", "/api/v1/auth/register"): {"email", "password", "full_name", "organization_name"},
+    ("POST", "/api/v1/auth/resend-verification"): {"email"},
+    ("POST", "/api/v1/auth/forgot-password"): {"email"},
+    ("POST", "/api/v1/auth/reset-password"): {"token", "new_password"},
+    ("POST", "/api/v1/assessments/"): {"candidate_email", "candidate_name", "task_id", "duration_minutes"},
+    ("POST", "/api/v1/assessments/{assessment_id}/execute"): {"code"},
+    ("POST", "/api/v1/assessments/{assessment_id}/claude"): {
+        "message", "conversation_history", "code_context", "paste_detected", "browser_focused",
+        "time_since_last_prompt_ms"},
+    ("POST", "/api/v1/assessments/{assessment_id}/submit"): {"final_code", "tab_switch_count"},
+    ("POST", "/api/v1/assessments/{assessment_id}/notes"): {"note"},
+    ("PATCH", "/api/v1/organizations/me"): {"name", "workable_config"},
+    ("POST", "/api/v1/organizations/workable/connect"): {"code"},
+    ("POST", "/api/v1/tasks/generate"): {"prompt", "difficulty", "duration_minutes"},
+    ("POST", "/api/v1/tasks/"): {
+        "name", "description", "task_type", "difficulty", "duration_minutes", "starter_code", "test_code",
+        "sample_data", "dependencies", "success_criteria", "test_weights", "is_template", "calibration_prompt",
+        "score_weights", "recruiter_weight_preset", "proctoring_enabled"},
+    ("PATCH", "/api/v1/tasks/{task_id}"): {
+        "name", "description", "task_type", "difficulty", "duration_minutes", "starter_code", "test_code",
+        "is_active", "calibration_prompt", "score_weights", "recruiter_weight_preset", "proctoring_enabled"},
+    ("POST", "/api/v1/billing/checkout-session"): {"success_url", "cancel_url"},
+    ("POST", "/api/v1/candidates/"): {"email", "full_name", "position"},
+    ("PATCH", "/api/v1/candidates/{candidate_id}"): {"full_name", "position"},
+    ("POST", "/api/v1/users/invite"): {"email", "full_name"},
+}
+
+# Operations that take no body at all (a POST that would otherwise be given
+# a generic JSON body).
+NO_BODY = {
+    ("POST", "/api/v1/assessments/token/{token}/start"),
+    ("POST", "/api/v1/assessments/{assessment_id}/resend"),
+    ("POST", "/api/v1/assessments/{assessment_id}/post-to-workable"),
+}
+
+# Operations that answer 401 without being bearer-authenticated.
+OTHER_401 = {
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/assessments/{assessment_id}/upload-cv"),
+    ("POST", "/api/v1/webhooks/workable"),
+}
+
+
+def test_json_bodies_list_the_contract_fields(server):
+    doc = document(server)
+    ops = {(m, p): op for m, p, op in operations(doc)}
+    for key, fields in CONTRACT_JSON_BODIES.items():
+        if key not in ops:
+            continue
+        schema = body_schema(doc, ops[key])
+        assert schema["type"] == "object", key
+        assert set(schema["properties"]) == fields, key
+        assert set(schema.get("required", [])) <= fields, key
+    for key in NO_BODY:
+        if key in ops:
+            assert "requestBody" not in ops[key], key
+    # every other body-carrying operation says what it accepts
+    for method, path, op in operations(doc):
+        if method in ("POST", "PATCH", "PUT") and (method, path) not in NO_BODY:
+            content = op["requestBody"]["content"]
+            assert content, (method, path)
+            for media in content.values():
+                schema = resolve(doc, media["schema"])
+                assert schema.get("type") == "object", (method, path)
+
+
+def test_register_body_precisely(server):
+    doc = document(server)
+    schema = body_schema(doc, doc["paths"]["/api/v1/auth/register"]["post"])
+    assert set(schema["required"]) == {"email", "password", "full_name"}
+    props = schema["properties"]
+    assert props["password"]["type"] == "string"
+    assert props["password"]["minLength"] == 8 and props["password"]["maxLength"] == 200
+    assert props["full_name"]["minLength"] == 1 and props["full_name"]["maxLength"] == 200
+    assert props["email"]["format"] == "email"
+    assert props["organization_name"]["type"] == ["string", "null"]
+    assert props["organization_name"]["maxLength"] == 200
+    resp = doc["paths"]["/api/v1/auth/register"]["post"]["responses"]
+    assert "Email already registered" in resp["400"]["description"]
+
+
+def test_other_bodies_precisely(server):
+    doc = document(server)
+    p = doc["paths"]
+    reset = body_schema(doc, p["/api/v1/auth/reset-password"]["post"])["properties"]
+    assert (reset["token"]["minLength"], reset["token"]["maxLength"]) == (16, 500)
+    assert (reset["new_password"]["minLength"], reset["new_password"]["maxLength"]) == (8, 200)
+    if "/api/v1/assessments/" in p:
+        create = body_schema(doc, p["/api/v1/assessments/"]["post"])
+        assert set(create["required"]) == {"candidate_email", "candidate_name", "task_id"}
+        d = create["properties"]["duration_minutes"]
+        assert (d["minimum"], d["maximum"], d["default"]) == (15, 180, 30)
+        assert create["properties"]["task_id"]["exclusiveMinimum"] == 0
+        chat = body_schema(doc, p["/api/v1/assessments/{assessment_id}/claude"]["post"])
+        assert chat["required"] == ["message"]
+        assert chat["properties"]["message"]["maxLength"] == 4000
+        hdrs = {x["name"]: x for x in p["/api/v1/assessments/{assessment_id}/execute"]["post"]["parameters"]
+                if x["in"] == "header"}
+        assert hdrs["X-Assessment-Token"]["required"] is True
+    if "/api/v1/tasks/" in p:
+        task = body_schema(doc, p["/api/v1/tasks/"]["post"])
+        assert set(task["required"]) == {"name", "description", "task_type", "difficulty", "starter_code",
+                                         "test_code"}
+        assert task["properties"]["description"]["maxLength"] == 5000
+        assert task["properties"]["test_code"]["maxLength"] == 100000
+
+
+def test_login_is_form_encoded(server):
+    doc = document(server)
+    op = doc["paths"]["/api/v1/auth/login"]["post"]
+    assert list(op["requestBody"]["content"]) == ["application/x-www-form-urlencoded"]
+    schema = body_schema(doc, op, "application/x-www-form-urlencoded")
+    assert set(schema["required"]) == {"username", "password"}
+    assert {"username", "password", "grant_type"} <= set(schema["properties"])
+    assert resolve(doc, success(op)[1]["content"]["application/json"]["schema"])["properties"]["token_type"]
+
+
+def test_uploads_are_multipart_with_file(server):
+    doc = document(server)
+    p = doc["paths"]
+    uploads = [("/api/v1/candidates/{candidate_id}/upload-cv", {"file"}),
+               ("/api/v1/candidates/{candidate_id}/upload-job-spec", {"file"}),
+               ("/api/v1/assessments/{assessment_id}/upload-cv", {"file", "token"}),
+               ("/api/v1/assessments/token/{token}/upload-cv", {"file"})]
+    for path, required in uploads:
+        if path not in p:
+            continue
+        op = p[path]["post"]
+        assert list(op["requestBody"]["content"]) == ["multipart/form-data"], path
+        schema = body_schema(doc, op, "multipart/form-data")
+        assert set(schema["required"]) == required, path
+        assert schema["properties"]["file"] == {"type": "string", "format": "binary",
+                                                "description": schema["properties"]["file"].get("description")}
+        assert "File must be 5MB or smaller" in op["responses"]["400"]["description"], path
+
+
+def test_list_endpoints_document_paging(server):
+    doc = document(server)
+    for path in ("/api/v1/assessments/", "/api/v1/candidates/"):
+        if path not in doc["paths"]:
+            continue
+        op = doc["paths"][path]["get"]
+        q = query_params(op)
+        assert q["limit"]["schema"]["minimum"] == 1 and q["limit"]["schema"]["maximum"] == 100
+        assert q["limit"]["schema"]["default"] == 50 and q["limit"]["required"] is False
+        assert q["offset"]["schema"]["minimum"] == 0 and q["offset"]["schema"]["default"] == 0
+        envelope = resolve(doc, success(op)[1]["content"]["application/json"]["schema"])
+        assert list(envelope["properties"]) == ["items", "total", "limit", "offset"]
+        assert resolve(doc, envelope["properties"]["items"]["items"])["type"] == "object"
+    if "/api/v1/candidates/" in doc["paths"]:
+        assert "q" in query_params(doc["paths"]["/api/v1/candidates/"]["get"])
+    if "/api/v1/assessments/" in doc["paths"]:
+        assert {"status", "task_id", "candidate_id"} <= set(query_params(doc["paths"]["/api/v1/assessments/"]["get"]))
+    verify = query_params(doc["paths"]["/api/v1/auth/verify-email"]["get"])["token"]
+    assert verify["required"] is True and verify["schema"]["minLength"] == 16
+
+
+def test_every_operation_documents_its_success_response(server):
+    doc = document(server)
+    for method, path, op in operations(doc):
+        code, resp = success(op)
+        assert resp.get("description"), (method, path)
+        if code == "204":
+            assert "content" not in resp, (method, path)
+            continue
+        content = resp["content"]
+        assert len(content) == 1, (method, path)
+        schema = next(iter(content.values()))["schema"]
+        assert schema, (method, path)  # not the generic {}
+        schema = resolve(doc, schema)
+        if schema.get("type") == "object":
+            assert schema.get("properties"), (method, path)
+
+
+def test_response_objects_in_contract_order(server):
+    doc = document(server)
+    schemas = doc["components"]["schemas"]
+    assert list(schemas["User"]["properties"]) == [
+        "id", "email", "full_name", "is_active", "is_email_verified", "organization_id", "created_at"]
+    assert schemas["User"]["properties"]["full_name"]["type"] == ["string", "null"]
+    assert schemas["User"]["properties"]["created_at"]["format"] == "date-time"
+    me = doc["paths"]["/api/v1/auth/me"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert me == {"$ref": "#/components/schemas/User"}
+    if "Assessment" in schemas:
+        model, item = schemas["Assessment"], schemas["AssessmentListItem"]
+        assert len(model["properties"]) == 56 and len(item["properties"]) == 58
+        assert list(model["properties"])[:6] == ["id", "organization_id", "candidate_id", "task_id", "token", "status"]
+        assert list(item["properties"])[-3:] == ["candidate_name", "candidate_email", "task_name"]
+        assert "cv_job_match_score" not in model["properties"]
+        assert model["properties"]["candidate_id"]["type"] == "integer"
+        assert item["properties"]["candidate_id"]["type"] == ["integer", "null"]
+        assert model["properties"]["timeline"]["items"] == {"$ref": "#/components/schemas/TimelineEntry"}
+    if "Task" in schemas:
+        assert list(schemas["Task"]["properties"])[:3] == ["id", "name", "description"]
+    if "Candidate" in schemas:
+        assert list(schemas["Candidate"]["properties"])[-1] == "created_at"
+
+
+def test_every_operation_that_can_401_says_so(server):
+    doc = document(server)
+    for method, path, op in operations(doc):
+        bearer = op.get("security") == [{"OAuth2PasswordBearer": []}]
+        if bearer or (method, path) in OTHER_401:
+            assert "401" in op["responses"], (method, path)
+            assert resolve(doc, op["responses"]["401"]["content"]["application/json"]["schema"])[
+                "required"] == ["detail"]
+        else:
+            assert "401" not in op["responses"], (method, path)
+    login = doc["paths"]["/api/v1/auth/login"]["post"]["responses"]["401"]
+    assert "Incorrect email or password" in login["description"]
+
+
+def test_error_statuses_name_their_details(server):
+    doc = document(server)
+    for method, path, op in operations(doc):
+        for code, resp in op["responses"].items():
+            if code.startswith(("4", "5")):
+                schema = resp["content"]["application/json"]["schema"]
+                want = "HTTPValidationError" if code == "422" else "HTTPError"
+                assert schema == {"$ref": f"#/components/schemas/{want}"}, (method, path, code)
+                assert resp["description"], (method, path, code)
+    p = doc["paths"]
+    if "/api/v1/tasks/{task_id}" in p:
+        assert "Cannot delete task" in p["/api/v1/tasks/{task_id}"]["delete"]["responses"]["400"]["description"]
+    if "/api/v1/assessments/{assessment_id}/execute" in p:
+        r = p["/api/v1/assessments/{assessment_id}/execute"]["post"]["responses"]
+        assert "Invalid assessment token" in r["403"]["description"]
+        assert "Active assessment not found" in r["404"]["description"]
+
+
+def walk_refs(node, where=""):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                yield where, v
+            else:
+                yield from walk_refs(v, f"{where}/{k}")
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from walk_refs(v, f"{where}/{i}")
+
+
+def test_document_is_structurally_valid(server):
+    doc = document(server)
+    schemas = doc["components"]["schemas"]
+    refs = list(walk_refs(doc))
+    assert refs
+    for where, ref in refs:
+        assert ref.startswith("#/components/schemas/"), (where, ref)
+        assert ref.rsplit("/", 1)[1] in schemas, f"unresolved $ref {ref} at {where}"
+    op_ids = [op["operationId"] for _, _, op in operations(doc)]
+    assert len(op_ids) == len(set(op_ids))
+    types = {"string", "integer", "number", "boolean", "object", "array", "null"}
+    for where, node in walk_schemas(doc):
+        t = node.get("type")
+        if t is not None:
+            for x in (t if isinstance(t, list) else [t]):
+                assert x in types, (where, t)
+        if "required" in node and node.get("type") in ("object", ["object", "null"]):
+            assert set(node["required"]) <= set(node.get("properties", {})), where
+    for method, path, op in operations(doc):
+        for p in op.get("parameters", []):
+            assert p["in"] in ("path", "query", "header"), (method, path)
+            assert isinstance(p["required"], bool) and "schema" in p, (method, path, p["name"])
+        if "requestBody" in op:
+            assert op["requestBody"]["content"], (method, path)
+        for code, resp in op["responses"].items():
+            assert re.fullmatch(r"[1-5]\d\d", code), (method, path, code)
+            assert isinstance(resp.get("description"), str), (method, path, code)
+
+
+def walk_schemas(doc):
+    """Every schema object in the document: components/schemas and the
+    schemas of parameters, request bodies and responses, with nested
+    properties, items and additionalProperties."""
+    def rec(node, where):
+        yield where, node
+        for name, sub in node.get("properties", {}).items():
+            yield from rec(sub, f"{where}/properties/{name}")
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                yield from rec(node[key], f"{where}/{key}")
+    for name, schema in doc["components"]["schemas"].items():
+        yield from rec(schema, f"#/components/schemas/{name}")
+    for method, path, op in operations(doc):
+        for p in op.get("parameters", []):
+            yield from rec(p["schema"], f"{method} {path} parameter {p['name']}")
+        for media, c in op.get("requestBody", {}).get("content", {}).items():
+            yield from rec(c["schema"], f"{method} {path} body {media}")
+        for code, resp in op["responses"].items():
+            for media, c in resp.get("content", {}).items():
+                yield from rec(c["schema"], f"{method} {path} {code} {media}")

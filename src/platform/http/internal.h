@@ -27,6 +27,8 @@ struct http_server {
     db_pool_t *pool;
     http_route_t *routes;
     size_t nroutes, cap;
+    http_openapi_schema_t *schemas; /* see http_openapi_schema */
+    size_t nschemas;
     http_router_t *router;
     ratelimit_t *rl;
     const char *const *origins;

@@ -100,6 +100,48 @@ int http_route_describe(http_server_t *s, const char *method, const char *patter
     return -1;
 }
 
+int http_routes_describe(http_server_t *s, const http_route_openapi_t *ops, size_t n)
+{
+    int rejected = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (http_route_describe(s, ops[i].method, ops[i].pattern, ops[i].operation_json) != 0) {
+            log_msg(LOG_ERROR, HTTP_LOGGER, "OpenAPI description of %s %s rejected: not a JSON object or no such route",
+                    ops[i].method, ops[i].pattern);
+            rejected++;
+        }
+    }
+    return rejected;
+}
+
+int http_openapi_schema(http_server_t *s, const char *name, const char *schema_json)
+{
+    json_t *v = json_loads(schema_json, 0, NULL);
+    bool ok = json_is_object(v) && name && *name;
+    json_decref(v);
+    if (!ok) {
+        log_msg(LOG_ERROR, HTTP_LOGGER, "OpenAPI schema %s rejected: not a JSON object", name ? name : "(null)");
+        return -1;
+    }
+    for (size_t i = 0; i < s->nschemas; i++) {
+        if (strcmp(s->schemas[i].name, name) == 0) {
+            free(s->schemas[i].json);
+            s->schemas[i].json = xstrdup(schema_json);
+            return 0;
+        }
+    }
+    s->schemas = xrealloc(s->schemas, (s->nschemas + 1) * sizeof(*s->schemas));
+    s->schemas[s->nschemas].name = xstrdup(name);
+    s->schemas[s->nschemas].json = xstrdup(schema_json);
+    s->nschemas++;
+    return 0;
+}
+
+const http_openapi_schema_t *http_openapi_schemas(const http_server_t *s, size_t *n)
+{
+    *n = s->nschemas;
+    return s->schemas;
+}
+
 const http_route_t *http_routes(const http_server_t *s, size_t *n)
 {
     *n = s->nroutes;
@@ -403,6 +445,11 @@ void http_server_free(http_server_t *s)
         free(s->routes[i].openapi);
     }
     free(s->routes);
+    for (size_t i = 0; i < s->nschemas; i++) {
+        free(s->schemas[i].name);
+        free(s->schemas[i].json);
+    }
+    free(s->schemas);
     http_router_free(s->router);
     ratelimit_free(s->rl);
     free(s);
