@@ -94,6 +94,7 @@ static const cfg_setting_t cfg_settings[] = {
     {{"UPLOAD_DIR"}, CFG_STR, CFG_OFF(upload_dir), "uploads", 0, 0},
     {{"SANDBOX_PROVIDER"}, CFG_STR, CFG_OFF(sandbox_provider), "", 0, 0},
     {{"SANDBOX_ROOT"}, CFG_STR, CFG_OFF(sandbox_root), "./sandboxes", 0, 0},
+    {{"SANDBOX_BWRAP"}, CFG_STR, CFG_OFF(sandbox_bwrap), "/usr/bin/bwrap", 0, 0},
     {{"TALI_TEST_HOOKS"}, CFG_BOOL, CFG_OFF(enable_test_hooks), "false", 0, 0},
 };
 

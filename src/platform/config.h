@@ -66,6 +66,7 @@ typedef struct config {
     char *upload_dir;              /* UPLOAD_DIR (uploads) */
     char *sandbox_provider;        /* SANDBOX_PROVIDER: "", "local" or "e2b" */
     char *sandbox_root;            /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
+    char *sandbox_bwrap;           /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
     bool enable_test_hooks;        /* TALI_TEST_HOOKS: test-only routes (false) */
 
     /* derived */

@@ -389,6 +389,21 @@ def test_start_without_sandbox_is_503(server_factory):
     assert get(srv, h, a["id"])["status"] == "pending"
 
 
+def test_start_without_a_usable_local_sandbox_says_why(server_factory):
+    # as on a machine without bubblewrap (or without user namespaces): the
+    # 503 tells the operator what is missing, and nothing changes state
+    srv = server_factory.start({"SANDBOX_PROVIDER": "local", "SANDBOX_BWRAP": "/nonexistent/bwrap"})
+    _, h = recruiter(srv)
+    a = create(srv, h, make_task(srv, h)["id"])
+    upload_cv(srv, a["token"])
+    r = srv.post(f"{BASE}/token/{a['token']}/start", headers=ip())
+    assert r.status_code == 503, r.text
+    text = r.json()["detail"]
+    assert text.startswith("Code environment is not available on this server: ")
+    assert "bubblewrap" in text and "/nonexistent/bwrap" in text
+    assert get(srv, h, a["id"])["status"] == "pending"
+
+
 # ---- S7 execute ----
 
 def test_execute_runs_python(server):

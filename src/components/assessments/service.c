@@ -438,7 +438,11 @@ err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char
     char why[512] = "";
     if (sb->available(sb->self, why, sizeof why) != ERR_OK) {
         log_error(LOGGER, "start %lld: %s sandbox unavailable: %s", (long long)r.id, sb->name, why);
-        *detail = D_SANDBOX_OFF;
+        /* E2B without a key keeps the original's text; a local sandbox that
+         * cannot run on this machine says why, so an operator can act */
+        *detail = strcmp(sb->name, "local") == 0 && why[0]
+                      ? mem_printf(a, "Code environment is not available on this server: %s", why)
+                      : D_SANDBOX_OFF;
         return ERR_UNAVAILABLE;
     }
     const char *existing = svc_is(&r, ASSESSMENTS_IN_PROGRESS) ? r.e2b_session_id : NULL;

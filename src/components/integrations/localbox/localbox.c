@@ -549,7 +549,9 @@ sandbox_provider_t *localbox_provider_new_with(const config_t *c, const localbox
 {
     localbox_t *lb = xcalloc(1, sizeof *lb);
     lb->lim = *lim;
-    lb->lim.bwrap_path = xstrdup(lim->bwrap_path ? lim->bwrap_path : "/usr/bin/bwrap");
+    lb->lim.bwrap_path = xstrdup(lim->bwrap_path                             ? lim->bwrap_path
+                                 : c && c->sandbox_bwrap && c->sandbox_bwrap[0] ? c->sandbox_bwrap
+                                                                                : "/usr/bin/bwrap");
     lb->lim.python_path = xstrdup(lim->python_path ? lim->python_path : "/usr/bin/python3");
     if (lb->lim.uid_span == 0)
         lb->lim.uid_span = 1;
