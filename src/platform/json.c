@@ -478,6 +478,30 @@ json_t *json_parse(const char *s, size_t n, int max_depth, json_parse_error_t *e
     return v;
 }
 
+bool json_truthy(const json_t *v)
+{
+    if (!v)
+        return false;
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+    case JSON_FALSE:
+        return false;
+    case JSON_TRUE:
+        return true;
+    case JSON_INTEGER:
+        return json_integer_value(v) != 0;
+    case JSON_REAL:
+        return json_real_value(v) != 0.0;
+    case JSON_STRING:
+        return json_string_length(v) > 0;
+    case JSON_ARRAY:
+        return json_array_size(v) > 0;
+    case JSON_OBJECT:
+        return json_object_size(v) > 0;
+    }
+    return false;
+}
+
 const char *json_get_str(const json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);

@@ -16,7 +16,7 @@
 char *json_fmt_double(double d, char buf[32]);
 
 /* Appends the encoding of v to b.  ascii=true escapes every non-ASCII code
- * point as \uXXXX (log lines); otherwise UTF-8 is written raw.  Non-finite
+ * point as a \u escape (log lines); otherwise UTF-8 is written raw.  Non-finite
  * reals (which JSON cannot hold) are written as null. */
 void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii);
 
@@ -39,6 +39,10 @@ typedef struct {
  * reference, or NULL with *err filled when the text is not JSON, is nested
  * deeper than max_depth, or holds a NUL.  err may be NULL. */
 json_t *json_parse(const char *s, size_t n, int max_depth, json_parse_error_t *err);
+
+/* Python's truthiness of a JSON value: None, False, 0, 0.0, "", [] and {}
+ * (and a missing value, NULL) are false; everything else is true. */
+bool json_truthy(const json_t *v);
 
 /* Small accessors that treat a missing key and a wrong type alike.
  * They never fail; the string returned is borrowed from obj. */

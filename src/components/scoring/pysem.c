@@ -268,26 +268,7 @@ double pysem_min_d(double a, double b)
 
 bool pysem_truthy(const json_t *v)
 {
-    if (!v)
-        return false;
-    switch (json_typeof(v)) {
-    case JSON_NULL:
-    case JSON_FALSE:
-        return false;
-    case JSON_TRUE:
-        return true;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_OBJECT:
-        return json_object_size(v) > 0;
-    }
-    return false;
+    return json_truthy(v);
 }
 
 bool pysem_json_eq(const json_t *a, const json_t *b)

@@ -32,32 +32,6 @@ const char *workable_event_outcome_name(workable_event_outcome_t o)
     return "unknown";
 }
 
-/* Python truthiness of a JSON value (None, False, 0, 0.0, "", [], {} are
- * false). */
-static bool workable_truthy(const json_t *v)
-{
-    if (!v)
-        return false;
-    switch (json_typeof(v)) {
-    case JSON_NULL:
-    case JSON_FALSE:
-        return false;
-    case JSON_TRUE:
-        return true;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_OBJECT:
-        return json_object_size(v) > 0;
-    }
-    return false;
-}
-
 /* Python's == on two JSON values where an absent key reads as None. */
 static bool workable_py_equal(const json_t *a, const json_t *b)
 {
@@ -76,7 +50,7 @@ static bool workable_stage_matches(const char *config_json, const json_t *stage)
     if (!config_json)
         return false;
     json_t *conf = json_parse(config_json, strlen(config_json), JSON_MAX_DEPTH_DEFAULT, NULL);
-    bool ok = json_is_object(conf) && workable_truthy(json_object_get(conf, "auto_send_on_stage")) &&
+    bool ok = json_is_object(conf) && json_truthy(json_object_get(conf, "auto_send_on_stage")) &&
               workable_py_equal(stage, json_object_get(conf, "auto_send_stage"));
     json_decref(conf);
     return ok;
