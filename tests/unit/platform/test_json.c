@@ -173,6 +173,25 @@ static void test_parse_python_errors(void **state)
     }
 }
 
+static void test_truthy(void **state)
+{
+    const char *falsy[] = {"null", "false", "0", "0.0", "\"\"", "[]", "{}"};
+    const char *truthy[] = {"true", "1", "-2", "0.5", "\"0\"", "\" \"", "[0]", "{\"a\":null}"};
+    for (size_t i = 0; i < sizeof falsy / sizeof falsy[0]; i++) {
+        json_t *v = json_parse(falsy[i], strlen(falsy[i]), 0, NULL);
+        assert_non_null(v);
+        assert_false(json_truthy(v));
+        json_decref(v);
+    }
+    for (size_t i = 0; i < sizeof truthy / sizeof truthy[0]; i++) {
+        json_t *v = json_parse(truthy[i], strlen(truthy[i]), 0, NULL);
+        assert_non_null(v);
+        assert_true(json_truthy(v));
+        json_decref(v);
+    }
+    assert_false(json_truthy(NULL)); /* a missing key reads as None */
+}
+
 static void test_parse_depth(void **state)
 {
     char deep[256];
@@ -216,7 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fmt_double_table), cmocka_unit_test(test_encode_compact_ordered),
         cmocka_unit_test(test_encode_utf8_and_escapes), cmocka_unit_test(test_encode_ascii),
-        cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors),
+        cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors), cmocka_unit_test(test_truthy),
         cmocka_unit_test(test_parse_depth), cmocka_unit_test(test_accessors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
