@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "platform/http.h"
@@ -32,6 +33,18 @@ static http_server_t *new_server(void)
     return s;
 }
 
+/* The server, and the CORS list config_cors_origins built on the
+ * hand-filled configuration (the caller owns it). */
+static void free_server(http_server_t *s)
+{
+    http_server_free(s);
+    for (size_t i = 0; i < conf.n_cors_origins; i++)
+        free(conf.cors_origins[i]);
+    free(conf.cors_origins);
+    conf.cors_origins = NULL;
+    conf.n_cors_origins = 0;
+}
+
 static json_t *operation(json_t *doc, const char *path, const char *method)
 {
     return json_object_get(json_object_get(json_object_get(doc, "paths"), path), method);
@@ -55,7 +68,7 @@ static void test_bad_fragments_are_rejected(void **state)
     size_t n = 99;
     http_openapi_schemas(s, &n);
     assert_int_equal(n, 0);
-    http_server_free(s);
+    free_server(s);
 }
 
 static void test_fragment_merges_over_derived(void **state)
@@ -99,7 +112,7 @@ static void test_fragment_merges_over_derived(void **state)
     assert_string_equal(json_get_str(id, "type"), "integer");
     assert_non_null(json_object_get(json_object_get(json_object_get(doc, "components"), "schemas"), "HTTPError"));
     json_decref(doc);
-    http_server_free(s);
+    free_server(s);
 }
 
 int main(void)
