@@ -282,6 +282,48 @@ static void jobs_finish(jobs_runner_t *r, int64_t id, err_t result, const char *
                  (long long)id);
 }
 
+/* While a handler runs, its claim is renewed every third of the lease, so
+ * only a worker that is gone (killed, frozen, cut off) loses its job; a
+ * live one keeps it however long the handler takes. */
+typedef struct {
+    jobs_runner_t *r;
+    int64_t id;
+    int attempts;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+} jobs_beat_t;
+
+static void *jobs_beat_thread(void *arg)
+{
+    jobs_beat_t *b = arg;
+    int interval = b->r->lease_s / 3 > 0 ? b->r->lease_s / 3 : 1;
+    pthread_mutex_lock(&b->mu);
+    while (!b->done) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += interval;
+        pthread_cond_timedwait(&b->cv, &b->mu, &ts);
+        if (b->done)
+            break;
+        pthread_mutex_unlock(&b->mu);
+        db_t *db = db_acquire(b->r->pool);
+        if (db) {
+            db_value_t p[4] = {DB_V_TIME(db_now_us()), DB_V_INT(b->id), DB_V_TEXT(b->r->worker_id),
+                               DB_V_INT(b->attempts)};
+            if (db_exec(db,
+                        "UPDATE jobs SET locked_at = $1 WHERE id = $2 AND state = 'running' AND locked_by = $3 "
+                        "AND attempts = $4",
+                        p, 4, NULL) != ERR_OK)
+                log_warn("tali.jobs", "job %lld: cannot renew the lease: %s", (long long)b->id, db_last_error(db));
+            db_release(b->r->pool, db);
+        }
+        pthread_mutex_lock(&b->mu);
+    }
+    pthread_mutex_unlock(&b->mu);
+    return NULL;
+}
+
 int jobs_runner_step(jobs_runner_t *r)
 {
     db_t *db = db_acquire(r->pool);
@@ -306,7 +348,21 @@ int jobs_runner_step(jobs_runner_t *r)
         snprintf(err, sizeof err, "payload is not JSON");
         give_up = true; /* retrying cannot help */
     } else if (h) {
+        jobs_beat_t beat = {.r = r, .id = id, .attempts = attempts};
+        pthread_mutex_init(&beat.mu, NULL);
+        pthread_cond_init(&beat.cv, NULL);
+        pthread_t bt;
+        bool beating = pthread_create(&bt, NULL, jobs_beat_thread, &beat) == 0;
         result = h->fn(h->ctx, r->pool, payload, err, sizeof err);
+        if (beating) {
+            pthread_mutex_lock(&beat.mu);
+            beat.done = true;
+            pthread_cond_signal(&beat.cv);
+            pthread_mutex_unlock(&beat.mu);
+            pthread_join(bt, NULL);
+        }
+        pthread_mutex_destroy(&beat.mu);
+        pthread_cond_destroy(&beat.cv);
         if (result != ERR_OK && !err[0])
             snprintf(err, sizeof err, "%s", err_name(result));
     }

@@ -8,9 +8,11 @@
  * the queue).  A claim is a lease: a worker that dies mid-job (SIGKILL,
  * power loss) leaves the job `running`; once the lease has run out another
  * worker takes it again (or marks it `failed` when that was its last
- * attempt).  An outcome is recorded only by the claim still holding the
- * job: a worker that outlived its lease has its result dropped, so the
- * lease must exceed any handler's run.  A handler that fails is retried
+ * attempt).  While a handler runs, its worker renews the lease every
+ * third of its length, so a live worker keeps its job however long the
+ * handler takes.  An outcome is recorded only by the claim still holding
+ * the job: a worker that lost its lease (frozen, cut off from the database)
+ * has its result dropped.  A handler that fails is retried
  * after its delay until max_attempts, then the job is marked `failed` with
  * the error. */
 #ifndef TALI_PLATFORM_JOBS_H

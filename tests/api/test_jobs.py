@@ -231,6 +231,22 @@ def test_outcome_of_a_worker_that_outlived_its_lease_is_dropped(queue):
         assert "outcome is dropped" in f.read()
 
 
+def test_live_worker_keeps_a_job_longer_than_the_lease(queue):
+    # the handler (5 s) outlasts the lease (2 s), but A renews its claim
+    # while it runs: B, polling all along, never takes the job over
+    queue.enqueue(1, "--sleep-ms", "5000")
+    lease = {"JOBS_LEASE_SECONDS": "2"}
+    a = queue.start_worker("worker-a", lease)
+    assert wait_until(lambda: queue.job()[0] == "running", timeout=30), queue.worker_log(a)
+    b = queue.start_worker("worker-b", lease)
+    assert wait_until(lambda: queue.job()[0] == "done", timeout=30), queue.worker_log(a)
+    state, attempts, locked_by, _ = queue.job()
+    assert attempts == 1, "B took over the job of a live worker"
+    assert queue.lines() == [(1, a.pid)]
+    assert queue.stop(a, 10) == 0, queue.worker_log(a)
+    assert queue.stop(b, 10) == 0, queue.worker_log(b)
+
+
 def test_failing_job_is_retried_then_failed_with_its_error(queue):
     queue.enqueue(1, "--fail", "--max-attempts", "3")
     r = subprocess.run([tali_bin(), "worker", "--once"], env=queue.env, cwd=queue.dir, capture_output=True,
