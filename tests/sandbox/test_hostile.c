@@ -5,8 +5,12 @@
  * left running.  Plus the positive paths (hello, errors, pytest counts,
  * persisted files) and a round-trip measurement.
  *
- * Limits are tightened (wall 4 s, CPU 1 s) so the whole battery stays
- * under a minute on two shared cores; programs run one at a time.  When
+ * Limits are tightened (CPU 1 s, 192 MiB address space, a wall clock of
+ * at least 4 s) so the whole battery stays under a minute on two shared
+ * cores; programs run one at a time.  Every bound on elapsed time is
+ * scaled by a load factor measured at setup (how much longer than its CPU
+ * time a fixed busy loop takes on this machine now), so a busy machine
+ * stretches the margins instead of failing the battery.  When
  * the machine cannot build the sandbox (no user namespaces), the battery
  * is skipped (exit 77) and says why, unless LOCALBOX_REQUIRE=1. */
 #include <setjmp.h>
@@ -31,8 +35,8 @@
 #include "components/integrations/localbox/localbox.h"
 #include "platform/mem.h"
 
-#define WALL 4
 #define CPU 1
+#define MEMORY (192u << 20)
 #define AID 4242
 
 typedef struct {
@@ -42,9 +46,15 @@ typedef struct {
     char secret_path[512]; /* a file outside the sandbox, like the server's database */
     char secret[64];
     uid_t host_uid;        /* the sandbox's uid on the host when we are root */
+    double load;           /* wall time / CPU time of a busy loop at setup (>= 1) */
+    int wall;              /* the sandbox's wall clock, seconds */
 } fixture_t;
 
 static fixture_t fx;
+
+#define WALL (fx.wall)
+/* seconds of elapsed time allowed for what takes s seconds on an idle machine */
+#define SLACK(s) ((s) * fx.load)
 
 static double now_s(void)
 {
@@ -61,7 +71,7 @@ static void run(const char *code, sandbox_result_t *r)
     double dt = now_s() - t0;
     if (rc != ERR_OK)
         fail_msg("execute failed: %s", r->error ? r->error : "?");
-    assert_true(dt < WALL + 3);
+    assert_true(dt < WALL + SLACK(3));
     assert_non_null(r->stdout_text);
     assert_non_null(r->stderr_text);
     assert_non_null(r->results);
@@ -102,8 +112,42 @@ static int leftovers(const char *marker)
     return n;
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* How much longer than its CPU time 100 ms of busy work takes here now:
+ * 1 on an idle core, about 3 with three busy processes per core.  The
+ * worst of three tries, at least 1, at most 10. */
+static double measure_load(void)
+{
+    double worst = 1.0;
+    for (int k = 0; k < 3; k++) {
+        volatile unsigned long x = 0;
+        double w0 = now_s(), c0 = cpu_s();
+        while (cpu_s() - c0 < 0.1)
+            for (int i = 0; i < 10000; i++)
+                x += (unsigned long)i;
+        double f = (now_s() - w0) / (cpu_s() - c0);
+        if (f > worst)
+            worst = f;
+    }
+    return worst > 10.0 ? 10.0 : worst;
+}
+
 static int group_setup(void **state)
 {
+    fx.load = measure_load();
+    /* the CPU limit must fire well before the wall clock even when the
+     * machine is busy: 4 s of wall clock for each second of CPU, scaled
+     * by the load */
+    fx.wall = (int)(4.0 * fx.load + 0.5);
+    if (fx.wall < 4)
+        fx.wall = 4;
+    fprintf(stderr, "load factor %.2f: sandbox wall clock %d s\n", fx.load, fx.wall);
     snprintf(fx.root, sizeof fx.root, "/tmp/localbox-test-XXXXXX");
     if (!mkdtemp(fx.root))
         return -1;
@@ -116,6 +160,7 @@ static int group_setup(void **state)
     localbox_limits_default(&lim);
     lim.wall_seconds = WALL;
     lim.cpu_seconds = CPU;
+    lim.memory_bytes = MEMORY;
     lim.uid_base = 1600500000u;
     fx.host_uid = lim.uid_base + AID % lim.uid_span;
     fx.p = localbox_provider_new_with(&c, &lim);
@@ -288,7 +333,8 @@ static void test_memory_bomb(void **state)
     sandbox_result_free(&r);
     run("a = []\nwhile True:\n    a.append(b'x' * 10_000_000)\n", &r);
     assert_non_null(r.error);
-    assert_true(strncmp(r.error, "MemoryError", 11) == 0);
+    if (strncmp(r.error, "MemoryError", 11) != 0)
+        fail_msg("expected MemoryError, got: %s", r.error);
     sandbox_result_free(&r);
     /* the tmpfs is capped too: filling /tmp fails with ENOSPC or EFBIG */
     run("import errno\n"
@@ -309,9 +355,9 @@ static void test_infinite_loop(void **state)
     double t0 = now_s();
     run("while True:\n    pass\n", &r);
     assert_non_null(r.error);
-    /* the CPU limit (1 s, hard 2 s) fires before the wall clock (4 s) */
+    /* the CPU limit (1 s, hard 2 s) fires before the wall clock */
     assert_string_equal(r.error, "CPU time limit exceeded (1 s)");
-    assert_true(now_s() - t0 < WALL + 1);
+    assert_true(now_s() - t0 < WALL + SLACK(1));
     sandbox_result_free(&r);
 }
 
@@ -320,7 +366,7 @@ static void test_huge_output(void **state)
     sandbox_result_t r;
     double t0 = now_s();
     run("import sys\nchunk = 'x' * 65536\nfor i in range(16384):\n    sys.stdout.write(chunk)\n", &r);
-    assert_true(now_s() - t0 < 3);
+    assert_true(now_s() - t0 < SLACK(3));
     assert_non_null(r.error);
     assert_non_null(strstr(r.error, "Output limit exceeded"));
     assert_true(strlen(r.stdout_text) <= (1u << 20) + 100);
@@ -350,30 +396,71 @@ static void test_write_outside(void **state)
     assert_int_equal(access("/usr/evil", F_OK), -1);
 }
 
+/* Decoys the test plants on the host where a server's secrets live: a
+ * database and a .env beside it (fx.root), a .env in the test's working
+ * directory, and one in /var/tmp.  Containment is checked on these known
+ * paths (and their directories' listings), never by walking the host's
+ * tree, so the result does not depend on what the host holds or how busy
+ * it is. */
+#define DECOYS 4
+static char decoy[DECOYS][700];
+
+static void plant_decoys(void)
+{
+    char cwd[512];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    snprintf(decoy[0], sizeof decoy[0], "%s", fx.secret_path);
+    snprintf(decoy[1], sizeof decoy[1], "%s/.env", fx.root);
+    snprintf(decoy[2], sizeof decoy[2], "%s/tali-decoy-%d.env", cwd, (int)getpid());
+    snprintf(decoy[3], sizeof decoy[3], "/var/tmp/tali-decoy-%d.db", (int)getpid());
+    for (int i = 1; i < DECOYS; i++) {
+        FILE *f = fopen(decoy[i], "w");
+        assert_non_null(f);
+        fprintf(f, "SECRET_KEY=%s\n", fx.secret);
+        fclose(f);
+    }
+}
+
+static void remove_decoys(void)
+{
+    for (int i = 1; i < DECOYS; i++)
+        unlink(decoy[i]);
+}
+
 static void test_no_host_secrets(void **state)
 {
+    plant_decoys();
     sandbox_result_t r;
-    char code[2048];
-    snprintf(code, sizeof code,
-             "import os\n"
-             "print('shadow', os.path.exists('/etc/shadow'))\n"
-             "try:\n    open('/etc/shadow').read()\n    print('SHADOW READ')\nexcept OSError as e:\n    print('shadow err')\n"
-             "print('db', os.path.exists(%s%s%s))\n"
-             "print('etc', sorted(os.listdir('/etc')))\n"
-             "print('root', sorted(os.listdir('/')))\n"
-             "found = []\n"
-             "for top in ['/usr', '/etc', '/tmp', '/dev', '/run', '/var', '/home', '/root', '/work', '/srv']:\n"
-             "    for d, dirs, files in os.walk(top):\n"
-             "        for f in files:\n"
-             "            if f == 'tali.db' or f == '.env':\n"
-             "                found.append(os.path.join(d, f))\n"
-             "print('found', found)\n",
-             "'", fx.secret_path, "'");
+    char code[8192];
+    int n = snprintf(code, sizeof code,
+                     "import os\n"
+                     "print('shadow', os.path.exists('/etc/shadow'))\n"
+                     "try:\n    open('/etc/shadow').read()\n    print('SHADOW READ')\nexcept OSError as e:\n"
+                     "    print('shadow err')\n"
+                     "print('etc', sorted(os.listdir('/etc')))\n"
+                     "print('root', sorted(os.listdir('/')))\n"
+                     "decoys = [");
+    for (int i = 0; i < DECOYS; i++)
+        n += snprintf(code + n, sizeof code - (size_t)n, "'%s', ", decoy[i]);
+    snprintf(code + n, sizeof code - (size_t)n,
+             "]\n"
+             "seen = []\n"
+             "for p in decoys:\n"
+             "    if os.path.lexists(p):\n"
+             "        seen.append(p)\n"
+             "    try:\n        print('READ', open(p).read())\n    except OSError:\n        pass\n"
+             "    d = os.path.dirname(p)\n"
+             "    try:\n"
+             "        if os.path.basename(p) in os.listdir(d):\n"
+             "            seen.append(d)\n"
+             "    except OSError:\n        pass\n"
+             "print('seen', seen)\n");
     run(code, &r);
+    remove_decoys();
     assert_non_null(strstr(r.stdout_text, "shadow False\n"));
     assert_non_null(strstr(r.stdout_text, "shadow err\n"));
-    assert_non_null(strstr(r.stdout_text, "db False\n"));
-    assert_non_null(strstr(r.stdout_text, "found []\n"));
+    assert_non_null(strstr(r.stdout_text, "seen []\n"));
+    assert_null(strstr(r.stdout_text, "READ"));
     assert_null(strstr(r.stdout_text, fx.secret));
     assert_non_null(strstr(r.stdout_text, "etc ['group', 'ld.so.cache'"));
     sandbox_result_free(&r);
@@ -471,9 +558,11 @@ static void test_sleep_past_limit(void **state)
     double t0 = now_s();
     run("import time\nprint('start', flush=True)\ntime.sleep(100)\nprint('END')\n", &r);
     double dt = now_s() - t0;
-    assert_true(dt >= WALL - 0.5 && dt < WALL + 2);
+    assert_true(dt >= WALL - 0.5 && dt < WALL + SLACK(2));
     assert_string_equal(r.stdout_text, "start\n");
-    assert_string_equal(r.error, "Execution timed out after 4 s");
+    char want[64];
+    snprintf(want, sizeof want, "Execution timed out after %d s", WALL);
+    assert_string_equal(r.error, want);
     assert_false(r.success);
     sandbox_result_free(&r);
 }
@@ -609,7 +698,7 @@ static void test_round_trip(void **state)
     qsort(t, 20, sizeof *t, cmp_double);
     printf("localbox execute round trip (hello world, 20 runs): median %.1f ms, min %.1f ms, max %.1f ms\n",
            (t[9] + t[10]) / 2 * 1000, t[0] * 1000, t[19] * 1000);
-    assert_true(t[10] < 2.0);
+    assert_true(t[10] < SLACK(2.0));
 }
 
 int main(void)
