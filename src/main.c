@@ -25,6 +25,7 @@
 #include "components/scoring/scoring.h"
 #include "components/tasks/tasks.h"
 #include "components/team/team.h"
+#include "platform/api.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/http.h"
@@ -192,6 +193,8 @@ static int main_serve(int argc, char **argv)
         return 1;
     }
     http_server_t *srv = http_server_new(cfg, pool);
+    /* the route table's recruiter check is the auth component's */
+    api_set_recruiter_resolver(auth_resolve);
     health_register(srv);
     auth_register(srv);
     organizations_register(srv);

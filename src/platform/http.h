@@ -52,6 +52,7 @@ typedef struct {
     http_handler_fn fn;
     http_route_doc_t doc;
     char *openapi;         /* OpenAPI operation fragment (JSON text) or NULL; see http_route_describe */
+    const void *data;      /* the registrant's own data, see http_route_with */
 } http_route_t;
 
 /* ---- server ---- */
@@ -65,6 +66,17 @@ http_server_t *http_server_new(const config_t *c, db_pool_t *pool);
  * slash and vice versa (policy fix 3).  pattern is copied. */
 void http_route(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
                 const http_route_doc_t *doc);
+
+/* http_route with a pointer the handler reads back with
+ * http_route_data(req): one handler serving many table entries (the
+ * route table of platform/api.h).  data is borrowed and must outlive the
+ * server. */
+void http_route_with(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
+                     const http_route_doc_t *doc, const void *data);
+
+/* The data given to http_route_with for the route serving req (NULL for
+ * routes registered with http_route). */
+const void *http_route_data(http_req_t *req);
 
 /* Attaches an OpenAPI operation fragment (JSON object text: parameters,
  * requestBody, responses, ...) to the route registered as method+pattern;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "platform/json.h"
+#include "platform/log.h"
 #include "tali_version.h"
 
 static const char *openapi_reason(int status)
@@ -292,6 +293,48 @@ static void openapi_get_docs(http_req_t *req)
     mem_buf_free(&b);
 }
 
+/* The embedded openapi.json files (scripts/embed-openapi) */
+extern const char *const openapi_data_names[];
+extern const char *const openapi_data_texts[];
+extern const size_t openapi_data_count;
+
+/* One data file: its schemas join components/schemas, its operations are
+ * attached to the routes they name.  What does not fit (bad JSON, a route
+ * that is not registered) is a programming error, logged at error level. */
+static void openapi_load_one(http_server_t *s, const char *name, const char *text)
+{
+    json_t *doc = json_loads(text, 0, NULL);
+    if (!json_is_object(doc)) {
+        log_msg(LOG_ERROR, "tali.openapi", "%s is not a JSON object", name);
+        json_decref(doc);
+        return;
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(json_object_get(doc, "schemas"), key, val) {
+        char *t = json_dumps(val, JSON_COMPACT);
+        if (!t || http_openapi_schema(s, key, t) != 0)
+            log_msg(LOG_ERROR, "tali.openapi", "%s: schema %s rejected", name, key);
+        free(t);
+    }
+    json_object_foreach(json_object_get(doc, "operations"), key, val) {
+        const char *sp = strchr(key, ' ');
+        char *t = json_dumps(val, JSON_COMPACT);
+        char method[16];
+        snprintf(method, sizeof method, "%.*s", sp ? (int)(sp - key) : 0, key);
+        if (!sp || !t || http_route_describe(s, method, sp + 1, t) != 0)
+            log_msg(LOG_ERROR, "tali.openapi", "%s: operation %s names no registered route", name, key);
+        free(t);
+    }
+    json_decref(doc);
+}
+
+static void openapi_load(http_server_t *s)
+{
+    for (size_t i = 0; i < openapi_data_count; i++)
+        openapi_load_one(s, openapi_data_names[i], openapi_data_texts[i]);
+}
+
 void openapi_register(http_server_t *s, const config_t *c)
 {
     /* the original served its documentation outside production mode only */
@@ -301,15 +344,5 @@ void openapi_register(http_server_t *s, const config_t *c)
     static const http_route_doc_t html_doc = {"Readable API documentation", "meta", NULL, 200};
     http_route(s, "GET", "/api/openapi.json", openapi_get_json, &json_doc);
     http_route(s, "GET", "/api/docs", openapi_get_docs, &html_doc);
-    static const http_route_openapi_t ops[] = {
-        {"GET", "/api/openapi.json",
-         "{\"responses\":{\"200\":{\"description\":\"The OpenAPI 3.1 document\",\"content\":{\"application/json\":"
-         "{\"schema\":{\"type\":\"object\",\"required\":[\"openapi\",\"info\",\"paths\",\"components\"],"
-         "\"properties\":{\"openapi\":{\"type\":\"string\"},\"info\":{\"type\":\"object\"},"
-         "\"paths\":{\"type\":\"object\"},\"components\":{\"type\":\"object\"}}}}}},\"422\":null}}"},
-        {"GET", "/api/docs",
-         "{\"responses\":{\"200\":{\"description\":\"An HTML page listing every operation\",\"content\":"
-         "{\"text/html\":{\"schema\":{\"type\":\"string\"}}}},\"422\":null}}"},
-    };
-    http_routes_describe(s, ops, sizeof ops / sizeof ops[0]);
+    openapi_load(s);
 }

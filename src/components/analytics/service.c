@@ -64,35 +64,9 @@ static void analytics_get(http_req_t *req)
     http_reply_json(req, 200, analytics_json(u->has_organization, &st));
 }
 
-/* ---- OpenAPI description (N1) ---- */
-
-static const http_route_openapi_t analytics_oa_ops[] = {
-    {"GET", "/api/v1/analytics/",
-     "{\"responses\":{\"200\":{\"description\":\"Completion over five rolling weeks, scores and time\","
-     "\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"weekly_completion"
-     "\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"week\":{\"type\":\"string\"},"
-     "\"rate\":{\"type\":\"integer\"},\"count\":{\"type\":\"integer\"}},\"required\":[\"week\","
-     "\"rate\",\"count\"]}},\"total_assessments\":{\"type\":\"integer\"},\"completed_count\":{\"type\":\"int"
-     "eger\"},\"completion_rate\":{\"type\":\"number\"},\"top_score\":{\"type\":[\"number\","
-     "\"null\"]},\"avg_score\":{\"type\":[\"number\",\"null\"]},\"avg_time_minutes\":{\"type\":[\"integer\","
-     "\"null\"]},\"avg_calibration_score\":{\"type\":[\"number\",\"null\"]}},\"required\":[\"weekly_completi"
-     "on\",\"total_assessments\",\"completed_count\",\"completion_rate\",\"top_score\","
-     "\"avg_score\",\"avg_time_minutes\",\"avg_calibration_score\"]}}}},\"400\":{\"description\":\"`Inactive"
-     " user`\"},\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"},"
-     "\"422\":null}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void analytics_describe(http_server_t *s)
-{
-    http_routes_describe(s, analytics_oa_ops, sizeof analytics_oa_ops / sizeof analytics_oa_ops[0]);
-}
-
 void analytics_register(http_server_t *s)
 {
     static const http_route_doc_t doc = {"Organisation analytics: completion, scores, time", "analytics", "bearer",
                                          200};
     http_route(s, "GET", "/api/v1/analytics/", analytics_get, &doc);
-    analytics_describe(s);
 }

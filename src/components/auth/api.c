@@ -201,94 +201,6 @@ static void auth_api_reset_password(http_req_t *req)
     http_reply_json(req, 200, json_pack("{s:s}", "detail", AUTH_D_RESET_DONE));
 }
 
-/* ---- OpenAPI description (api-contract 2.1, A1-A7) ---- */
-
-static const char auth_oa_user[] =
-    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"email\":{\"type\":\"string\","
-    "\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"]},\"is_active\":{\"type\":\"boolean\""
-    "},\"is_email_verified\":{\"type\":\"boolean\"},\"organization_id\":{\"type\":[\"integer\","
-    "\"null\"]},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\","
-    "\"email\",\"full_name\",\"is_active\",\"is_email_verified\",\"organization_id\",\"created_at\"],"
-    "\"description\":\"A recruiter account (api-contract 2.1)\"}";
-
-static const char auth_oa_message[] =
-    "{\"type\":\"object\",\"properties\":{\"detail\":{\"type\":\"string\"}},\"required\":[\"detail\"],"
-    "\"description\":\"A success message under the key `detail`\"}";
-
-static const char auth_oa_token[] =
-    "{\"type\":\"object\",\"properties\":{\"access_token\":{\"type\":\"string\",\"description\":\"HS256 JWT\""
-    "},\"token_type\":{\"type\":\"string\",\"enum\":[\"bearer\"]}},\"required\":[\"access_token\","
-    "\"token_type\"]}";
-
-static const http_route_openapi_t auth_oa_ops[] = {
-    {"POST", "/api/v1/auth/register",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"validated and n"
-     "ormalised (domain lower-cased)\"},\"password\":{\"type\":\"string\",\"minLength\":8,"
-     "\"maxLength\":200},\"full_name\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},"
-     "\"organization_name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200,\"description\":\"empty or nul"
-     "l: no organisation\"}},\"required\":[\"email\",\"password\",\"full_name\"]}}}},\"responses\":{\"201\":"
-     "{\"description\":\"The new user (unverified)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\""
-     ":\"#/components/schemas/User\"}}}},\"400\":{\"description\":\"`Email already registered`\"},"
-     "\"429\":{\"description\":\"`Too many requests. Please try again later.`\"},\"500\":{\"description\":\""
-     "`Failed to register user`\"}}}"},
-    {"GET", "/api/v1/auth/verify-email",
-     "{\"parameters\":[{\"name\":\"token\",\"in\":\"query\",\"required\":true,\"schema\":{\"type\":\"string\""
-     ",\"minLength\":16,\"maxLength\":500},\"description\":\"the token from the verification link\"}],"
-     "\"responses\":{\"200\":{\"description\":\"`Email verified successfully. You can now sign in.`\","
-     "\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Message\"}}}},"
-     "\"400\":{\"description\":\"`Invalid or expired verification link`; `Verification link has expired. Ple"
-     "ase request a new one.`\"},\"500\":{\"description\":\"`Failed to verify email`\"}}}"},
-    {"POST", "/api/v1/auth/resend-verification",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"validated and n"
-     "ormalised (domain lower-cased)\"}},\"required\":[\"email\"]}}}},\"responses\":{\"200\":{\"description\""
-     ":\"`If an unverified account exists, a new verification email has been sent.`\",\"content\":{\"applica"
-     "tion/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Message\"}}}}}}"},
-    {"POST", "/api/v1/auth/login",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/x-www-form-urlencoded\":{\"schema\":{\""
-     "type\":\"object\",\"properties\":{\"username\":{\"type\":\"string\",\"description\":\"the e-mail,"
-     " compared exactly\"},\"password\":{\"type\":\"string\"},\"grant_type\":{\"type\":[\"string\","
-     "\"null\"],\"pattern\":\"^password$\"},\"scope\":{\"type\":\"string\",\"default\":\"\"},"
-     "\"client_id\":{\"type\":[\"string\",\"null\"]},\"client_secret\":{\"type\":[\"string\","
-     "\"null\"]}},\"required\":[\"username\",\"password\"]}}}},\"responses\":{\"200\":{\"description\":\"A b"
-     "earer token\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Token\"}}"
-     "}},\"401\":{\"description\":\"`Incorrect email or password`\"},\"403\":{\"description\":\"`Please veri"
-     "fy your email address before signing in. Check your inbox for the verification link.`\"},"
-     "\"429\":{\"description\":\"`Too many requests. Please try again later.`\"}}}"},
-    {"GET", "/api/v1/auth/me",
-     "{\"responses\":{\"200\":{\"description\":\"The current user\",\"content\":{\"application/json\":{\"sch"
-     "ema\":{\"$ref\":\"#/components/schemas/User\"}}}},\"400\":{\"description\":\"`Inactive user`\"},"
-     "\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"},"
-     "\"422\":null}}"},
-    {"POST", "/api/v1/auth/forgot-password",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"validated and n"
-     "ormalised (domain lower-cased)\"}},\"required\":[\"email\"]}}}},\"responses\":{\"200\":{\"description\""
-     ":\"`If an account exists with that email, you will receive a password reset link.`\","
-     "\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Message\"}}}},"
-     "\"429\":{\"description\":\"`Too many requests. Please try again later.`\"},\"500\":{\"description\":\""
-     "`Failed to create reset token`\"}}}"},
-    {"POST", "/api/v1/auth/reset-password",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"token\":{\"type\":\"string\",\"minLength\":16,\"maxLength\":500},"
-     "\"new_password\":{\"type\":\"string\",\"minLength\":8,\"maxLength\":200}},\"required\":[\"token\","
-     "\"new_password\"]}}}},\"responses\":{\"200\":{\"description\":\"`Password has been reset. You can now "
-     "sign in.`\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Message\"}}"
-     "}},\"400\":{\"description\":\"`Invalid or expired reset token`\"},\"500\":{\"description\":\"`Failed t"
-     "o reset password`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void auth_describe(http_server_t *s)
-{
-    http_openapi_schema(s, "User", auth_oa_user);
-    http_openapi_schema(s, "Message", auth_oa_message);
-    http_openapi_schema(s, "Token", auth_oa_token);
-    http_routes_describe(s, auth_oa_ops, sizeof auth_oa_ops / sizeof auth_oa_ops[0]);
-}
-
 void auth_register(http_server_t *s)
 {
     static const http_route_doc_t d_register = {"Register a recruiter (and organisation)", "auth", NULL, 201};
@@ -305,5 +217,4 @@ void auth_register(http_server_t *s)
     http_route(s, "GET", "/api/v1/auth/me", auth_api_me, &d_me);
     http_route(s, "POST", "/api/v1/auth/forgot-password", auth_api_forgot_password, &d_forgot);
     http_route(s, "POST", "/api/v1/auth/reset-password", auth_api_reset_password, &d_reset);
-    auth_describe(s);
 }

@@ -46,6 +46,12 @@ typedef struct {
  * req->arena) and stores it in req->principal. */
 const auth_user_t *auth_require_user(http_req_t *req);
 
+/* The same check as the route table's recruiter resolver
+ * (api_set_recruiter_resolver): ERR_OK with *principal the user (an
+ * auth_user_t owned by req->arena, also stored in req->principal), or the
+ * error with *detail (401s add the WWW-Authenticate: Bearer header). */
+err_t auth_resolve(http_req_t *req, const void **principal, const char **detail);
+
 /* auth_require_user for endpoints with a JSON body, in the original's
  * precedence (api-contract §1.3): a body that is not JSON at all is a 422
  * before authentication; the JWT ladder comes next; any other body

@@ -300,12 +300,6 @@ err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const
 
 /* ---- the JWT ladder (§1.4) ---- */
 
-static void auth_reply_401(http_req_t *req, const char *detail)
-{
-    http_set_header(req, "WWW-Authenticate", "Bearer");
-    http_reply_detail(req, 401, detail);
-}
-
 /* The user id of the claim as the original's query would have matched it:
  * an integer, an integral float or a string of digits.  Returns false for
  * anything else (no user can match). */
@@ -363,65 +357,79 @@ static bool auth_token_issued_at(const json_t *claims, int64_t *iat)
     return false;
 }
 
-const auth_user_t *auth_require_user(http_req_t *req)
+/* A 401 of the JWT check: the error with the Bearer challenge. */
+static err_t auth_unauthorized(http_req_t *req, const char *text, const char **detail)
+{
+    http_set_header(req, "WWW-Authenticate", "Bearer");
+    *detail = text;
+    return ERR_UNAUTHORIZED;
+}
+
+err_t auth_resolve(http_req_t *req, const void **principal, const char **detail)
 {
     const char *token = http_bearer_token(req);
-    if (!token) {
-        auth_reply_401(req, AUTH_D_NOT_AUTHENTICATED);
-        return NULL;
-    }
+    if (!token)
+        return auth_unauthorized(req, AUTH_D_NOT_AUTHENTICATED, detail);
     json_t *claims = NULL;
     int64_t now_s = db_now_us() / 1000000;
     if (sec_jwt_decode(token, cfg->secret_key, now_s, &claims) != SEC_JWT_OK || !json_is_object(claims)) {
         json_decref(claims);
-        auth_reply_401(req, AUTH_D_BAD_TOKEN);
-        return NULL;
+        return auth_unauthorized(req, AUTH_D_BAD_TOKEN, detail);
     }
     mem_defer(req->arena, (void (*)(void *))json_decref, claims);
     const json_t *uid = json_object_get(claims, "user_id");
     if (!uid || json_is_null(uid)) {
-        http_reply_detail(req, 401, AUTH_D_BAD_PAYLOAD);
-        return NULL;
+        *detail = AUTH_D_BAD_PAYLOAD;
+        return ERR_UNAUTHORIZED;
     }
     int64_t id = 0;
-    if (!auth_claim_user_id(uid, &id)) {
-        http_reply_detail(req, 404, AUTH_D_USER_NOT_FOUND);
-        return NULL;
-    }
+    *detail = AUTH_D_USER_NOT_FOUND;
+    if (!auth_claim_user_id(uid, &id))
+        return ERR_NOT_FOUND;
     db_t *db = http_db(req);
     if (!db) {
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-        return NULL;
+        *detail = "Database unavailable";
+        return ERR_UNAVAILABLE;
     }
     auth_row_t row;
     bool found = false;
     err_t e = auth_repo_by_id(db, req->arena, id, &row, &found);
     if (e != ERR_OK) {
-        http_reply_err(req, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL, "Internal Server Error");
-        return NULL;
+        *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
+        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
     }
-    if (!found) {
-        http_reply_detail(req, 404, AUTH_D_USER_NOT_FOUND);
-        return NULL;
-    }
+    if (!found)
+        return ERR_NOT_FOUND;
     if (row.has_password_changed_at) {
         /* Policy fix 5: tokens issued before the last password reset are
          * void.  iat has whole seconds, so a token issued in the second of
          * the reset itself still passes. */
         int64_t iat = 0;
         int64_t changed_s = row.password_changed_at / 1000000;
-        if (!auth_token_issued_at(claims, &iat) || iat < changed_s) {
-            auth_reply_401(req, AUTH_D_BAD_TOKEN);
-            return NULL;
-        }
+        if (!auth_token_issued_at(claims, &iat) || iat < changed_s)
+            return auth_unauthorized(req, AUTH_D_BAD_TOKEN, detail);
     }
     if (!row.user.is_active) {
-        http_reply_detail(req, 400, AUTH_D_INACTIVE);
-        return NULL;
+        *detail = AUTH_D_INACTIVE;
+        return ERR_BAD_REQUEST;
     }
     auth_user_t *u = mem_alloc(req->arena, sizeof *u);
     *u = row.user;
     req->principal = u;
+    *principal = u;
+    *detail = NULL;
+    return ERR_OK;
+}
+
+const auth_user_t *auth_require_user(http_req_t *req)
+{
+    const void *u = NULL;
+    const char *detail = NULL;
+    err_t e = auth_resolve(req, &u, &detail);
+    if (e != ERR_OK) {
+        http_reply_err(req, e, detail);
+        return NULL;
+    }
     return u;
 }
 

@@ -73,32 +73,8 @@ static void billing_usage(http_req_t *req)
     http_reply_json(req, 200, json_pack("{s:o,s:I}", "usage", usage, "total_cost", total));
 }
 
-/* ---- OpenAPI description (B1) ---- */
-
-static const http_route_openapi_t billing_oa_ops[] = {
-    {"GET", "/api/v1/billing/usage",
-     "{\"responses\":{\"200\":{\"description\":\"The organisation's completed assessments,"
-     " newest first\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\","
-     "\"properties\":{\"usage\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"date\":"
-     "{\"type\":\"string\",\"description\":\"e.g. `Feb 11, 2026`\"},\"candidate\":{\"type\":\"string\"},"
-     "\"task\":{\"type\":\"string\"},\"cost\":{\"type\":\"string\",\"description\":\"`\\u00a325`\"},"
-     "\"assessment_id\":{\"type\":\"integer\"}},\"required\":[\"date\",\"candidate\",\"task\","
-     "\"cost\",\"assessment_id\"]},\"maxItems\":100},\"total_cost\":{\"type\":\"integer\","
-     "\"description\":\"pounds\"}},\"required\":[\"usage\",\"total_cost\"]}}}},\"400\":{\"description\":\"`I"
-     "nactive user`\"},\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"},"
-     "\"422\":null}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void billing_describe(http_server_t *s)
-{
-    http_routes_describe(s, billing_oa_ops, sizeof billing_oa_ops / sizeof billing_oa_ops[0]);
-}
-
 void billing_register(http_server_t *s)
 {
     static const http_route_doc_t doc = {"Completed assessments and their cost", "billing", "bearer", 200};
     http_route(s, "GET", "/api/v1/billing/usage", billing_usage, &doc);
-    billing_describe(s);
 }

@@ -323,104 +323,6 @@ static void cand_api_upload_job_spec(http_req_t *req)
     cand_api_upload(req, CANDIDATES_UPLOAD_JOB_SPEC);
 }
 
-/* ---- OpenAPI description (api-contract 2.4, C1-C7) ---- */
-
-static const char cand_oa_candidate[] =
-    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"email\":{\"type\":\"string\","
-    "\"format\":\"email\"},\"full_name\":{\"type\":[\"string\",\"null\"]},\"position\":{\"type\":[\"string\""
-    ",\"null\"]},\"organization_id\":{\"type\":\"integer\"},\"cv_filename\":{\"type\":[\"string\","
-    "\"null\"]},\"cv_uploaded_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
-    "\"cv_text_preview\":{\"type\":[\"string\",\"null\"]},\"job_spec_filename\":{\"type\":[\"string\","
-    "\"null\"]},\"job_spec_uploaded_at\":{\"type\":[\"string\",\"null\"],\"format\":\"date-time\"},"
-    "\"job_spec_text_preview\":{\"type\":[\"string\",\"null\"]},\"created_at\":{\"type\":\"string\","
-    "\"format\":\"date-time\"}},\"required\":[\"id\",\"email\",\"full_name\",\"position\","
-    "\"organization_id\",\"cv_filename\",\"cv_uploaded_at\",\"cv_text_preview\",\"job_spec_filename\","
-    "\"job_spec_uploaded_at\",\"job_spec_text_preview\",\"created_at\"],\"description\":\"A candidate (api-c"
-    "ontract 2.4)\"}";
-
-static const char cand_oa_candidatelist[] =
-    "{\"type\":\"object\",\"properties\":{\"items\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/s"
-    "chemas/Candidate\"}},\"total\":{\"type\":\"integer\"},\"limit\":{\"type\":\"integer\"},"
-    "\"offset\":{\"type\":\"integer\"}},\"required\":[\"items\",\"total\",\"limit\",\"offset\"]}";
-
-static const char cand_oa_candidatedocument[] =
-    "{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"},\"candidate_id\":{\"type\":\"in"
-    "teger\"},\"doc_type\":{\"type\":\"string\",\"enum\":[\"cv\",\"job_spec\"]},\"filename\":{\"type\":\"str"
-    "ing\"},\"text_preview\":{\"type\":\"string\"},\"uploaded_at\":{\"type\":\"string\","
-    "\"format\":\"date-time\"}},\"required\":[\"success\",\"candidate_id\",\"doc_type\","
-    "\"filename\",\"text_preview\",\"uploaded_at\"],\"description\":\"Result of a CV or job-specification up"
-    "load\"}";
-
-static const http_route_openapi_t cand_oa_ops[] = {
-    {"GET", "/api/v1/candidates/",
-     "{\"parameters\":[{\"name\":\"q\",\"in\":\"query\",\"required\":false,\"schema\":{\"type\":[\"string\","
-     "\"null\"]},\"description\":\"case-insensitive substring of full name or e-mail\"},"
-     "{\"name\":\"limit\",\"in\":\"query\",\"required\":false,\"schema\":{\"type\":\"integer\","
-     "\"minimum\":1,\"maximum\":100,\"default\":50},\"description\":\"page size\"},{\"name\":\"offset\","
-     "\"in\":\"query\",\"required\":false,\"schema\":{\"type\":\"integer\",\"minimum\":0,"
-     "\"default\":0},\"description\":\"rows to skip\"}],\"responses\":{\"200\":{\"description\":\"A page of "
-     "the organisation's candidates, newest first\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
-     "\"#/components/schemas/CandidateList\"}}}},\"400\":{\"description\":\"`Inactive user`\"},"
-     "\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"}}}"},
-    {"POST", "/api/v1/candidates/",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"validated and n"
-     "ormalised (domain lower-cased)\"},\"full_name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
-     "\"position\":{\"type\":[\"string\",\"null\"],\"maxLength\":200}},\"required\":[\"email\"]}}}},"
-     "\"responses\":{\"201\":{\"description\":\"The new candidate\",\"content\":{\"application/json\":{\"sch"
-     "ema\":{\"$ref\":\"#/components/schemas/Candidate\"}}}},\"400\":{\"description\":\"`Candidate email alr"
-     "eady exists`; `Inactive user`\"},\"500\":{\"description\":\"`Failed to create candidate`\"},"
-     "\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"}}}"},
-    {"GET", "/api/v1/candidates/{candidate_id}",
-     "{\"responses\":{\"200\":{\"description\":\"The candidate\",\"content\":{\"application/json\":{\"schema"
-     "\":{\"$ref\":\"#/components/schemas/Candidate\"}}}},\"404\":{\"description\":\"`Candidate not found`; "
-     "`User not found` (the token's user no longer exists)\"},\"400\":{\"description\":\"`Inactive user`\"}}"
-     "}"},
-    {"PATCH", "/api/v1/candidates/{candidate_id}",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"full_name\":{\"type\":[\"string\",\"null\"],\"maxLength\":200},"
-     "\"position\":{\"type\":[\"string\",\"null\"],\"maxLength\":200}},\"description\":\"Keys present are ap"
-     "plied; null clears\"}}}},\"responses\":{\"200\":{\"description\":\"The updated candidate\","
-     "\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Candidate\"}}}},"
-     "\"404\":{\"description\":\"`Candidate not found`; `User not found` (the token's user no longer exists)"
-     "\"},\"500\":{\"description\":\"`Failed to update candidate`\"},\"400\":{\"description\":\"`Inactive us"
-     "er`\"}}}"},
-    {"DELETE", "/api/v1/candidates/{candidate_id}",
-     "{\"responses\":{\"204\":{\"description\":\"Deleted (its assessments are kept without a candidate)\"},"
-     "\"404\":{\"description\":\"`Candidate not found`; `User not found` (the token's user no longer exists)"
-     "\"},\"500\":{\"description\":\"`Failed to delete candidate`\"},\"400\":{\"description\":\"`Inactive us"
-     "er`\"}}}"},
-    {"POST", "/api/v1/candidates/{candidate_id}/upload-cv",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"multipart/form-data\":{\"schema\":{\"type\":\"objec"
-     "t\",\"properties\":{\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"the document"
-     " (field name `file`)\"}},\"required\":[\"file\"]}}}},\"responses\":{\"200\":{\"description\":\"The sto"
-     "red CV\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/CandidateDocum"
-     "ent\"}}}},\"400\":{\"description\":\"`Filename is required`; `Only DOCX, PDF files are allowed` (CV) o"
-     "r `Only DOCX, PDF, TXT files are allowed` (job spec); `Uploaded file is empty`; `File must be 5MB or s"
-     "maller`; `Inactive user`\"},\"404\":{\"description\":\"`Candidate not found`; `User not found` (the to"
-     "ken's user no longer exists)\"},\"500\":{\"description\":\"`Failed to store CV`\"}}}"},
-    {"POST", "/api/v1/candidates/{candidate_id}/upload-job-spec",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"multipart/form-data\":{\"schema\":{\"type\":\"objec"
-     "t\",\"properties\":{\"file\":{\"type\":\"string\",\"format\":\"binary\",\"description\":\"the document"
-     " (field name `file`)\"}},\"required\":[\"file\"]}}}},\"responses\":{\"200\":{\"description\":\"The sto"
-     "red job specification\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas"
-     "/CandidateDocument\"}}}},\"400\":{\"description\":\"`Filename is required`; `Only DOCX,"
-     " PDF files are allowed` (CV) or `Only DOCX, PDF, TXT files are allowed` (job spec); `Uploaded file is "
-     "empty`; `File must be 5MB or smaller`; `Inactive user`\"},\"404\":{\"description\":\"`Candidate not fo"
-     "und`; `User not found` (the token's user no longer exists)\"},\"500\":{\"description\":\"`Failed to st"
-     "ore job specification`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void cand_describe(http_server_t *s)
-{
-    http_openapi_schema(s, "Candidate", cand_oa_candidate);
-    http_openapi_schema(s, "CandidateList", cand_oa_candidatelist);
-    http_openapi_schema(s, "CandidateDocument", cand_oa_candidatedocument);
-    http_routes_describe(s, cand_oa_ops, sizeof cand_oa_ops / sizeof cand_oa_ops[0]);
-}
-
 void candidates_register(http_server_t *s)
 {
     static const http_route_doc_t list = {"List candidates", "candidates", "bearer", 200};
@@ -437,5 +339,4 @@ void candidates_register(http_server_t *s)
     http_route(s, "DELETE", "/api/v1/candidates/{candidate_id}", cand_api_delete, &del);
     http_route(s, "POST", "/api/v1/candidates/{candidate_id}/upload-cv", cand_api_upload_cv, &cv);
     http_route(s, "POST", "/api/v1/candidates/{candidate_id}/upload-job-spec", cand_api_upload_job_spec, &spec);
-    cand_describe(s);
 }

@@ -32,32 +32,10 @@ static void health_echo(http_req_t *req)
     http_reply_json(req, 200, json_incref(body));
 }
 
-/* ---- OpenAPI description (H1) ---- */
-
-static const http_route_openapi_t health_oa_ops[] = {
-    {"GET", "/health",
-     "{\"responses\":{\"200\":{\"description\":\"Always 200; `healthy` only when the database and the job qu"
-     "eue answer\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"stat"
-     "us\":{\"type\":\"string\",\"enum\":[\"healthy\",\"degraded\"]},\"service\":{\"type\":\"string\"},"
-     "\"database\":{\"type\":\"boolean\"},\"redis\":{\"type\":\"boolean\",\"description\":\"the job queue is"
-     " reachable (the original's Redis PING)\"},\"jobs\":{\"type\":\"object\",\"properties\":{\"ok\":{\"type"
-     "\":\"boolean\"},\"queued\":{\"type\":\"integer\"},\"running\":{\"type\":\"integer\"},"
-     "\"failed\":{\"type\":\"integer\"}},\"required\":[\"ok\",\"queued\",\"running\",\"failed\"]}},"
-     "\"required\":[\"status\",\"service\",\"database\",\"redis\",\"jobs\"]}}}},\"422\":null}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void health_describe(http_server_t *s)
-{
-    http_routes_describe(s, health_oa_ops, sizeof health_oa_ops / sizeof health_oa_ops[0]);
-}
-
 void health_register(http_server_t *s)
 {
     static const http_route_doc_t doc = {"Liveness and dependency status", "health", NULL, 200};
     http_route(s, "GET", "/health", health_get, &doc);
-    health_describe(s);
 }
 
 void health_register_test_hooks(http_server_t *s)

@@ -78,41 +78,6 @@ static void org_api_patch_me(http_req_t *req)
     org_api_reply_org(req, db, u->organization_id);
 }
 
-/* ---- OpenAPI description (api-contract 2.2, O1-O2) ---- */
-
-static const char org_oa_organization[] =
-    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
-    "\"slug\":{\"type\":\"string\"},\"workable_connected\":{\"type\":\"boolean\"},\"workable_subdomain\":{\""
-    "type\":[\"string\",\"null\"]},\"plan\":{\"type\":\"string\",\"description\":\"`pay_per_use` or `monthly"
-    "`\"},\"assessments_used\":{\"type\":\"integer\"},\"assessments_limit\":{\"type\":[\"integer\","
-    "\"null\"]},\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"}},\"required\":[\"id\","
-    "\"name\",\"slug\",\"workable_connected\",\"workable_subdomain\",\"plan\",\"assessments_used\","
-    "\"assessments_limit\",\"created_at\"],\"description\":\"The caller's organisation (api-contract 2.2)\"}";
-
-static const http_route_openapi_t org_oa_ops[] = {
-    {"GET", "/api/v1/organizations/me",
-     "{\"responses\":{\"200\":{\"description\":\"The organisation\",\"content\":{\"application/json\":{\"sch"
-     "ema\":{\"$ref\":\"#/components/schemas/Organization\"}}}},\"404\":{\"description\":\"`No organization "
-     "associated`; `Organization not found`; `User not found` (the token's user no longer exists)\"},"
-     "\"400\":{\"description\":\"`Inactive user`\"},\"422\":null}}"},
-    {"PATCH", "/api/v1/organizations/me",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"description\":\"applied when not null\"},"
-     "\"workable_config\":{\"type\":[\"object\",\"null\"],\"description\":\"applied when not null\"}}}}}},"
-     "\"responses\":{\"200\":{\"description\":\"The updated organisation\",\"content\":{\"application/json\""
-     ":{\"schema\":{\"$ref\":\"#/components/schemas/Organization\"}}}},\"404\":{\"description\":\"`Organizat"
-     "ion not found`; `User not found` (the token's user no longer exists)\"},\"500\":{\"description\":\"`Fa"
-     "iled to update organization`\"},\"400\":{\"description\":\"`Inactive user`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void org_describe(http_server_t *s)
-{
-    http_openapi_schema(s, "Organization", org_oa_organization);
-    http_routes_describe(s, org_oa_ops, sizeof org_oa_ops / sizeof org_oa_ops[0]);
-}
-
 void organizations_register(http_server_t *s)
 {
     static const http_route_doc_t d_get = {"The caller's organisation", "organizations", "bearer", 200};
@@ -120,5 +85,4 @@ void organizations_register(http_server_t *s)
                                              "bearer", 200};
     http_route(s, "GET", "/api/v1/organizations/me", org_api_get_me, &d_get);
     http_route(s, "PATCH", "/api/v1/organizations/me", org_api_patch_me, &d_patch);
-    org_describe(s);
 }

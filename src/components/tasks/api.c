@@ -205,99 +205,6 @@ static void tasks_api_delete(http_req_t *req)
     http_reply_bytes(req, 204, "application/json", "", 0);
 }
 
-/* ---- OpenAPI description (api-contract 2.3, T1-T6) ---- */
-
-static const char tasks_oa_task[] =
-    "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"name\":{\"type\":\"string\"},"
-    "\"description\":{\"type\":[\"string\",\"null\"]},\"task_type\":{\"type\":[\"string\","
-    "\"null\"]},\"difficulty\":{\"type\":[\"string\",\"null\"]},\"duration_minutes\":{\"type\":\"integer\"},"
-    "\"starter_code\":{\"type\":[\"string\",\"null\"]},\"test_code\":{\"type\":[\"string\","
-    "\"null\"]},\"is_template\":{\"type\":\"boolean\"},\"is_active\":{\"type\":\"boolean\"},"
-    "\"created_at\":{\"type\":\"string\",\"format\":\"date-time\"},\"calibration_prompt\":{\"type\":[\"strin"
-    "g\",\"null\"]},\"score_weights\":{\"type\":[\"object\",\"null\"]},\"recruiter_weight_preset\":{\"type\""
-    ":[\"string\",\"null\"]},\"proctoring_enabled\":{\"type\":\"boolean\"}},\"required\":[\"id\","
-    "\"name\",\"description\",\"task_type\",\"difficulty\",\"duration_minutes\",\"starter_code\","
-    "\"test_code\",\"is_template\",\"is_active\",\"created_at\",\"calibration_prompt\","
-    "\"score_weights\",\"recruiter_weight_preset\",\"proctoring_enabled\"],\"description\":\"An assessment t"
-    "ask (api-contract 2.3)\"}";
-
-static const char tasks_oa_generatedtask[] =
-    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"description\":{\"type\":\"string\""
-    "},\"task_type\":{\"type\":\"string\"},\"difficulty\":{\"type\":\"string\"},\"duration_minutes\":{\"type"
-    "\":\"integer\"},\"starter_code\":{\"type\":\"string\"},\"test_code\":{\"type\":\"string\"}},"
-    "\"required\":[\"name\",\"description\",\"task_type\",\"difficulty\",\"duration_minutes\","
-    "\"starter_code\",\"test_code\"],\"description\":\"A task drafted by the model, not saved\"}";
-
-static const http_route_openapi_t tasks_oa_ops[] = {
-    {"POST", "/api/v1/tasks/generate",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"may be empty\"},"
-     "\"difficulty\":{\"type\":[\"string\",\"null\"]},\"duration_minutes\":{\"type\":[\"integer\","
-     "\"null\"]}},\"required\":[\"prompt\"]}}}},\"responses\":{\"200\":{\"description\":\"The generated task"
-     " (not saved)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Generate"
-     "dTask\"}}}},\"400\":{\"description\":\"`Inactive user`\"},\"404\":{\"description\":\"`User not found` "
-     "(the token's user no longer exists)\"},\"502\":{\"description\":\"`Failed to generate task \\u2014 Cla"
-     "ude API error`; `AI generated an invalid response \\u2014 please try again`; `AI response was incomple"
-     "te \\u2014 please try again`\"},\"503\":{\"description\":\"`Anthropic API key not configured`\"}}}"},
-    {"POST", "/api/v1/tasks/",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"name\":{\"type\":\"string\",\"minLength\":3,\"maxLength\":200},"
-     "\"description\":{\"type\":\"string\",\"minLength\":3,\"maxLength\":5000},\"task_type\":{\"type\":\"str"
-     "ing\",\"minLength\":2,\"maxLength\":100},\"difficulty\":{\"type\":\"string\",\"minLength\":2,"
-     "\"maxLength\":100},\"duration_minutes\":{\"type\":\"integer\",\"minimum\":15,\"maximum\":180,"
-     "\"default\":30},\"starter_code\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100000},"
-     "\"test_code\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":100000},\"sample_data\":{\"type\":[\""
-     "object\",\"null\"]},\"dependencies\":{\"type\":[\"array\",\"null\"],\"items\":{\"type\":\"string\"}},"
-     "\"success_criteria\":{\"type\":[\"object\",\"null\"]},\"test_weights\":{\"type\":[\"object\","
-     "\"null\"]},\"is_template\":{\"type\":\"boolean\",\"default\":false},\"calibration_prompt\":{\"type\":["
-     "\"string\",\"null\"]},\"score_weights\":{\"type\":[\"object\",\"null\"],\"additionalProperties\":{\"ty"
-     "pe\":\"number\"}},\"recruiter_weight_preset\":{\"type\":[\"string\",\"null\"]},\"proctoring_enabled\":"
-     "{\"type\":\"boolean\",\"default\":false}},\"required\":[\"name\",\"description\","
-     "\"task_type\",\"difficulty\",\"starter_code\",\"test_code\"]}}}},\"responses\":{\"201\":{\"description"
-     "\":\"The new task\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Tas"
-     "k\"}}}},\"500\":{\"description\":\"`Failed to create task`\"},\"400\":{\"description\":\"`Inactive use"
-     "r`\"},\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"}}}"},
-    {"GET", "/api/v1/tasks/",
-     "{\"responses\":{\"200\":{\"description\":\"Own tasks plus every template\",\"content\":{\"application/"
-     "json\":{\"schema\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Task\"}}}}},"
-     "\"400\":{\"description\":\"`Inactive user`\"},\"404\":{\"description\":\"`User not found` (the token's"
-     " user no longer exists)\"},\"422\":null}}"},
-    {"GET", "/api/v1/tasks/{task_id}",
-     "{\"responses\":{\"200\":{\"description\":\"The task\",\"content\":{\"application/json\":{\"schema\":{\""
-     "$ref\":\"#/components/schemas/Task\"}}}},\"404\":{\"description\":\"`Task not found`; `User not found`"
-     " (the token's user no longer exists)\"},\"400\":{\"description\":\"`Inactive user`\"}}}"},
-    {"PATCH", "/api/v1/tasks/{task_id}",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"name\":{\"type\":[\"string\",\"null\"],\"minLength\":3,\"maxLength\":200},"
-     "\"description\":{\"type\":[\"string\",\"null\"],\"minLength\":3,\"maxLength\":5000},"
-     "\"task_type\":{\"type\":[\"string\",\"null\"],\"minLength\":2,\"maxLength\":100},"
-     "\"difficulty\":{\"type\":[\"string\",\"null\"],\"minLength\":2,\"maxLength\":100},"
-     "\"duration_minutes\":{\"type\":[\"integer\",\"null\"],\"minimum\":15,\"maximum\":180},"
-     "\"starter_code\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100000},"
-     "\"test_code\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":100000},"
-     "\"is_active\":{\"type\":[\"boolean\",\"null\"]},\"calibration_prompt\":{\"type\":[\"string\","
-     "\"null\"]},\"score_weights\":{\"type\":[\"object\",\"null\"]},\"recruiter_weight_preset\":{\"type\":[\""
-     "string\",\"null\"]},\"proctoring_enabled\":{\"type\":[\"boolean\",\"null\"]}},\"description\":\"Only t"
-     "he keys present are applied\"}}}},\"responses\":{\"200\":{\"description\":\"The updated task\","
-     "\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/Task\"}}}},"
-     "\"404\":{\"description\":\"`Task not found`; `User not found` (the token's user no longer exists)\"},"
-     "\"500\":{\"description\":\"`Failed to update task`\"},\"400\":{\"description\":\"`Inactive user`\"}}}"},
-    {"DELETE", "/api/v1/tasks/{task_id}",
-     "{\"responses\":{\"204\":{\"description\":\"Deleted\"},\"400\":{\"description\":\"`Cannot delete task: "
-     "it is used by one or more assessments`; `Inactive user`\"},\"404\":{\"description\":\"`Task not found`"
-     "; `User not found` (the token's user no longer exists)\"},\"500\":{\"description\":\"`Failed to delete"
-     " task`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void tasks_describe(http_server_t *s)
-{
-    http_openapi_schema(s, "Task", tasks_oa_task);
-    http_openapi_schema(s, "GeneratedTask", tasks_oa_generatedtask);
-    http_routes_describe(s, tasks_oa_ops, sizeof tasks_oa_ops / sizeof tasks_oa_ops[0]);
-}
-
 void tasks_register(http_server_t *s)
 {
     static const http_route_doc_t gen = {"Generate a task with Claude (not saved)", "tasks", "bearer", 200};
@@ -312,5 +219,4 @@ void tasks_register(http_server_t *s)
     http_route(s, "GET", "/api/v1/tasks/{task_id}", tasks_api_get, &get);
     http_route(s, "PATCH", "/api/v1/tasks/{task_id}", tasks_api_update, &update);
     http_route(s, "DELETE", "/api/v1/tasks/{task_id}", tasks_api_delete, &del);
-    tasks_describe(s);
 }

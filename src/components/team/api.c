@@ -67,37 +67,10 @@ static void team_api_invite(http_req_t *req)
     http_reply_json(req, 201, auth_user_json(&member));
 }
 
-/* ---- OpenAPI description (U1-U2) ---- */
-
-static const http_route_openapi_t team_oa_ops[] = {
-    {"GET", "/api/v1/users/",
-     "{\"responses\":{\"200\":{\"description\":\"Members of the caller's organisation, oldest first\","
-     "\"content\":{\"application/json\":{\"schema\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/s"
-     "chemas/User\"}}}}},\"400\":{\"description\":\"`Inactive user`\"},\"404\":{\"description\":\"`User not "
-     "found` (the token's user no longer exists)\"},\"422\":null}}"},
-    {"POST", "/api/v1/users/invite",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"validated and n"
-     "ormalised (domain lower-cased)\"},\"full_name\":{\"type\":\"string\",\"minLength\":1,"
-     "\"maxLength\":200}},\"required\":[\"email\",\"full_name\"]}}}},\"responses\":{\"201\":{\"description\""
-     ":\"The new member (unverified)\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/component"
-     "s/schemas/User\"}}}},\"400\":{\"description\":\"`You are not in an organization`; `Email already exist"
-     "s`; `Inactive user`\"},\"500\":{\"description\":\"`Failed to invite team member`\"},"
-     "\"404\":{\"description\":\"`User not found` (the token's user no longer exists)\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void team_describe(http_server_t *s)
-{
-    http_routes_describe(s, team_oa_ops, sizeof team_oa_ops / sizeof team_oa_ops[0]);
-}
-
 void team_register(http_server_t *s)
 {
     static const http_route_doc_t d_list = {"Members of the caller's organisation", "team", "bearer", 200};
     static const http_route_doc_t d_invite = {"Invite a team member", "team", "bearer", 201};
     http_route(s, "GET", "/api/v1/users/", team_api_list, &d_list);
     http_route(s, "POST", "/api/v1/users/invite", team_api_invite, &d_invite);
-    team_describe(s);
 }

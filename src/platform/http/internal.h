@@ -53,6 +53,7 @@ struct http_req_priv {
     size_t body_limit;
     mem_buf_t body_buf; /* the transport accumulates here */
     db_t *db;
+    const void *route_data; /* the matched route's http_route_with data */
     struct timespec t0;
     bool started;
     const char *log_method; /* method for the log line */

@@ -115,6 +115,7 @@ static void pipe_route(http_server_t *s, http_req_t *req)
         req->is_head = true;
         req->method = "GET";
     }
+    p->route_data = s->routes[m.id].data;
     s->routes[m.id].fn(req);
     if (!p->has_response) {
         log_msg(LOG_ERROR, HTTP_LOGGER, "handler for %s %s set no response", req->method, s->routes[m.id].pattern);

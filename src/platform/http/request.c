@@ -95,6 +95,11 @@ const char *http_path_param(http_req_t *req, const char *name)
     return http_kv_get(&req->priv->params, name, false);
 }
 
+const void *http_route_data(http_req_t *req)
+{
+    return req->priv->route_data;
+}
+
 static void req_parse_form(http_req_t *req)
 {
     struct http_req_priv *p = req->priv;

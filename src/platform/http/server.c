@@ -63,6 +63,12 @@ static char *srv_dup(const char *s)
 void http_route(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
                 const http_route_doc_t *doc)
 {
+    http_route_with(s, method, pattern, fn, doc, NULL);
+}
+
+void http_route_with(http_server_t *s, const char *method, const char *pattern, http_handler_fn fn,
+                     const http_route_doc_t *doc, const void *data)
+{
     if (s->nroutes == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
         s->routes = xrealloc(s->routes, s->cap * sizeof(*s->routes));
@@ -72,6 +78,7 @@ void http_route(http_server_t *s, const char *method, const char *pattern, http_
     r->method = xstrdup(method);
     r->pattern = xstrdup(pattern);
     r->fn = fn;
+    r->data = data;
     if (doc) {
         r->doc = *doc;
         r->doc.summary = srv_dup(doc->summary);

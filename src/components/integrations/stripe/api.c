@@ -113,37 +113,6 @@ static void stripe_api_webhook(http_req_t *req)
     http_reply_json(req, 200, out);
 }
 
-/* ---- OpenAPI description (B2, W2) ---- */
-
-static const http_route_openapi_t stripe_oa_ops[] = {
-    {"POST", "/api/v1/billing/checkout-session",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"success_url\":{\"type\":\"string\"},\"cancel_url\":{\"type\":\"string\"}},"
-     "\"required\":[\"success_url\",\"cancel_url\"]}}}},\"responses\":{\"200\":{\"description\":\"A Checkout"
-     " session\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"url\":"
-     "{\"type\":\"string\",\"description\":\"the Stripe Checkout URL\"}},\"required\":[\"url\"]}}}},"
-     "\"404\":{\"description\":\"`Organization not found`; `User not found` (the token's user no longer exis"
-     "ts)\"},\"500\":{\"description\":\"`Failed to store Stripe customer`\"},\"400\":{\"description\":\"`Ina"
-     "ctive user`\"},\"502\":{\"description\":\"`Payment service error. Please try again.`\"},"
-     "\"503\":{\"description\":\"`Billing is disabled for MVP pilot`; `Stripe is not configured`\"}}}"},
-    {"POST", "/api/v1/webhooks/stripe",
-     "{\"parameters\":[{\"name\":\"Stripe-Signature\",\"in\":\"header\",\"required\":true,"
-     "\"schema\":{\"type\":\"string\"},\"description\":\"`t=<unix>,v1=<hex HMAC-SHA256>`\"}],"
-     "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\","
-     "\"description\":\"a Stripe event, verified on its raw bytes\"}}}},\"responses\":{\"200\":{\"descriptio"
-     "n\":\"Event received\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\","
-     "\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"received\"]}},\"required\":[\"status\"]}}}"
-     "},\"400\":{\"description\":\"`Invalid payload`; `Invalid signature`\"},\"503\":{\"description\":\"`Str"
-     "ipe integration is disabled for MVP`; `Stripe webhook secret is not configured`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void stripe_describe(http_server_t *s)
-{
-    http_routes_describe(s, stripe_oa_ops, sizeof stripe_oa_ops / sizeof stripe_oa_ops[0]);
-}
-
 void stripe_register(http_server_t *s)
 {
     static const http_route_doc_t d_checkout = {"Stripe Checkout session for one assessment", "billing", "bearer",
@@ -152,5 +121,4 @@ void stripe_register(http_server_t *s)
                                                "signature", 200};
     http_route(s, "POST", "/api/v1/billing/checkout-session", stripe_api_checkout, &d_checkout);
     http_route(s, "POST", "/api/v1/webhooks/stripe", stripe_api_webhook, &d_webhook);
-    stripe_describe(s);
 }

@@ -146,43 +146,6 @@ static void workable_api_webhook(http_req_t *req)
     http_reply_json(req, 200, out);
 }
 
-/* ---- OpenAPI description (O3, O4, W1) ---- */
-
-static const http_route_openapi_t workable_oa_ops[] = {
-    {"GET", "/api/v1/organizations/workable/authorize-url",
-     "{\"responses\":{\"200\":{\"description\":\"The Workable OAuth authorize URL\",\"content\":{\"applicati"
-     "on/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"}},"
-     "\"required\":[\"url\"]}}}},\"400\":{\"description\":\"`Inactive user`\"},\"404\":{\"description\":\"`U"
-     "ser not found` (the token's user no longer exists)\"},\"503\":{\"description\":\"`Workable integration"
-     " is disabled for MVP`; `Workable integration is not configured`\"},\"422\":null}}"},
-    {"POST", "/api/v1/organizations/workable/connect",
-     "{\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\""
-     ",\"properties\":{\"code\":{\"type\":\"string\",\"description\":\"the OAuth code\"}},"
-     "\"required\":[\"code\"]}}}},\"responses\":{\"200\":{\"description\":\"Connected\","
-     "\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"success\":{\"type"
-     "\":\"boolean\"},\"subdomain\":{\"type\":\"string\"}},\"required\":[\"success\",\"subdomain\"]}}}},"
-     "\"400\":{\"description\":\"`Workable OAuth failed. Please try again.`; `Inactive user`\"},"
-     "\"404\":{\"description\":\"`Organization not found`; `User not found` (the token's user no longer exis"
-     "ts)\"},\"500\":{\"description\":\"`Failed to store Workable connection`\"},\"503\":{\"description\":\""
-     "`Workable integration is disabled for MVP`\"}}}"},
-    {"POST", "/api/v1/webhooks/workable",
-     "{\"parameters\":[{\"name\":\"X-Workable-Signature\",\"in\":\"header\",\"required\":true,"
-     "\"schema\":{\"type\":\"string\"},\"description\":\"lowercase hex HMAC-SHA256 of the raw body\"}],"
-     "\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\","
-     "\"description\":\"a Workable event, e.g. `candidate_stage_changed`\"}}}},\"responses\":{\"200\":{\"des"
-     "cription\":\"Event received\",\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\","
-     "\"properties\":{\"status\":{\"type\":\"string\",\"enum\":[\"received\"]}},\"required\":[\"status\"]}}}"
-     "},\"401\":{\"description\":\"`Invalid webhook signature`\"},\"503\":{\"description\":\"`Workable integ"
-     "ration is disabled for MVP`; `Workable webhook secret is not configured`\"}}}"},
-};
-
-/* Attaches the schemas and operation fragments above to the routes just
- * registered; a rejected fragment is logged by http_routes_describe. */
-static void workable_describe(http_server_t *s)
-{
-    http_routes_describe(s, workable_oa_ops, sizeof workable_oa_ops / sizeof workable_oa_ops[0]);
-}
-
 void workable_register(http_server_t *s)
 {
     static const http_route_doc_t d_url = {"Workable OAuth authorize URL", "organizations", "bearer", 200};
@@ -193,5 +156,4 @@ void workable_register(http_server_t *s)
     http_route(s, "GET", "/api/v1/organizations/workable/authorize-url", workable_api_authorize_url, &d_url);
     http_route(s, "POST", "/api/v1/organizations/workable/connect", workable_api_connect, &d_connect);
     http_route(s, "POST", "/api/v1/webhooks/workable", workable_api_webhook, &d_webhook);
-    workable_describe(s);
 }
