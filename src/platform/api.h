@@ -134,6 +134,11 @@ err_t api_db(api_ctx_t *ctx, api_out_t *out, db_t **db);
  * `return api_fail(out, ERR_NOT_FOUND, "Task not found");`. */
 err_t api_fail(api_out_t *out, err_t e, const char *detail);
 
+/* A failed database or storage step: ERR_UNAVAILABLE stays a 503
+ * "Database unavailable"; anything else becomes a 500 with detail (the
+ * endpoint's "Failed to ..." text).  Returns the error to answer with. */
+err_t api_fail_db(api_out_t *out, err_t e, const char *detail);
+
 /* A JSON answer: takes over body, returns ERR_OK. */
 err_t api_json(api_out_t *out, json_t *body);
 

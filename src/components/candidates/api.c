@@ -1,342 +1,239 @@
-/* Routes of /api/v1/candidates (api-contract C1-C7).  Every route starts
- * with the recruiter-JWT check (401 beats 422), then validation, then the
- * organisation scope: another organisation's candidate is a 404
- * "Candidate not found", exactly like a missing one. */
+/* Routes of /api/v1/candidates (api-contract C1-C7) as route-table
+ * entries: every route is a recruiter's (the table checks the JWT before
+ * validating), and every service call is scoped to the caller's
+ * organisation: another organisation's candidate is a 404 "Candidate not
+ * found", exactly like a missing one. */
 #include <string.h>
 
 #include "components/auth/auth.h"
 #include "components/candidates/internal.h"
+#include "platform/api.h"
 #include "platform/json.h"
-#include "platform/validate.h"
 #include "shared/documents.h"
 
 #define CAND_NOT_FOUND "Candidate not found"
+#define CAND_BASE "/api/v1/candidates"
 
-/* Replies 422 when hv holds problems.  Returns true when it replied. */
-static bool cand_api_invalid(http_req_t *req, http_verr_t *hv)
+static candidates_scope_t cand_api_scope(const api_ctx_t *ctx)
 {
-    if (!http_verr_any(hv))
-        return false;
-    http_reply_verr(req, hv);
-    return true;
-}
-
-static candidates_scope_t cand_api_scope(const auth_user_t *u)
-{
+    const auth_user_t *u = ctx->principal;
     return (candidates_scope_t){u->has_organization, u->organization_id};
 }
 
-/* The path parameter candidate_id into v. */
-static bool cand_api_path_id(http_req_t *req, vld_t *v, int64_t *id)
+/* A service error as the endpoint answers it: a missing (or another
+ * organisation's) candidate is the 404, the rest the endpoint's 500. */
+static err_t cand_api_fail(api_out_t *out, err_t e, const char *fail)
 {
-    static const vld_int_rule_t rule = {.need = VLD_REQUIRED};
-    vld_int_t out = {0};
-    if (!vld_raw_int(v, "path", "candidate_id", http_path_param(req, "candidate_id"), &rule, &out))
-        return false;
-    *id = out.value;
-    return true;
+    if (e == ERR_NOT_FOUND)
+        return api_fail(out, ERR_NOT_FOUND, CAND_NOT_FOUND);
+    return api_fail_db(out, e, fail);
 }
 
-static db_t *cand_api_db(http_req_t *req)
+/* ---- C1 GET /candidates/ ---- */
+
+typedef struct {
+    long long limit, offset;
+    const char *q;
+} cand_list_in_t;
+
+static void cand_parse_list(api_ctx_t *ctx, void *in_)
 {
-    db_t *db = http_db(req);
-    if (!db)
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-    return db;
+    cand_list_in_t *in = in_;
+    in->limit = 50;
+    vld_page(&ctx->v, http_query(ctx->req, "limit"), http_query(ctx->req, "offset"), &in->limit, &in->offset);
+    in->q = http_query(ctx->req, "q");
 }
 
-/* A database failure as the endpoint's JSON 500 (503 when the database
- * cannot be reached). */
-static void cand_api_fail(http_req_t *req, err_t e, const char *detail)
+static err_t cand_api_list(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
-    if (e == ERR_UNAVAILABLE)
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-    else
-        http_reply_detail(req, 500, detail);
-}
-
-/* ---- C1 ---- */
-
-static void cand_api_list(http_req_t *req)
-{
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    long long limit = 50, offset = 0;
-    vld_page(&v, http_query(req, "limit"), http_query(req, "offset"), &limit, &offset);
-    http_verr_t *hv = http_verr_new(req);
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
-        return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
+    const cand_list_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     candidates_candidate_t *items = NULL;
     size_t n = 0;
     int64_t total = 0;
-    err_t e = cand_svc_list(db, req->arena, cand_api_scope(u), http_query(req, "q"), limit, offset, &items, &n,
-                            &total);
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, "Failed to list candidates");
-        return;
-    }
+    e = cand_svc_list(db, ctx->arena, cand_api_scope(ctx), in->q, in->limit, in->offset, &items, &n, &total);
+    if (e != ERR_OK)
+        return api_fail_db(out, e, "Failed to list candidates");
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, candidates_json(req->arena, &items[i], false));
-    json_t *out = json_object();
-    json_object_set_new(out, "items", arr);
-    json_object_set_new(out, "total", json_integer((json_int_t)total));
-    json_object_set_new(out, "limit", json_integer((json_int_t)limit));
-    json_object_set_new(out, "offset", json_integer((json_int_t)offset));
-    http_reply_json(req, 200, out);
+        json_array_append_new(arr, candidates_json(ctx->arena, &items[i], false));
+    return api_json(out, json_pack("{s:o,s:I,s:I,s:I}", "items", arr, "total", (json_int_t)total, "limit",
+                                   (json_int_t)in->limit, "offset", (json_int_t)in->offset));
 }
 
-/* ---- C2 ---- */
+/* ---- C2 POST /candidates/, C4 PATCH /candidates/{id} ---- */
 
-static void cand_api_create(http_req_t *req)
+typedef struct {
+    vld_str_t email, full_name, position;
+} cand_fields_in_t;
+
+static const vld_str_rule_t cand_text_rule = {VLD_OPTIONAL, 0, 200, NULL};
+
+static void cand_parse_create(api_ctx_t *ctx, void *in_)
 {
-    static const vld_str_rule_t text_rule = {VLD_OPTIONAL, 0, 200, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    json_t *body = NULL;
-    const auth_user_t *u = auth_require_user_json(req, hv, &body);
-    if (!u)
+    cand_fields_in_t *in = in_;
+    if (!vld_body_object(&ctx->v, ctx->body))
         return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t email = {0}, full_name = {0}, position = {0};
-    if (vld_body_object(&v, body)) {
-        vld_email(&v, "body", body, "email", VLD_REQUIRED, &email);
-        vld_str(&v, "body", body, "full_name", &text_rule, &full_name);
-        vld_str(&v, "body", body, "position", &text_rule, &position);
-    }
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
+    vld_email(&ctx->v, "body", ctx->body, "email", VLD_REQUIRED, &in->email);
+    vld_str(&ctx->v, "body", ctx->body, "full_name", &cand_text_rule, &in->full_name);
+    vld_str(&ctx->v, "body", ctx->body, "position", &cand_text_rule, &in->position);
+}
+
+static void cand_parse_patch(api_ctx_t *ctx, void *in_)
+{
+    cand_fields_in_t *in = in_;
+    if (!vld_body_object(&ctx->v, ctx->body))
         return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
+    vld_str(&ctx->v, "body", ctx->body, "full_name", &cand_text_rule, &in->full_name);
+    vld_str(&ctx->v, "body", ctx->body, "position", &cand_text_rule, &in->position);
+}
+
+/* A validated optional text field as the services take it: NULL when
+ * absent or null. */
+static const char *cand_text(mem_arena_t *a, const vld_str_t *f)
+{
+    return f->presence == VLD_SET ? mem_strndup(a, f->value, f->len) : NULL;
+}
+
+static err_t cand_api_create(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const cand_fields_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     candidates_candidate_t c;
-    err_t e = cand_svc_create(db, req->arena, cand_api_scope(u), email.value,
-                              full_name.presence == VLD_SET ? mem_strndup(req->arena, full_name.value, full_name.len)
-                                                            : NULL,
-                              position.presence == VLD_SET ? mem_strndup(req->arena, position.value, position.len)
-                                                           : NULL,
-                              &c);
-    if (e == ERR_CONFLICT) {
-        http_reply_detail(req, 400, "Candidate email already exists");
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, "Failed to create candidate");
-        return;
-    }
-    http_reply_json(req, 201, candidates_json(req->arena, &c, true));
+    e = cand_svc_create(db, ctx->arena, cand_api_scope(ctx), in->email.value, cand_text(ctx->arena, &in->full_name),
+                        cand_text(ctx->arena, &in->position), &c);
+    if (e == ERR_CONFLICT)
+        return api_fail(out, ERR_BAD_REQUEST, "Candidate email already exists");
+    if (e != ERR_OK)
+        return api_fail_db(out, e, "Failed to create candidate");
+    return api_json(out, candidates_json(ctx->arena, &c, true));
 }
 
-/* ---- C3 ---- */
-
-static void cand_api_get(http_req_t *req)
+static err_t cand_api_patch(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    cand_api_path_id(req, &v, &id);
-    http_verr_t *hv = http_verr_new(req);
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
-        return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
+    const cand_fields_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     candidates_candidate_t c;
-    err_t e = candidates_get(db, req->arena, cand_api_scope(u), id, &c);
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, CAND_NOT_FOUND);
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, "Failed to load candidate");
-        return;
-    }
-    http_reply_json(req, 200, candidates_json(req->arena, &c, false));
+    e = cand_svc_update(db, ctx->arena, cand_api_scope(ctx), api_path_int(ctx, "candidate_id"),
+                        in->full_name.presence != VLD_ABSENT, cand_text(ctx->arena, &in->full_name),
+                        in->position.presence != VLD_ABSENT, cand_text(ctx->arena, &in->position), &c);
+    if (e != ERR_OK)
+        return cand_api_fail(out, e, "Failed to update candidate");
+    return api_json(out, candidates_json(ctx->arena, &c, false));
 }
 
-/* ---- C4 ---- */
+/* ---- C3 GET, C5 DELETE /candidates/{id} ---- */
 
-static void cand_api_patch(http_req_t *req)
+static err_t cand_api_get(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    static const vld_str_rule_t text_rule = {VLD_OPTIONAL, 0, 200, NULL};
-    /* the JSON-syntax check and authentication; body problems are
-     * reported again below, after the path's (FastAPI's order) */
-    http_verr_t *scratch = http_verr_new(req);
-    json_t *body = NULL;
-    const auth_user_t *u = auth_require_user_json(req, scratch, &body);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    cand_api_path_id(req, &v, &id);
-    http_verr_t *hv = http_verr_new(req);
-    vld_move_to(&v, hv);
-    body = http_json_body(req, hv);
-    vld_str_t full_name = {0}, position = {0};
-    if (vld_body_object(&v, body)) {
-        vld_str(&v, "body", body, "full_name", &text_rule, &full_name);
-        vld_str(&v, "body", body, "position", &text_rule, &position);
-    }
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
-        return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     candidates_candidate_t c;
-    err_t e = cand_svc_update(
-        db, req->arena, cand_api_scope(u), id, full_name.presence != VLD_ABSENT,
-        full_name.presence == VLD_SET ? mem_strndup(req->arena, full_name.value, full_name.len) : NULL,
-        position.presence != VLD_ABSENT,
-        position.presence == VLD_SET ? mem_strndup(req->arena, position.value, position.len) : NULL, &c);
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, CAND_NOT_FOUND);
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, "Failed to update candidate");
-        return;
-    }
-    http_reply_json(req, 200, candidates_json(req->arena, &c, false));
+    e = candidates_get(db, ctx->arena, cand_api_scope(ctx), api_path_int(ctx, "candidate_id"), &c);
+    if (e != ERR_OK)
+        return cand_api_fail(out, e, "Failed to load candidate");
+    return api_json(out, candidates_json(ctx->arena, &c, false));
 }
 
-/* ---- C5 ---- */
-
-static void cand_api_delete(http_req_t *req)
+static err_t cand_api_delete(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    cand_api_path_id(req, &v, &id);
-    http_verr_t *hv = http_verr_new(req);
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
-        return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
-    err_t e = candidates_delete(db, req->arena, cand_api_scope(u), id);
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, CAND_NOT_FOUND);
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, "Failed to delete candidate");
-        return;
-    }
-    http_reply_empty(req, 204);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    e = candidates_delete(db, ctx->arena, cand_api_scope(ctx), api_path_int(ctx, "candidate_id"));
+    return e == ERR_OK ? ERR_OK : cand_api_fail(out, e, "Failed to delete candidate");
 }
 
-/* ---- C6, C7 ---- */
+/* ---- C6, C7 POST /candidates/{id}/upload-cv, /upload-job-spec ---- */
 
-static void cand_api_upload(http_req_t *req, candidates_upload_kind_t kind)
+typedef struct {
+    const http_file_t *file;
+} cand_upload_in_t;
+
+static void cand_parse_upload(api_ctx_t *ctx, void *in_)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    cand_api_path_id(req, &v, &id);
-    const http_file_t *file = http_file(req, "file");
+    cand_upload_in_t *in = in_;
+    in->file = http_file(ctx->req, "file");
     /* a "file" part without a filename arrives as a plain field: that is
      * the contract's "absent filename" (400), not a missing field */
-    bool plain_field = !file && http_form(req, "file") != NULL;
-    if (!file && !plain_field)
-        vld_missing(&v, "body", "file", NULL);
-    http_verr_t *hv = http_verr_new(req);
-    vld_move_to(&v, hv);
-    vld_free(&v);
-    if (cand_api_invalid(req, hv))
-        return;
-    db_t *db = cand_api_db(req);
-    if (!db)
-        return;
+    if (!in->file && !http_form(ctx->req, "file"))
+        vld_missing(&ctx->v, "body", "file", NULL);
+}
+
+static json_t *cand_upload_json(mem_arena_t *a, int64_t id, const candidates_upload_t *up)
+{
+    char buf[40];
+    return json_pack("{s:b,s:I,s:s,s:s,s:s,s:s}", "success", 1, "candidate_id", (json_int_t)id, "doc_type",
+                     up->doc_type, "filename", up->filename, "text_preview", documents_preview(a, up->text),
+                     "uploaded_at", db_format_time(up->uploaded_at, "Z", buf));
+}
+
+static err_t cand_api_upload(api_ctx_t *ctx, const cand_upload_in_t *in, candidates_upload_kind_t kind,
+                             api_out_t *out)
+{
     const char *fail = kind == CANDIDATES_UPLOAD_CV ? "Failed to store CV" : "Failed to store job specification";
-    candidates_scope_t scope = cand_api_scope(u);
+    int64_t id = api_path_int(ctx, "candidate_id");
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     candidates_candidate_t c;
-    err_t e = candidates_get(db, req->arena, scope, id, &c);
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, CAND_NOT_FOUND);
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, fail);
-        return;
-    }
+    e = candidates_get(db, ctx->arena, cand_api_scope(ctx), id, &c);
+    if (e != ERR_OK)
+        return cand_api_fail(out, e, fail);
     candidates_upload_t up;
     const char *detail = NULL;
-    e = candidates_process_upload(req->arena, http_config(req), kind, id, file, &up, &detail);
-    if (e == ERR_BAD_REQUEST) {
-        http_reply_detail(req, 400, detail);
-        return;
-    }
+    e = candidates_process_upload(ctx->arena, http_config(ctx->req), kind, id, in->file, &up, &detail);
+    if (e == ERR_BAD_REQUEST)
+        return api_fail(out, ERR_BAD_REQUEST, detail);
     if (e == ERR_OK)
         e = cand_svc_store_document(db, id, kind, &up);
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, CAND_NOT_FOUND);
-        return;
-    }
-    if (e != ERR_OK) {
-        cand_api_fail(req, e, fail);
-        return;
-    }
-    char buf[40];
-    json_t *out = json_object();
-    json_object_set_new(out, "success", json_true());
-    json_object_set_new(out, "candidate_id", json_integer((json_int_t)id));
-    json_object_set_new(out, "doc_type", json_string(up.doc_type));
-    json_object_set_new(out, "filename", json_string(up.filename));
-    json_object_set_new(out, "text_preview", json_string(documents_preview(req->arena, up.text)));
-    json_object_set_new(out, "uploaded_at", json_string(db_format_time(up.uploaded_at, "Z", buf)));
-    http_reply_json(req, 200, out);
+    if (e != ERR_OK)
+        return cand_api_fail(out, e, fail);
+    return api_json(out, cand_upload_json(ctx->arena, id, &up));
 }
 
-static void cand_api_upload_cv(http_req_t *req)
+static err_t cand_api_upload_cv(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    cand_api_upload(req, CANDIDATES_UPLOAD_CV);
+    return cand_api_upload(ctx, in, CANDIDATES_UPLOAD_CV, out);
 }
 
-static void cand_api_upload_job_spec(http_req_t *req)
+static err_t cand_api_upload_job_spec(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    cand_api_upload(req, CANDIDATES_UPLOAD_JOB_SPEC);
+    return cand_api_upload(ctx, in, CANDIDATES_UPLOAD_JOB_SPEC, out);
 }
+
+static const api_route_t cand_routes[] = {
+    {"GET", CAND_BASE "/", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, cand_parse_list, sizeof(cand_list_in_t),
+     cand_api_list, 200, "List candidates", "candidates"},
+    {"POST", CAND_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, cand_parse_create,
+     sizeof(cand_fields_in_t), cand_api_create, 201, "Create a candidate", "candidates"},
+    {"GET", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, cand_api_get,
+     200, "Get a candidate", "candidates"},
+    {"PATCH", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, cand_parse_patch,
+     sizeof(cand_fields_in_t), cand_api_patch, 200, "Update a candidate", "candidates"},
+    {"DELETE", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,
+     cand_api_delete, 204, "Delete a candidate", "candidates"},
+    {"POST", CAND_BASE "/{candidate_id:int}/upload-cv", API_AUTH_RECRUITER, API_BODY_FORM, API_RL_NONE,
+     cand_parse_upload, sizeof(cand_upload_in_t), cand_api_upload_cv, 200, "Upload a candidate's CV", "candidates"},
+    {"POST", CAND_BASE "/{candidate_id:int}/upload-job-spec", API_AUTH_RECRUITER, API_BODY_FORM, API_RL_NONE,
+     cand_parse_upload, sizeof(cand_upload_in_t), cand_api_upload_job_spec, 200,
+     "Upload a candidate's job specification", "candidates"},
+};
 
 void candidates_register(http_server_t *s)
 {
-    static const http_route_doc_t list = {"List candidates", "candidates", "bearer", 200};
-    static const http_route_doc_t create = {"Create a candidate", "candidates", "bearer", 201};
-    static const http_route_doc_t get = {"Get a candidate", "candidates", "bearer", 200};
-    static const http_route_doc_t patch = {"Update a candidate", "candidates", "bearer", 200};
-    static const http_route_doc_t del = {"Delete a candidate", "candidates", "bearer", 204};
-    static const http_route_doc_t cv = {"Upload a candidate's CV", "candidates", "bearer", 200};
-    static const http_route_doc_t spec = {"Upload a candidate's job specification", "candidates", "bearer", 200};
-    http_route(s, "GET", "/api/v1/candidates/", cand_api_list, &list);
-    http_route(s, "POST", "/api/v1/candidates/", cand_api_create, &create);
-    http_route(s, "GET", "/api/v1/candidates/{candidate_id}", cand_api_get, &get);
-    http_route(s, "PATCH", "/api/v1/candidates/{candidate_id}", cand_api_patch, &patch);
-    http_route(s, "DELETE", "/api/v1/candidates/{candidate_id}", cand_api_delete, &del);
-    http_route(s, "POST", "/api/v1/candidates/{candidate_id}/upload-cv", cand_api_upload_cv, &cv);
-    http_route(s, "POST", "/api/v1/candidates/{candidate_id}/upload-job-spec", cand_api_upload_job_spec, &spec);
+    api_routes(s, cand_routes, sizeof cand_routes / sizeof cand_routes[0]);
 }

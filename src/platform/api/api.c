@@ -28,6 +28,13 @@ err_t api_fail(api_out_t *out, err_t e, const char *detail)
     return e;
 }
 
+err_t api_fail_db(api_out_t *out, err_t e, const char *detail)
+{
+    if (e == ERR_UNAVAILABLE)
+        return api_fail(out, ERR_UNAVAILABLE, "Database unavailable");
+    return api_fail(out, ERR_INTERNAL, detail);
+}
+
 err_t api_json(api_out_t *out, json_t *body)
 {
     out->json = body;
@@ -218,11 +225,7 @@ static void api_handle(http_req_t *req)
     api_out_t out = {0};
     err_t e = api_prelude(&ctx, r, &out);
     if (e == ERR_OK) {
-        void *in = NULL;
-        if (r->in_size) {
-            in = mem_alloc(req->arena, r->in_size);
-            memset(in, 0, r->in_size);
-        }
+        void *in = r->in_size ? mem_alloc(req->arena, r->in_size) : NULL; /* zeroed */
         if (r->parse)
             r->parse(&ctx, in);
         vld_move_to(&ctx.v, ctx.verr);
