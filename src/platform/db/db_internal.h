@@ -7,17 +7,44 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "platform/db.h"
 #include "platform/log.h"
 
 #define DB_LOGGER "tali.db"
 
+/* Prepared statements of one connection (stmtcache.c), by SQL text. */
+#define DB_STMT_CACHE_SIZE 64
+typedef struct {
+    uint64_t hash;
+    char *sql;    /* the caller's text ($N placeholders) */
+    void *stmt;   /* sqlite3_stmt *, or the PostgreSQL statement's name (malloc'd) */
+    uint64_t tick;
+} db_stmt_slot_t;
+typedef struct {
+    db_stmt_slot_t slot[DB_STMT_CACHE_SIZE];
+    uint64_t tick;
+    uint64_t next_name; /* PostgreSQL: names are "tali_<n>" */
+} db_stmt_cache_t;
+
+/* The statement cached for sql, or NULL. */
+void *db_stmt_cache_get(db_stmt_cache_t *c, const char *sql);
+/* Caches stmt for sql, evicting (drop) the least recently used one when
+ * full. */
+void db_stmt_cache_put(db_stmt_cache_t *c, const char *sql, void *stmt, void (*drop)(void *stmt, void *ctx),
+                       void *ctx);
+/* Forgets stmt (the caller finalizes it). */
+void db_stmt_cache_remove(db_stmt_cache_t *c, void *stmt);
+/* Drops every statement (on close, or when the server forgot them). */
+void db_stmt_cache_clear(db_stmt_cache_t *c, void (*drop)(void *stmt, void *ctx), void *ctx);
+
 struct db_conn {
     db_kind_t kind;
     sqlite3 *lite;
     PGconn *pg;
     char errmsg[512];
+    db_stmt_cache_t cache;
 };
 
 /* Every cell is kept as text (what PostgreSQL sends anyway); the typed

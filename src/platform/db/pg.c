@@ -62,8 +62,27 @@ db_t *db_pg_connect(const char *url, char *err, size_t errlen)
     return db;
 }
 
+/* Cached statements are named "tali_<n>"; the name lives in the cache
+ * slot.  pg_forget drops the name only (on close and reset, when the
+ * session forgets the statements anyway); pg_evict also deallocates it on
+ * the server, so a session that runs many distinct texts stays bounded. */
+static void pg_forget(void *name, void *ctx)
+{
+    (void)ctx;
+    free(name);
+}
+
+static void pg_evict(void *name, void *ctx)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "DEALLOCATE %s", (const char *)name);
+    PQclear(PQexec(ctx, sql));
+    free(name);
+}
+
 void db_pg_close(db_t *db)
 {
+    db_stmt_cache_clear(&db->cache, pg_forget, NULL);
     PQfinish(db->pg);
     free(db);
 }
@@ -78,6 +97,8 @@ bool db_pg_in_tx(db_t *db)
  * per connection and have to be made again. */
 static bool reset(db_t *db)
 {
+    /* a new session has none of the old one's prepared statements */
+    db_stmt_cache_clear(&db->cache, pg_forget, NULL);
     PQreset(db->pg);
     if (PQstatus(db->pg) != CONNECTION_OK) {
         db_note_error(db, LOG_WARNING, "reconnect", PQerrorMessage(db->pg));
@@ -146,6 +167,25 @@ static void copy_result(PGresult *res, db_res_t **out)
     *out = r;
 }
 
+/* Runs sql as the connection's named prepared statement, preparing it on
+ * first use, so the server parses and plans it once per session.  A
+ * failed prepare is returned as the result (the caller classifies it). */
+static PGresult *pg_run(db_t *db, const char *sql, int nparams, const char *const *vals)
+{
+    const char *name = db_stmt_cache_get(&db->cache, sql);
+    if (!name) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "tali_%" PRIu64, ++db->cache.next_name);
+        PGresult *prep = PQprepare(db->pg, buf, sql, nparams, NULL);
+        if (PQresultStatus(prep) != PGRES_COMMAND_OK)
+            return prep;
+        PQclear(prep);
+        db_stmt_cache_put(&db->cache, sql, xstrdup(buf), pg_evict, db->pg);
+        name = db_stmt_cache_get(&db->cache, sql);
+    }
+    return PQexecPrepared(db->pg, name, nparams, vals, NULL, NULL, 0);
+}
+
 err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
                  db_res_t **out)
 {
@@ -182,10 +222,10 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
      * no transaction was open nothing is lost by reconnecting and running
      * the statement once more. */
     bool was_idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
-    PGresult *res = PQexecParams(db->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+    PGresult *res = pg_run(db, sql, nparams, vals);
     if (PQstatus(db->pg) == CONNECTION_BAD && was_idle && reset(db)) {
         PQclear(res);
-        res = PQexecParams(db->pg, sql, nparams, NULL, vals, NULL, NULL, 0);
+        res = pg_run(db, sql, nparams, vals);
     }
     free(vals);
     free(texts);

@@ -1,6 +1,7 @@
 /* SQLite back end.  One sqlite3 handle per db_t, opened in WAL mode so
  * readers never wait for the single writer. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,18 @@ static err_t fail(db_t *db, int rc, const char *what)
     return e;
 }
 
+/* Memory statistics off: with them on, every allocation SQLite makes
+ * takes one global mutex (a third of a simple read under load).  It must
+ * be set before SQLite initialises, so once, before the first open. */
+static void lite_configure_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 db_t *db_sqlite_connect(const char *path, char *err, size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, lite_configure_once);
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -75,8 +86,15 @@ db_t *db_sqlite_connect(const char *path, char *err, size_t errlen)
     return db;
 }
 
+static void lite_drop(void *st, void *ctx)
+{
+    (void)ctx;
+    sqlite3_finalize(st);
+}
+
 void db_sqlite_close(db_t *db)
 {
+    db_stmt_cache_clear(&db->cache, lite_drop, NULL);
     sqlite3_close(db->lite);
     free(db);
 }
@@ -157,13 +175,18 @@ static void copy_cell(db_res_t *r, sqlite3_stmt *st, int c)
     }
 }
 
-err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
-                     db_res_t **out)
+/* The prepared statement for sql: the connection's cached one, or one
+ * prepared (persistent) and cached now.  *out is NULL for a text of only
+ * whitespace and comments. */
+static err_t lite_prepare(db_t *db, const char *sql, sqlite3_stmt **out)
 {
+    *out = db_stmt_cache_get(&db->cache, sql);
+    if (*out)
+        return ERR_OK;
     char *text = rewrite_placeholders(sql);
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
-    int rc = sqlite3_prepare_v2(db->lite, text, -1, &st, &tail);
+    int rc = sqlite3_prepare_v3(db->lite, text, -1, SQLITE_PREPARE_PERSISTENT, &st, &tail);
     if (rc != SQLITE_OK) {
         free(text);
         return fail(db, rc, "prepare");
@@ -178,6 +201,66 @@ err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int np
         sqlite3_finalize(st);
         return ERR_INTERNAL;
     }
+    if (st)
+        db_stmt_cache_put(&db->cache, sql, st, lite_drop, NULL);
+    *out = st;
+    return ERR_OK;
+}
+
+/* Binds the parameters after checking their count (PostgreSQL refuses a
+ * count that does not match the statement; refusing here too keeps such
+ * bugs from hiding on SQLite). */
+static err_t lite_bind(db_t *db, sqlite3_stmt *st, const db_value_t *params, int nparams)
+{
+    if (nparams != sqlite3_bind_parameter_count(st)) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "statement takes %d parameters, %d given", sqlite3_bind_parameter_count(st),
+                 nparams);
+        db_note_error(db, LOG_ERROR, "bind", msg);
+        return ERR_INTERNAL;
+    }
+    for (int i = 0; i < nparams; i++) {
+        int rc = bind_one(st, i + 1, &params[i]);
+        if (rc != SQLITE_OK)
+            return fail(db, rc, "bind");
+    }
+    return ERR_OK;
+}
+
+static db_res_t *lite_result(sqlite3_stmt *st)
+{
+    int cols = sqlite3_column_count(st);
+    db_res_t *r = db_res_new(cols);
+    for (int c = 0; c < cols; c++)
+        db_res_set_name(r, c, sqlite3_column_name(st, c));
+    return r;
+}
+
+/* Steps st to the end, copying rows into r when given. */
+static err_t lite_run(db_t *db, sqlite3_stmt *st, db_res_t *r, int64_t *affected)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!r)
+            continue;
+        db_res_add_row(r);
+        for (int c = 0; c < r->cols; c++)
+            copy_cell(r, st, c);
+    }
+    if (rc != SQLITE_DONE)
+        return fail(db, rc, "step");
+    if (affected)
+        *affected = sqlite3_stmt_readonly(st) ? 0 : (int64_t)sqlite3_changes64(db->lite);
+    return ERR_OK;
+}
+
+err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
+                     db_res_t **out)
+{
+    sqlite3_stmt *st = NULL;
+    err_t e = lite_prepare(db, sql, &st);
+    if (e != ERR_OK)
+        return e;
     if (!st) {
         /* Only whitespace or comments: nothing to run. */
         if (out)
@@ -186,47 +269,20 @@ err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int np
             *affected = 0;
         return ERR_OK;
     }
-    /* PostgreSQL refuses a parameter count that does not match the
-     * statement; refusing here too keeps such bugs from hiding on SQLite. */
-    if (nparams != sqlite3_bind_parameter_count(st)) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "statement takes %d parameters, %d given", sqlite3_bind_parameter_count(st),
-                 nparams);
-        db_note_error(db, LOG_ERROR, "bind", msg);
-        sqlite3_finalize(st);
-        return ERR_INTERNAL;
-    }
-    for (int i = 0; i < nparams; i++) {
-        rc = bind_one(st, i + 1, &params[i]);
-        if (rc != SQLITE_OK) {
-            err_t e = fail(db, rc, "bind");
-            sqlite3_finalize(st);
-            return e;
-        }
-    }
     db_res_t *r = NULL;
-    if (out) {
-        int cols = sqlite3_column_count(st);
-        r = db_res_new(cols);
-        for (int c = 0; c < cols; c++)
-            db_res_set_name(r, c, sqlite3_column_name(st, c));
+    e = lite_bind(db, st, params, nparams);
+    if (e == ERR_OK) {
+        r = out ? lite_result(st) : NULL;
+        e = lite_run(db, st, r, affected);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!r)
-            continue;
-        db_res_add_row(r);
-        for (int c = 0; c < r->cols; c++)
-            copy_cell(r, st, c);
-    }
-    if (rc != SQLITE_DONE) {
-        err_t e = fail(db, rc, "step");
-        sqlite3_finalize(st);
+    /* reset at once: a statement left mid-way would keep its read
+     * transaction (and the WAL snapshot) open on a pooled connection */
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (e != ERR_OK) {
         db_res_free(r);
         return e;
     }
-    if (affected)
-        *affected = sqlite3_stmt_readonly(st) ? 0 : (int64_t)sqlite3_changes64(db->lite);
-    sqlite3_finalize(st);
     if (out)
         *out = r;
     return ERR_OK;
