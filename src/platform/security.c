@@ -6,6 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -283,6 +286,97 @@ static bool sec_jwt_claims_ok(const json_t *payload)
     return !json_object_get(payload, "aud") && !json_object_get(payload, "at_hash");
 }
 
+/* Tokens whose header and signature were verified already, so the next
+ * request with the same bearer token skips the HMAC and libjwt's parse.
+ * Direct-mapped by a hash of the token, bounded (SEC_JWT_CACHE slots of at
+ * most SEC_JWT_CACHE_LEN bytes; longer tokens are not cached), keyed by the
+ * token bytes and the secret.  Only the signature is cached: the payload's
+ * claims (exp, nbf, ...) are checked on every call, and the user behind
+ * the token (password changed, disabled, removed) is its caller's check. */
+#define SEC_JWT_CACHE 256
+#define SEC_JWT_CACHE_LEN 640
+static struct {
+    pthread_mutex_t mu;
+    struct {
+        uint64_t key_hash;
+        char token[SEC_JWT_CACHE_LEN];
+    } slot[SEC_JWT_CACHE];
+} sec_jwt_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static uint64_t sec_fnv(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* The slot index of token, and the hash binding it to the secret. */
+static size_t sec_jwt_cache_slot(const char *token, const char *secret, uint64_t *key_hash)
+{
+    uint64_t h = sec_fnv(1469598103934665603ull, token);
+    *key_hash = sec_fnv(h ^ 0x9e3779b97f4a7c15ull, secret);
+    return (size_t)(h % SEC_JWT_CACHE);
+}
+
+static bool sec_jwt_cache_has(const char *token, const char *secret)
+{
+    uint64_t kh;
+    size_t i = sec_jwt_cache_slot(token, secret, &kh);
+    pthread_mutex_lock(&sec_jwt_cache.mu);
+    bool hit = sec_jwt_cache.slot[i].key_hash == kh && strcmp(sec_jwt_cache.slot[i].token, token) == 0;
+    pthread_mutex_unlock(&sec_jwt_cache.mu);
+    return hit;
+}
+
+static void sec_jwt_cache_add(const char *token, const char *secret)
+{
+    if (strlen(token) >= SEC_JWT_CACHE_LEN)
+        return;
+    uint64_t kh;
+    size_t i = sec_jwt_cache_slot(token, secret, &kh);
+    pthread_mutex_lock(&sec_jwt_cache.mu);
+    sec_jwt_cache.slot[i].key_hash = kh;
+    snprintf(sec_jwt_cache.slot[i].token, SEC_JWT_CACHE_LEN, "%s", token);
+    pthread_mutex_unlock(&sec_jwt_cache.mu);
+}
+
+/* The header (HS256 only) and the signature of token: our own
+ * constant-time check, then libjwt's parse of the whole token. */
+static bool sec_jwt_signature_ok(const char *token, const char *dot1, const char *dot2, const char *secret)
+{
+    /* Only HS256 is acceptable, whatever libjwt would take. */
+    json_t *header = sec_jwt_segment_object(token, (size_t)(dot1 - token));
+    const char *alg = json_get_str(header, "alg");
+    bool alg_ok = alg && strcmp(alg, "HS256") == 0;
+    json_decref(header);
+    if (!alg_ok)
+        return false;
+
+    /* Our own constant-time signature check: libjwt 1.10 makes no timing
+     * promise and treats an empty key as "do not verify". */
+    size_t signing_len = (size_t)(dot2 - token);
+    unsigned char mac[32];
+    sec_hmac_sha256(secret, strlen(secret), token, signing_len, mac);
+    char *expect = sec_b64url_encode(mac, sizeof mac);
+    bool sig_ok = sec_ct_equal(expect, dot2 + 1);
+    free(expect);
+    if (!sig_ok)
+        return false;
+
+    size_t keylen = strlen(secret);
+    if (keylen > 0) {
+        jwt_t *jwt = NULL;
+        int rc = jwt_decode(&jwt, token, (const unsigned char *)secret, (int)keylen);
+        bool lib_ok = rc == 0 && jwt && jwt_get_alg(jwt) == JWT_ALG_HS256;
+        jwt_free(jwt);
+        if (!lib_ok)
+            return false;
+    }
+    return true;
+}
+
 sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t now_s, json_t **claims)
 {
     if (claims)
@@ -294,33 +388,10 @@ sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t n
     if (!dot1 || !dot2 || strchr(dot2 + 1, '.') || dot1 == token || dot2 == dot1 + 1 || !dot2[1])
         return SEC_JWT_INVALID;
 
-    /* Only HS256 is acceptable, whatever libjwt would take. */
-    json_t *header = sec_jwt_segment_object(token, (size_t)(dot1 - token));
-    const char *alg = json_get_str(header, "alg");
-    bool alg_ok = alg && strcmp(alg, "HS256") == 0;
-    json_decref(header);
-    if (!alg_ok)
-        return SEC_JWT_INVALID;
-
-    /* Our own constant-time signature check: libjwt 1.10 makes no timing
-     * promise and treats an empty key as "do not verify". */
-    size_t signing_len = (size_t)(dot2 - token);
-    unsigned char mac[32];
-    sec_hmac_sha256(secret, strlen(secret), token, signing_len, mac);
-    char *expect = sec_b64url_encode(mac, sizeof mac);
-    bool sig_ok = sec_ct_equal(expect, dot2 + 1);
-    free(expect);
-    if (!sig_ok)
-        return SEC_JWT_INVALID;
-
-    size_t keylen = strlen(secret);
-    if (keylen > 0) {
-        jwt_t *jwt = NULL;
-        int rc = jwt_decode(&jwt, token, (const unsigned char *)secret, (int)keylen);
-        bool lib_ok = rc == 0 && jwt && jwt_get_alg(jwt) == JWT_ALG_HS256;
-        jwt_free(jwt);
-        if (!lib_ok)
+    if (!sec_jwt_cache_has(token, secret)) {
+        if (!sec_jwt_signature_ok(token, dot1, dot2, secret))
             return SEC_JWT_INVALID;
+        sec_jwt_cache_add(token, secret);
     }
 
     /* Claims are taken from the payload as written, keeping key order. */

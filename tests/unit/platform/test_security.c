@@ -239,6 +239,32 @@ static void test_jwt_expiry(void **state)
     free(t);
 }
 
+/* A token verified once is remembered (the verified-signature cache):
+ * the second decode still checks the claims, and the cache never lets the
+ * same bytes through under another secret or a changed signature. */
+static void test_jwt_cache(void **state)
+{
+    json_t *claims = NULL;
+    char *t = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"user_id\":9,\"exp\":2000}", "cache-key");
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(sec_jwt_decode(t, "cache-key", 1000, &claims), SEC_JWT_OK);
+        assert_int_equal(json_integer_value(json_object_get(claims, "user_id")), 9);
+        json_decref(claims);
+        claims = NULL;
+    }
+    /* cached, and still expired once exp has passed */
+    assert_int_equal(sec_jwt_decode(t, "cache-key", 2001, &claims), SEC_JWT_EXPIRED);
+    /* the same bytes under another secret */
+    assert_int_equal(sec_jwt_decode(t, "other-key", 1000, &claims), SEC_JWT_INVALID);
+    assert_null(claims);
+    /* one character of the signature changed */
+    size_t n = strlen(t);
+    t[n - 2] = t[n - 2] == 'A' ? 'B' : 'A';
+    assert_int_equal(sec_jwt_decode(t, "cache-key", 1000, &claims), SEC_JWT_INVALID);
+    assert_null(claims);
+    free(t);
+}
+
 static void test_random_token(void **state)
 {
     char *a = sec_random_token(32);
@@ -330,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_jwt_encode_matches_fixture),
         cmocka_unit_test(test_jwt_refusals),
         cmocka_unit_test(test_jwt_expiry),
+        cmocka_unit_test(test_jwt_cache),
         cmocka_unit_test(test_random_token),
         cmocka_unit_test(test_b64url),
         cmocka_unit_test(test_hmac_rfc4231),
