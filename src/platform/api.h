@@ -34,6 +34,7 @@
 #include "platform/db.h"
 #include "platform/err.h"
 #include "platform/http.h"
+#include "platform/jsonw.h"
 #include "platform/mem.h"
 #include "platform/validate.h"
 
@@ -141,6 +142,10 @@ err_t api_fail_db(api_out_t *out, err_t e, const char *detail);
 
 /* A JSON answer: takes over body, returns ERR_OK. */
 err_t api_json(api_out_t *out, json_t *body);
+
+/* A JSON answer written with the streaming writer: takes over w's text
+ * (freed with the request) and returns ERR_OK. */
+err_t api_jsonw(api_ctx_t *ctx, api_out_t *out, jsonw_t *w);
 
 /* Appends a 422 problem list built elsewhere (service-level validation)
  * and returns ERR_VALIDATION: the table answers with the list. */

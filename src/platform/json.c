@@ -149,6 +149,11 @@ static void json_encode_string(mem_buf_t *b, const char *s, size_t n, bool ascii
     mem_buf_append(b, "\"", 1);
 }
 
+void json_encode_text(mem_buf_t *b, const char *s, size_t n, bool ascii)
+{
+    json_encode_string(b, s, n, ascii);
+}
+
 void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii)
 {
     char num[40];

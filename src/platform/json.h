@@ -20,6 +20,10 @@ char *json_fmt_double(double d, char buf[32]);
  * reals (which JSON cannot hold) are written as null. */
 void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii);
 
+/* Appends n bytes of s as a JSON string literal, escaped as
+ * json_encode_buf escapes strings. */
+void json_encode_text(mem_buf_t *b, const char *s, size_t n, bool ascii);
+
 /* The encoding of v as a fresh heap string (caller frees).  v may be NULL,
  * which encodes as "null". */
 char *json_encode(const json_t *v);

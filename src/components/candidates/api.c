@@ -29,6 +29,15 @@ static err_t cand_api_fail(api_out_t *out, err_t e, const char *fail)
     return api_fail_db(out, e, fail);
 }
 
+/* One candidate as the answer. */
+static err_t cand_api_one(api_ctx_t *ctx, api_out_t *out, const candidates_candidate_t *c, bool model_path)
+{
+    jsonw_t w;
+    jsonw_init(&w);
+    candidates_write(&w, ctx->arena, c, model_path);
+    return api_jsonw(ctx, out, &w);
+}
+
 /* ---- C1 GET /candidates/ ---- */
 
 typedef struct {
@@ -57,11 +66,22 @@ static err_t cand_api_list(api_ctx_t *ctx, const void *in_, api_out_t *out)
     e = cand_svc_list(db, ctx->arena, cand_api_scope(ctx), in->q, in->limit, in->offset, &items, &n, &total);
     if (e != ERR_OK)
         return api_fail_db(out, e, "Failed to list candidates");
-    json_t *arr = json_array();
+    jsonw_t w;
+    jsonw_init(&w);
+    jsonw_obj(&w);
+    jsonw_key(&w, "items");
+    jsonw_arr(&w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr, candidates_json(ctx->arena, &items[i], false));
-    return api_json(out, json_pack("{s:o,s:I,s:I,s:I}", "items", arr, "total", (json_int_t)total, "limit",
-                                   (json_int_t)in->limit, "offset", (json_int_t)in->offset));
+        candidates_write(&w, ctx->arena, &items[i], false);
+    jsonw_arr_end(&w);
+    jsonw_key(&w, "total");
+    jsonw_int(&w, total);
+    jsonw_key(&w, "limit");
+    jsonw_int(&w, in->limit);
+    jsonw_key(&w, "offset");
+    jsonw_int(&w, in->offset);
+    jsonw_obj_end(&w);
+    return api_jsonw(ctx, out, &w);
 }
 
 /* ---- C2 POST /candidates/, C4 PATCH /candidates/{id} ---- */
@@ -112,7 +132,7 @@ static err_t cand_api_create(api_ctx_t *ctx, const void *in_, api_out_t *out)
         return api_fail(out, ERR_BAD_REQUEST, "Candidate email already exists");
     if (e != ERR_OK)
         return api_fail_db(out, e, "Failed to create candidate");
-    return api_json(out, candidates_json(ctx->arena, &c, true));
+    return cand_api_one(ctx, out, &c, true);
 }
 
 static err_t cand_api_patch(api_ctx_t *ctx, const void *in_, api_out_t *out)
@@ -128,7 +148,7 @@ static err_t cand_api_patch(api_ctx_t *ctx, const void *in_, api_out_t *out)
                         in->position.presence != VLD_ABSENT, cand_text(ctx->arena, &in->position), &c);
     if (e != ERR_OK)
         return cand_api_fail(out, e, "Failed to update candidate");
-    return api_json(out, candidates_json(ctx->arena, &c, false));
+    return cand_api_one(ctx, out, &c, false);
 }
 
 /* ---- C3 GET, C5 DELETE /candidates/{id} ---- */
@@ -143,7 +163,7 @@ static err_t cand_api_get(api_ctx_t *ctx, const void *in, api_out_t *out)
     e = candidates_get(db, ctx->arena, cand_api_scope(ctx), api_path_int(ctx, "candidate_id"), &c);
     if (e != ERR_OK)
         return cand_api_fail(out, e, "Failed to load candidate");
-    return api_json(out, candidates_json(ctx->arena, &c, false));
+    return cand_api_one(ctx, out, &c, false);
 }
 
 static err_t cand_api_delete(api_ctx_t *ctx, const void *in, api_out_t *out)

@@ -22,6 +22,7 @@
 
 #include "platform/config.h"
 #include "platform/db.h"
+#include "platform/jsonw.h"
 #include "platform/err.h"
 #include "platform/http.h"
 #include "platform/mem.h"
@@ -84,8 +85,8 @@ err_t candidates_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n
  * model_path=true is C2's shape (previews always null); false is the dict
  * path of C1/C3/C4 (previews of the stored texts, "" for empty text, null
  * when never uploaded).  Datetimes are RFC 3339 UTC with "Z" on both paths
- * (policy fix 13).  Returns a new reference. */
-json_t *candidates_json(mem_arena_t *a, const candidates_candidate_t *c, bool model_path);
+ * (policy fix 13).  Written into w (previews are built in arena a). */
+void candidates_write(jsonw_t *w, mem_arena_t *a, const candidates_candidate_t *c, bool model_path);
 
 /* S1's inline candidate: the candidate of scope with exactly this
  * (normalised) email, created with full_name when there is none.  When

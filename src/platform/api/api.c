@@ -4,6 +4,7 @@
 #include "platform/api.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,6 +39,16 @@ err_t api_fail_db(api_out_t *out, err_t e, const char *detail)
 err_t api_json(api_out_t *out, json_t *body)
 {
     out->json = body;
+    return ERR_OK;
+}
+
+err_t api_jsonw(api_ctx_t *ctx, api_out_t *out, jsonw_t *w)
+{
+    size_t len = 0;
+    char *text = mem_defer(ctx->arena, free, jsonw_take(w, &len));
+    out->bytes = text;
+    out->len = len;
+    out->ctype = "application/json";
     return ERR_OK;
 }
 

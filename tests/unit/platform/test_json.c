@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "platform/json.h"
+#include "platform/jsonw.h"
 
 static void test_fmt_double_table(void **state)
 {
@@ -230,13 +231,65 @@ static void test_accessors(void **state)
     json_decref(o);
 }
 
+/* The streaming writer gives the text the tree encoder gives for the same
+ * value: nested objects and arrays, empty containers, every scalar kind,
+ * escapes and raw UTF-8. */
+static void test_writer(void **state)
+{
+    jsonw_t w;
+    jsonw_init(&w);
+    jsonw_obj(&w);
+    jsonw_key(&w, "id");
+    jsonw_int(&w, -42);
+    jsonw_key(&w, "name");
+    jsonw_str(&w, "Zo\xc3\xab \"q\"\n\t\x01");
+    jsonw_key(&w, "none");
+    jsonw_str(&w, NULL);
+    jsonw_key(&w, "items");
+    jsonw_arr(&w);
+    jsonw_real(&w, 7.5);
+    jsonw_real(&w, 8.0);
+    jsonw_real(&w, 1e16);
+    jsonw_real(&w, NAN);
+    jsonw_obj(&w);
+    jsonw_obj_end(&w);
+    jsonw_arr(&w);
+    jsonw_arr_end(&w);
+    jsonw_bool(&w, true);
+    jsonw_null(&w);
+    jsonw_arr_end(&w);
+    jsonw_key(&w, "tree");
+    json_t *sub = json_pack("{s:[i,s],s:b}", "a", 1, "x", "b", 0);
+    jsonw_value(&w, sub);
+    jsonw_key(&w, "last");
+    jsonw_bool(&w, false);
+    jsonw_obj_end(&w);
+    size_t len = 0;
+    char *got = jsonw_take(&w, &len);
+
+    /* jansson holds no NaN: the tree has the null the writer writes for it */
+    json_t *tree = json_pack("{s:I,s:s,s:n,s:[f,f,f,n,{},[],b,n],s:O,s:b}", "id", (json_int_t)-42, "name",
+                             "Zo\xc3\xab \"q\"\n\t\x01", "none", "items", 7.5, 8.0, 1e16, 1, "tree", sub, "last", 0);
+    assert_non_null(tree);
+    char *want = json_encode(tree);
+    assert_string_equal(got, want);
+    assert_int_equal(len, strlen(want));
+    assert_string_equal(got, "{\"id\":-42,\"name\":\"Zo\xc3\xab \\\"q\\\"\\n\\t\\u0001\",\"none\":null,"
+                             "\"items\":[7.5,8.0,1e+16,null,{},[],true,null],\"tree\":{\"a\":[1,\"x\"],\"b\":false},"
+                             "\"last\":false}");
+    free(got);
+    free(want);
+    json_decref(tree);
+    json_decref(sub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fmt_double_table), cmocka_unit_test(test_encode_compact_ordered),
         cmocka_unit_test(test_encode_utf8_and_escapes), cmocka_unit_test(test_encode_ascii),
         cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors), cmocka_unit_test(test_truthy),
-        cmocka_unit_test(test_parse_depth), cmocka_unit_test(test_accessors),
+        cmocka_unit_test(test_parse_depth), cmocka_unit_test(test_accessors), cmocka_unit_test(test_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
