@@ -37,7 +37,10 @@
 
 #define CPU 1
 #define MEMORY (192u << 20)
-#define AID 4242
+/* The assessment id, and so the sandbox's host uid when run as root: one
+ * per process, so two batteries running at once on a machine (two
+ * checkouts) never share a uid and its process limit. */
+#define AID (4000 + (int)(getpid() % 100000))
 
 typedef struct {
     sandbox_provider_t *p;
