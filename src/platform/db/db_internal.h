@@ -47,19 +47,27 @@ struct db_conn {
     db_stmt_cache_t cache;
 };
 
-/* Every cell is kept as text (what PostgreSQL sends anyway); the typed
- * accessors parse on read.  Cells live in one buffer and are addressed by
- * offset, so the buffer can grow while rows are appended. */
+/* Cells live in one buffer and are addressed by offset, so the buffer can
+ * grow while rows are appended.  A cell is text (what PostgreSQL sends;
+ * the typed accessors parse it on read) or, from SQLite, a binary integer
+ * or real (8 bytes; read without a text round trip, and given a text form
+ * only when db_res_text asks, kept in `texts` until the result is
+ * freed). */
 #define DB_RES_NULL_OFF ((size_t)-1)
+enum { DB_CELL_TEXT = 0, DB_CELL_INT = 1, DB_CELL_REAL = 2 };
 struct db_res {
     int rows;
     int cols;
     char **names;
-    size_t *off;  /* rows * cols offsets into data, DB_RES_NULL_OFF for NULL */
+    size_t *off;          /* rows * cols offsets into data, DB_RES_NULL_OFF for NULL */
+    unsigned char *kind;  /* rows * cols DB_CELL_* */
     char *data;
     size_t len;
     size_t cap;
     int row_cap;
+    char **texts;         /* text forms made for binary cells (see db_res_text) */
+    char **text_of;       /* per cell: its text form, or NULL (allocated on first need) */
+    size_t ntexts;
 };
 
 /* Result building (result.c). */
@@ -69,6 +77,9 @@ void db_res_set_name(db_res_t *r, int col, const char *name);
 void db_res_add_row(db_res_t *r);
 /* Sets a cell of the last row to a copy of n bytes of s. */
 void db_res_set_cell(db_res_t *r, int col, const char *s, size_t n);
+/* Sets a cell of the last row to a binary integer or real. */
+void db_res_set_int(db_res_t *r, int col, int64_t v);
+void db_res_set_real(db_res_t *r, int col, double v);
 
 /* Records a driver message on the connection and logs it at level. */
 void db_note_error(db_t *db, log_level_t level, const char *what, const char *msg);

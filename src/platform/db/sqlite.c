@@ -153,18 +153,15 @@ static int bind_one(sqlite3_stmt *st, int idx, const db_value_t *v)
 
 static void copy_cell(db_res_t *r, sqlite3_stmt *st, int c)
 {
-    char buf[40];
     switch (sqlite3_column_type(st, c)) {
     case SQLITE_NULL:
         return;
     case SQLITE_INTEGER:
-        snprintf(buf, sizeof buf, "%" PRId64, (int64_t)sqlite3_column_int64(st, c));
-        db_res_set_cell(r, c, buf, strlen(buf));
+        db_res_set_int(r, c, (int64_t)sqlite3_column_int64(st, c));
         return;
     case SQLITE_FLOAT:
-        /* sqlite3_column_text would round to 15 digits. */
-        db_format_real(sqlite3_column_double(st, c), buf, sizeof buf);
-        db_res_set_cell(r, c, buf, strlen(buf));
+        /* binary: sqlite3_column_text would round to 15 digits */
+        db_res_set_real(r, c, sqlite3_column_double(st, c));
         return;
     default: {
         const unsigned char *t = sqlite3_column_text(st, c);
