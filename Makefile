@@ -12,7 +12,7 @@ ifneq ($(SANITIZE),)
 MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debug
 endif
 
-.PHONY: all deps build run test unit api unit-only api-only test-asan bench clean
+.PHONY: all deps build run test unit api unit-only api-only test-asan build-release bench clean
 
 all: build
 
@@ -52,8 +52,14 @@ test-asan:
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	  $(MAKE) test BUILD=build-asan SANITIZE=address,undefined
 
+# The release configuration (-O3) compiles with warnings the debug build
+# never sees (format truncation, for one): CI builds it too, without tests.
+build-release: deps
+	test -f build-rel/build.ninja || meson setup build-rel -Dbuildtype=release
+	ninja -C build-rel
+
 bench: build
 	bench/run-all
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-rel

@@ -138,17 +138,33 @@ static void split_time(int64_t us, int64_t *y, int *mo, int *d, int *h, int *mi,
     *s = (int)(secs % 60);
 }
 
+/* Copies the formatted text into the caller's 40-byte buffer.  Formatting
+ * goes through a wider scratch buffer because the compiler cannot see that
+ * the calendar fields are small (-O3 then reports possible truncation,
+ * an error under -Werror); every real value fits 40 bytes with room. */
+static char *time_copy_out(const char *scratch, char buf[40])
+{
+    size_t n = strlen(scratch);
+    if (n > 39)
+        n = 39;
+    memcpy(buf, scratch, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 char *db_format_time(int64_t us, const char *suffix, char buf[40])
 {
     int64_t y, frac;
     int mo, d, h, mi, s;
     split_time(us, &y, &mo, &d, &h, &mi, &s, &frac);
+    char tmp[160];
     if (frac)
-        snprintf(buf, 40, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "%s", y, mo, d, h, mi, s, frac,
-                 suffix ? suffix : "");
+        snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "%.32s", y, mo, d, h, mi, s,
+                 frac, suffix ? suffix : "");
     else
-        snprintf(buf, 40, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi, s, suffix ? suffix : "");
-    return buf;
+        snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d%.32s", y, mo, d, h, mi, s,
+                 suffix ? suffix : "");
+    return time_copy_out(tmp, buf);
 }
 
 char *db_time_storage_text(int64_t us, bool with_offset, char buf[40])
@@ -158,9 +174,10 @@ char *db_time_storage_text(int64_t us, bool with_offset, char buf[40])
     split_time(us, &y, &mo, &d, &h, &mi, &s, &frac);
     /* Always six fraction digits: SQLite compares these as text, so every
      * stored time must have the same shape. */
-    snprintf(buf, 40, "%04" PRId64 "-%02d-%02d %02d:%02d:%02d.%06" PRId64 "%s", y, mo, d, h, mi, s, frac,
+    char tmp[160];
+    snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02d %02d:%02d:%02d.%06" PRId64 "%s", y, mo, d, h, mi, s, frac,
              with_offset ? "+00" : "");
-    return buf;
+    return time_copy_out(tmp, buf);
 }
 
 void db_format_real(double d, char *buf, size_t len)
