@@ -33,6 +33,7 @@
 #include "platform/jobs.h"
 #include "platform/log.h"
 #include "platform/openapi.h"
+#include "shared/documents.h"
 #include "tali_version.h"
 
 typedef struct {
@@ -192,6 +193,7 @@ static int main_serve(int argc, char **argv)
         db_pool_close(pool);
         return 1;
     }
+    documents_set_max_concurrent(cfg->max_concurrent_extractions);
     http_server_t *srv = http_server_new(cfg, pool);
     /* the route table's recruiter check is the auth component's */
     api_set_recruiter_resolver(auth_resolve);

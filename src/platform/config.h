@@ -52,6 +52,11 @@ typedef struct config {
     int port;                      /* PORT (8000) */
     int worker_threads;            /* WORKER_THREADS: DB pool size (16) */
     int max_connections;           /* MAX_CONNECTIONS (1024) */
+    int max_connections_per_ip;    /* MAX_CONNECTIONS_PER_IP (256; 0 = no cap) */
+    int connection_idle_timeout_s; /* CONNECTION_IDLE_TIMEOUT: seconds a silent connection is kept (30) */
+    int max_concurrent_extractions; /* MAX_CONCURRENT_EXTRACTIONS: document text extractions at once (4) */
+    int auth_lockout_threshold;    /* AUTH_LOCKOUT_THRESHOLD: failed logins that lock an account (5) */
+    int auth_lockout_minutes;      /* AUTH_LOCKOUT_MINUTES: how long the lock lasts (15) */
     bool trust_forwarded_for;      /* TRUST_X_FORWARDED_FOR (true, as the original) */
     bool run_worker;               /* RUN_WORKER: in-process job worker in serve (true) */
     char *anthropic_base_url;      /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */

@@ -26,6 +26,16 @@ typedef struct db_res db_res_t;   /* a fully fetched result set */
 
 typedef enum { DB_NULL, DB_INT, DB_REAL, DB_TEXT, DB_BOOL, DB_TIME, DB_JSON } db_type_t;
 
+/* A borrowed connection that its holder can give back to the pool while
+ * it waits on something slow (text extraction, an upstream) and take
+ * again afterwards.  take returns NULL when no connection can be had;
+ * give_back rolls back an open transaction. */
+typedef struct {
+    db_t *(*take)(void *ctx);
+    void (*give_back)(void *ctx);
+    void *ctx;
+} db_lease_t;
+
 typedef struct {
     db_type_t type;
     int64_t i;     /* DB_INT, DB_BOOL (0/1), DB_TIME (µs since epoch, UTC) */

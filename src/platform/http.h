@@ -180,6 +180,10 @@ http_server_t *http_req_server(http_req_t *req);
  * connection while fast requests queue for one. */
 void http_db_release(http_req_t *req);
 
+/* The request's connection as a db_lease_t (take = http_db, give_back =
+ * http_db_release), for services that give it back themselves. */
+db_lease_t http_db_lease(http_req_t *req);
+
 /* The server configuration. */
 const config_t *http_config(http_req_t *req);
 

@@ -197,6 +197,13 @@ char *sec_password_hash(const char *password)
     return out;
 }
 
+void sec_password_burn(const char *password)
+{
+    /* hashing at the current cost is one bcrypt run, the work of a verify */
+    char *h = sec_password_hash(password);
+    free(h);
+}
+
 bool sec_password_verify(const char *password, const char *hash)
 {
     if (!password || !hash || strlen(hash) != SEC_BCRYPT_LEN)

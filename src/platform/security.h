@@ -17,6 +17,12 @@
  * heap string (caller frees), or NULL when the system has no bcrypt. */
 char *sec_password_hash(const char *password);
 
+/* Spends the time of a password check that fails (one bcrypt run at the
+ * cost sec_password_hash uses) and discards the result: a login for an
+ * unknown account then takes as long as one with a wrong password, so the
+ * timing does not tell which accounts exist. */
+void sec_password_burn(const char *password);
+
 /* True when password matches hash ($2a$, $2b$ or $2y$).  A malformed hash
  * gives false.  Runs in time independent of where a mismatch occurs. */
 bool sec_password_verify(const char *password, const char *hash);

@@ -205,7 +205,8 @@ bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, 
 /* raw is the decoded value or NULL when the item was not sent.  For
  * src "body" (form fields) an empty string counts as not sent, as FastAPI
  * did for Form parameters.  A missing item's input is JSON null; a bad
- * value's input is the raw string. */
+ * value's input is the raw string.  A query value that is not UTF-8 is
+ * string_unicode (its input with U+FFFD for the bad bytes). */
 bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
                  const vld_str_rule_t *rule, vld_str_t *out);
 bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw,

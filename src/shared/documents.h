@@ -50,6 +50,14 @@ typedef struct {
                                  default 8 MiB */
 } documents_limits_t;
 
+/* Isolated (PDF, DOCX) extractions that may run at once in this process;
+ * further ones wait for a slot (up to two minutes, then TIMEOUT). */
+#define DOCUMENTS_DEFAULT_CONCURRENCY 4
+
+/* Sets that bound (n > 0; otherwise ignored).  Call once at start-up,
+ * before the first extraction: later calls have no effect. */
+void documents_set_max_concurrent(int n);
+
 /* A one-line English description of s ("the PDF is encrypted").  Never
  * NULL; static storage. */
 const char *documents_status_message(documents_status_t s);

@@ -353,13 +353,11 @@ static void api_upload_cv_by_id(http_req_t *req)
     vld_raw_str(&v, "body", "token", http_form(req, "token"), &tok_rule, &tok);
     if (vld_reply_if_invalid(req, hv, &v))
         return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     assessments_cv_in_t in = {.by_token = false, .id = id, .token = tok.value, .file = file};
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_upload_cv(db, req->arena, http_config(req), &in, &out, &detail);
+    err_t e = assessments_svc_upload_cv(&conn, req->arena, http_config(req), &in, &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 
@@ -373,14 +371,12 @@ static void api_upload_cv_by_token(http_req_t *req)
     api_file(req, &v, &file);
     if (vld_reply_if_invalid(req, hv, &v))
         return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    assessments_conn_t conn = api_conn(req);
     const char *token = http_path_param(req, "token");
     assessments_cv_in_t in = {.by_token = true, .token = token ? token : "", .file = file};
     json_t *out = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_upload_cv(db, req->arena, http_config(req), &in, &out, &detail);
+    err_t e = assessments_svc_upload_cv(&conn, req->arena, http_config(req), &in, &out, &detail);
     api_done(req, e, detail, 200, out);
 }
 

@@ -299,7 +299,7 @@ typedef struct {
     const char *token;
     const void *file; /* const http_file_t *, or NULL when "file" was a plain field */
 } assessments_cv_in_t;
-err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
+err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
                                 json_t **out, const char **detail);
 
 err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,

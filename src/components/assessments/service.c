@@ -533,11 +533,14 @@ err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char
 
 /* ---- S5/S6 CV upload ---- */
 
-err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
-                                json_t **out, const char **detail)
+err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c,
+                                const assessments_cv_in_t *in, json_t **out, const char **detail)
 {
     assessments_row_t r;
     bool found = false;
+    db_t *db = NULL;
+    if (!svc_resume(conn, &db, detail))
+        return ERR_UNAVAILABLE;
     *detail = "Failed to store CV metadata";
     err_t e = in->by_token ? assessments_repo_get_by_token(db, a, in->token, false, &r, &found)
                            : assessments_repo_get(db, a, NULL, in->id, false, &r, &found);
@@ -557,13 +560,18 @@ err_t assessments_svc_upload_cv(db_t *db, mem_arena_t *a, const config_t *c, con
     }
     candidates_upload_t up;
     const char *why = NULL;
-    e = candidates_process_upload(a, c, CANDIDATES_UPLOAD_CV, r.id, in->file, &up, &why);
+    /* the upload gives the connection back for storage and extraction */
+    db_lease_t lease = {conn->take, conn->give_back, conn->ctx};
+    e = candidates_process_upload(a, c, CANDIDATES_UPLOAD_CV, r.id, in->file, &lease, &up, &why);
     if (e == ERR_BAD_REQUEST) {
         *detail = why;
         return e;
     }
     if (e != ERR_OK)
         return ERR_INTERNAL;
+    if (!svc_resume(conn, &db, detail))
+        return ERR_UNAVAILABLE;
+    *detail = "Failed to store CV metadata";
     e = db_begin(db);
     if (e == ERR_OK)
         e = assessments_repo_set_cv(db, r.id, up.file_url, up.filename, up.uploaded_at);

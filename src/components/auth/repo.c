@@ -8,7 +8,7 @@
 #define AUTH_COLS                                                                                     \
     "id, email, full_name, is_active, is_email_verified, organization_id, created_at, hashed_password, " \
     "email_verification_token, email_verification_sent_at, password_reset_token, password_reset_expires, " \
-    "password_changed_at"
+    "password_changed_at, failed_login_attempts, locked_until"
 
 /* Only the public part, for lists. */
 #define AUTH_PUBLIC_COLS "id, email, full_name, is_active, is_email_verified, organization_id, created_at"
@@ -40,6 +40,9 @@ static void auth_repo_read_row(const db_res_t *r, int i, mem_arena_t *a, auth_ro
     row->reset_expires = db_res_time(r, i, 11);
     row->has_password_changed_at = !db_res_isnull(r, i, 12);
     row->password_changed_at = db_res_time(r, i, 12);
+    row->failed_login_attempts = db_res_int(r, i, 13);
+    row->has_locked_until = !db_res_isnull(r, i, 14);
+    row->locked_until = db_res_time(r, i, 14);
 }
 
 /* Runs a query expected to give zero or one row of AUTH_COLS. */
@@ -224,7 +227,40 @@ err_t auth_repo_set_password(db_t *db, int64_t id, const char *hashed_password, 
     db_value_t p[] = {DB_V_TEXT(hashed_password), DB_V_TIME(now_us), DB_V_INT(id)};
     return auth_repo_update(db,
                             "UPDATE users SET hashed_password = $1, password_reset_token = NULL, "
-                            "password_reset_expires = NULL, password_changed_at = $2, updated_at = $2 "
+                            "password_reset_expires = NULL, password_changed_at = $2, updated_at = $2, "
+                            "failed_login_attempts = 0, locked_until = NULL "
                             "WHERE id = $3",
                             p, 3);
+}
+
+err_t auth_repo_login_failed(db_t *db, int64_t id, int64_t now_us, int threshold, int64_t lock_until_us,
+                             int64_t *attempts)
+{
+    /* One statement, so concurrent failures all count.  The right-hand
+     * sides read the row as it was: a lock that has run out starts the
+     * count again at 1; otherwise the count goes up and the attempt that
+     * reaches the threshold sets the lock. */
+    db_value_t p[] = {DB_V_TIME(now_us), DB_V_INT(threshold), DB_V_TIME(lock_until_us), DB_V_INT(id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       "UPDATE users SET "
+                       "failed_login_attempts = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN 1 "
+                       "ELSE failed_login_attempts + 1 END, "
+                       "locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= $1 THEN NULL "
+                       "WHEN failed_login_attempts + 1 >= $2 THEN $3 ELSE locked_until END "
+                       "WHERE id = $4 RETURNING failed_login_attempts",
+                       p, 4, &r);
+    if (e != ERR_OK)
+        return e;
+    bool found = db_res_rows(r) > 0;
+    *attempts = found ? db_res_int(r, 0, 0) : 0;
+    db_res_free(r);
+    return found ? ERR_OK : ERR_NOT_FOUND;
+}
+
+err_t auth_repo_login_succeeded(db_t *db, int64_t id)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    return auth_repo_update(db,
+                            "UPDATE users SET failed_login_attempts = 0, locked_until = NULL WHERE id = $1", p, 1);
 }

@@ -23,6 +23,9 @@ typedef struct {
     int64_t reset_expires;
     bool has_password_changed_at;
     int64_t password_changed_at;
+    int64_t failed_login_attempts;      /* consecutive failed logins */
+    bool has_locked_until;
+    int64_t locked_until;               /* logins refused before this */
 } auth_row_t;
 
 /* Reads: *found says whether a row matched; *row is written only then. */
@@ -49,5 +52,14 @@ err_t auth_repo_mark_verified(db_t *db, int64_t id, int64_t now_us);
 err_t auth_repo_set_verification(db_t *db, int64_t id, const char *token, int64_t now_us);
 err_t auth_repo_set_reset(db_t *db, int64_t id, const char *token, int64_t expires_us, int64_t now_us);
 err_t auth_repo_set_password(db_t *db, int64_t id, const char *hashed_password, int64_t now_us);
+
+/* The login lockout (identity spec §1.4).  A failed login: the count
+ * restarts at 1 when a lock has run out, else grows by one, and the lock
+ * is set to lock_until_us when the count reaches threshold; *attempts
+ * receives the new count.  One statement.  ERR_NOT_FOUND without the row. */
+err_t auth_repo_login_failed(db_t *db, int64_t id, int64_t now_us, int threshold, int64_t lock_until_us,
+                             int64_t *attempts);
+/* A successful login: count 0, no lock. */
+err_t auth_repo_login_succeeded(db_t *db, int64_t id);
 
 #endif

@@ -194,6 +194,34 @@ static const char *auth_login_name(mem_arena_t *a, const char *username)
     return mem_strndup(a, s, n);
 }
 
+/* The lockout of identity spec §1.4, checked before the password (a
+ * correct password does not lift it).  True, with the 429 text in
+ * *detail, while row is locked. */
+static bool auth_locked(mem_arena_t *a, const auth_row_t *row, int64_t now_us, const char **detail)
+{
+    if (!row->has_locked_until || row->locked_until <= now_us)
+        return false;
+    int64_t remaining_s = (row->locked_until - now_us) / 1000000;
+    int64_t minutes = remaining_s / 60 + 1;
+    *detail = mem_printf(a, "Too many failed login attempts. Try again in %lld minute(s).",
+                         (long long)(minutes < 1 ? 1 : minutes));
+    return true;
+}
+
+/* Counts a wrong password against row's account.  Best effort: the answer
+ * is 401 either way, and a failed write is only logged. */
+static void auth_count_failure(db_t *db, const auth_row_t *row, int64_t now_us)
+{
+    int64_t lock_until = now_us + (int64_t)cfg->auth_lockout_minutes * 60 * 1000000;
+    int64_t attempts = 0;
+    err_t e = auth_repo_login_failed(db, row->user.id, now_us, cfg->auth_lockout_threshold, lock_until, &attempts);
+    if (e != ERR_OK)
+        log_error(AUTH_LOGGER, "cannot count a failed login for user %lld: %s", (long long)row->user.id, err_name(e));
+    else if (attempts >= cfg->auth_lockout_threshold)
+        log_warn(AUTH_LOGGER, "user %lld locked for %d minutes after %lld failed logins", (long long)row->user.id,
+                    cfg->auth_lockout_minutes, (long long)attempts);
+}
+
 err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
                      const char **detail)
 {
@@ -203,10 +231,22 @@ err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char 
     err_t e = auth_repo_by_email(db, a, auth_login_name(a, username), &row, &found);
     if (e != ERR_OK)
         return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
-    if (!found || !row.hashed_password || !sec_password_verify(password, row.hashed_password)) {
+    if (!found || !row.hashed_password) {
+        sec_password_burn(password);
         *detail = AUTH_D_BAD_LOGIN;
         return ERR_UNAUTHORIZED;
     }
+    int64_t now_us = db_now_us();
+    if (auth_locked(a, &row, now_us, detail))
+        return ERR_RATE_LIMITED;
+    if (!sec_password_verify(password, row.hashed_password)) {
+        auth_count_failure(db, &row, now_us);
+        *detail = AUTH_D_BAD_LOGIN;
+        return ERR_UNAUTHORIZED;
+    }
+    if ((row.failed_login_attempts != 0 || row.has_locked_until) &&
+        (e = auth_repo_login_succeeded(db, row.user.id)) != ERR_OK && e != ERR_NOT_FOUND)
+        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
     if (!row.user.is_active) {
         *detail = AUTH_D_DISABLED;
         return ERR_FORBIDDEN;

@@ -50,7 +50,9 @@ static void cand_parse_list(api_ctx_t *ctx, void *in_)
     cand_list_in_t *in = in_;
     in->limit = 50;
     vld_page(&ctx->v, http_query(ctx->req, "limit"), http_query(ctx->req, "offset"), &in->limit, &in->offset);
-    in->q = http_query(ctx->req, "q");
+    vld_str_t q = {0};
+    if (vld_raw_str(&ctx->v, "query", "q", http_query(ctx->req, "q"), &candidates_search_rule, &q))
+        in->q = q.value;
 }
 
 static err_t cand_api_list(api_ctx_t *ctx, const void *in_, api_out_t *out)
@@ -215,9 +217,12 @@ static err_t cand_api_upload(api_ctx_t *ctx, const cand_upload_in_t *in, candida
         return cand_api_fail(out, e, fail);
     candidates_upload_t up;
     const char *detail = NULL;
-    e = candidates_process_upload(ctx->arena, http_config(ctx->req), kind, id, in->file, &up, &detail);
+    db_lease_t lease = http_db_lease(ctx->req);
+    e = candidates_process_upload(ctx->arena, http_config(ctx->req), kind, id, in->file, &lease, &up, &detail);
     if (e == ERR_BAD_REQUEST)
         return api_fail(out, ERR_BAD_REQUEST, detail);
+    if (e == ERR_OK && (e = api_db(ctx, out, &db)) != ERR_OK)
+        return e;
     if (e == ERR_OK)
         e = cand_svc_store_document(db, id, kind, &up);
     if (e != ERR_OK)

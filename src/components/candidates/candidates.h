@@ -143,9 +143,12 @@ typedef struct {
  * gives ""; it never fails the upload).  On ERR_BAD_REQUEST *detail is
  * the contract's 400 text.  ERR_INTERNAL when the file could not be
  * stored (callers answer their own 500).  Strings of *out live in
- * arena a. */
+ * arena a.  Once the checks pass, the caller's connection is given back
+ * through lease (never held across storage and extraction, which can
+ * take seconds); the caller takes one again for its write. */
 err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_upload_kind_t kind, int64_t entity_id,
-                                const http_file_t *file, candidates_upload_t *out, const char **detail);
+                                const http_file_t *file, const db_lease_t *lease, candidates_upload_t *out,
+                                const char **detail);
 
 /* The Workable webhook (workable_link.c): stores the Workable candidate
  * id (may be NULL) and raw Workable payload (JSON text, may be NULL) on

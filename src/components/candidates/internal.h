@@ -5,6 +5,15 @@
 #include <stddef.h>
 
 #include "components/candidates/candidates.h"
+#include "platform/validate.h"
+
+/* C1's search text q: optional, at most CAND_SEARCH_MAX characters.  The
+ * bound is the longest value the search can match: an e-mail address
+ * (email-validator refuses more than 254 characters; names and positions
+ * stop at 200), so a longer q finds nothing by definition.  Unbounded, a
+ * long q broke SQLite's LIKE pattern limit (50,000 bytes) with a 500. */
+#define CAND_SEARCH_MAX 254
+extern const vld_str_rule_t candidates_search_rule;
 
 /* C1: one page of scope's candidates (texts cut to the preview's needs). */
 err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,

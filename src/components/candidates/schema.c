@@ -1,5 +1,5 @@
 /* JSON encoding of a candidate (api-contract §2.4). */
-#include "components/candidates/candidates.h"
+#include "components/candidates/internal.h"
 #include "shared/documents.h"
 
 static void cand_time(jsonw_t *w, const char *key, bool has, int64_t us)
@@ -37,3 +37,5 @@ void candidates_write(jsonw_t *w, mem_arena_t *a, const candidates_candidate_t *
     cand_time(w, "created_at", c->has_created_at, c->created_at);
     jsonw_obj_end(w);
 }
+
+const vld_str_rule_t candidates_search_rule = {.need = VLD_DEFAULTED, .max_length = CAND_SEARCH_MAX};

@@ -181,7 +181,8 @@ static char *cand_ext(mem_arena_t *a, const char *filename)
 }
 
 err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_upload_kind_t kind, int64_t entity_id,
-                                const http_file_t *file, candidates_upload_t *out, const char **detail)
+                                const http_file_t *file, const db_lease_t *lease, candidates_upload_t *out,
+                                const char **detail)
 {
     memset(out, 0, sizeof *out);
     *detail = NULL;
@@ -218,6 +219,7 @@ err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_up
         return ERR_BAD_REQUEST;
     }
 
+    lease->give_back(lease->ctx);
     int64_t now = db_now_us();
     storage_object_t obj = {.doc_type = out->doc_type,
                             .entity_id = entity_id,

@@ -1,4 +1,5 @@
-/* PostgreSQL back end over libpq.  Parameters travel as text with type 0,
+/* PostgreSQL back end over libpq.  Parameters travel as text with type 0
+ * (int8 for integers beyond int4, see pg_int_type),
  * so the server infers each from its use (which is also what lets a text
  * value land in the assessmentstatus enum column). */
 #include <inttypes.h>
@@ -8,6 +9,9 @@
 
 #include "platform/db/db_internal.h"
 #include "platform/mem.h"
+
+/* pg_type.oid of int8 (fixed in the catalogue since PostgreSQL 7) */
+#define PG_INT8_OID 20
 
 /* Every session sees UTC so timestamptz text is "...+00", which is what
  * db_parse_time and the dict-path serializers expect; extra_float_digits
@@ -186,10 +190,22 @@ static PGresult *pg_run(db_t *db, const char *sql, int nparams, const char *cons
     return PQexecPrepared(db->pg, name, nparams, vals, NULL, NULL, 0);
 }
 
+/* The type of an integer parameter: left to the server (0) when it fits
+ * int4, so every statement reads as before; int8 beyond that.  An id above
+ * 2,147,483,647 then compares with an int4 column and matches no row (the
+ * 404 or empty list SQLite gives) instead of failing to convert to the
+ * column's type (a 500).  Writing such a value into an int4 column still
+ * fails, as it must. */
+static Oid pg_int_type(int64_t v)
+{
+    return v >= INT32_MIN && v <= INT32_MAX ? 0 : PG_INT8_OID;
+}
+
 err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
                  db_res_t **out)
 {
     const char **vals = xcalloc((size_t)(nparams > 0 ? nparams : 1), sizeof *vals);
+    Oid *types = xcalloc((size_t)(nparams > 0 ? nparams : 1), sizeof *types);
     char *texts = xcalloc((size_t)(nparams > 0 ? nparams : 1), 40);
     for (int i = 0; i < nparams; i++) {
         char *buf = texts + (size_t)i * 40;
@@ -201,6 +217,7 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
         case DB_INT:
             snprintf(buf, 40, "%" PRId64, v->i);
             vals[i] = buf;
+            types[i] = pg_int_type(v->i);
             break;
         case DB_BOOL:
             vals[i] = v->i ? "true" : "false";
@@ -222,12 +239,20 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
      * no transaction was open nothing is lost by reconnecting and running
      * the statement once more. */
     bool was_idle = PQtransactionStatus(db->pg) == PQTRANS_IDLE;
-    PGresult *res = pg_run(db, sql, nparams, vals);
+    /* a statement with an int8 parameter is rare (only values beyond
+     * int4, see pg_int_type) and is not cached: a prepared statement keeps
+     * the types of its first use */
+    bool typed = false;
+    for (int i = 0; i < nparams; i++)
+        typed = typed || types[i] != 0;
+    PGresult *res = typed ? PQexecParams(db->pg, sql, nparams, types, vals, NULL, NULL, 0)
+                          : pg_run(db, sql, nparams, vals);
     if (PQstatus(db->pg) == CONNECTION_BAD && was_idle && reset(db)) {
         PQclear(res);
-        res = pg_run(db, sql, nparams, vals);
+        res = typed ? PQexecParams(db->pg, sql, nparams, types, vals, NULL, NULL, 0) : pg_run(db, sql, nparams, vals);
     }
     free(vals);
+    free(types);
     free(texts);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {

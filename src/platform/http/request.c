@@ -150,6 +150,21 @@ void http_db_release(http_req_t *req)
     }
 }
 
+static db_t *req_lease_take(void *ctx)
+{
+    return http_db(ctx);
+}
+
+static void req_lease_give_back(void *ctx)
+{
+    http_db_release(ctx);
+}
+
+db_lease_t http_db_lease(http_req_t *req)
+{
+    return (db_lease_t){req_lease_take, req_lease_give_back, req};
+}
+
 const config_t *http_config(http_req_t *req)
 {
     return req->priv->srv->cfg;

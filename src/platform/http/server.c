@@ -22,7 +22,7 @@
 #include "platform/log.h"
 
 #define HTTP_LOGGER "tali.http"
-#define HTTP_CONNECTION_TIMEOUT_S 60
+#define HTTP_CONNECTION_TIMEOUT_S 30
 #define HTTP_SHUTDOWN_GRACE_MS 30000
 #define HTTP_CONNECTION_MEMORY (128 * 1024)
 
@@ -337,9 +337,18 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
     pthread_sigmask(SIG_BLOCK, &set, &old);
 
     unsigned int limit = s->cfg && s->cfg->max_connections > 0 ? (unsigned int)s->cfg->max_connections : 1024;
+    /* One address may hold only part of the connections, so a flood of
+     * slow clients from one place cannot starve everyone else (0: no cap,
+     * for a load balancer whose address every client shares); and a
+     * connection that sends nothing for the idle timeout is closed. */
+    unsigned int per_ip = s->cfg ? (unsigned int)s->cfg->max_connections_per_ip : 0;
+    unsigned int idle_s = s->cfg && s->cfg->connection_idle_timeout_s > 0
+                              ? (unsigned int)s->cfg->connection_idle_timeout_s
+                              : HTTP_CONNECTION_TIMEOUT_S;
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri,
         s, MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL,
         MHD_OPTION_END);

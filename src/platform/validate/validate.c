@@ -741,7 +741,16 @@ bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
         return true;
     }
     json_t *j = raw_json(raw);
-    bool ok = vld_str_value(v, vld_loc(src, name), j, rule, out);
+    bool ok;
+    if (strcmp(src, "query") == 0 && !vld_utf8_valid(raw, strlen(raw))) {
+        /* Starlette would decode with replacement characters; a value
+         * that was never text is refused instead (docs/compatibility.md) */
+        vld_add(v, "string_unicode", vld_loc(src, name),
+                "Input should be a valid string, unable to parse raw data as a unicode string", json_incref(j), NULL);
+        ok = false;
+    } else {
+        ok = vld_str_value(v, vld_loc(src, name), j, rule, out);
+    }
     json_decref(j);
     if (ok) {
         /* Point at the caller's string, which outlives the JSON copy. */

@@ -3,9 +3,13 @@
 #include <glib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <errno.h>
 #include <poppler.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zip.h>
 
 #include "shared/documents.h"
@@ -230,6 +234,53 @@ static documents_status_t doc_child(void *ctx, mem_buf_t *out)
     return documents_extract_inprocess(j->kind, j->data, j->len, out);
 }
 
+/* The process-wide bound on isolated extractions at once: each is a child
+ * of up to 512 MiB that keeps a core busy for up to 10 s, so two dozen
+ * uploads at once would otherwise starve every other request of CPU and
+ * memory.  The count is configuration: set once at start-up
+ * (documents_set_max_concurrent) before the first extraction creates the
+ * semaphore. */
+static pthread_once_t doc_slots_once = PTHREAD_ONCE_INIT;
+static sem_t doc_slots;
+static unsigned doc_slots_n = DOCUMENTS_DEFAULT_CONCURRENCY;
+
+/* How long an extraction waits for a slot before it gives up (and the
+ * upload goes on with no text, as for any failed extraction). */
+#define DOC_SLOT_WAIT_S 120
+
+static void doc_slots_init(void)
+{
+    sem_init(&doc_slots, 0, doc_slots_n);
+}
+
+void documents_set_max_concurrent(int n)
+{
+    if (n > 0)
+        doc_slots_n = (unsigned)n;
+}
+
+static bool doc_slot_take(void)
+{
+    pthread_once(&doc_slots_once, doc_slots_init);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += DOC_SLOT_WAIT_S;
+    int r;
+    while ((r = sem_timedwait(&doc_slots, &until)) != 0 && errno == EINTR)
+        ;
+    return r == 0;
+}
+
+static documents_status_t doc_run_bounded(doc_job_t *job, const documents_limits_t *limits, char **raw,
+                                          size_t *raw_len)
+{
+    if (!doc_slot_take())
+        return DOCUMENTS_ERR_TIMEOUT;
+    documents_status_t st = documents_run_isolated(doc_child, job, limits, raw, raw_len);
+    sem_post(&doc_slots);
+    return st;
+}
+
 documents_status_t documents_extract(documents_kind_t kind, const void *data, size_t len,
                                      const documents_limits_t *limits, char **text, size_t *text_len)
 {
@@ -251,7 +302,7 @@ documents_status_t documents_extract(documents_kind_t kind, const void *data, si
         st = DOCUMENTS_OK;
     } else {
         doc_job_t job = {kind, data, len};
-        st = documents_run_isolated(doc_child, &job, limits, &raw, &raw_len);
+        st = doc_run_bounded(&job, limits, &raw, &raw_len);
     }
     if (st != DOCUMENTS_OK) {
         free(raw);
