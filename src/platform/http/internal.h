@@ -20,6 +20,13 @@
 #define HTTP_BODY_LIMIT (1024 * 1024)
 #define HTTP_MULTIPART_BODY_LIMIT (6 * 1024 * 1024)
 
+/* The request head the server accepts: a longer target is 414, more
+ * header bytes ("Name: value" lines) 431, both with a JSON detail.  The
+ * original's server (uvicorn over h11) refused heads over 16 KiB as a
+ * whole; these are at least as generous. */
+#define HTTP_URI_LIMIT (16 * 1024)
+#define HTTP_HEADERS_LIMIT (32 * 1024)
+
 struct MHD_Daemon;
 
 struct http_server {
@@ -50,6 +57,8 @@ struct http_req_priv {
     bool query_parsed, form_parsed, json_done;
     json_t *json;
     bool body_too_large;
+    int head_problem;     /* 0, or 414 / 431 when the head broke a limit */
+    size_t header_bytes;  /* header lines seen so far */
     size_t body_limit;
     mem_buf_t body_buf; /* the transport accumulates here */
     db_t *db;

@@ -144,7 +144,11 @@ void http_pipeline_handle(http_server_t *s, http_req_t *req)
     req->client_ip = mem_strdup(req->arena, ip);
 
     const char *origin = http_header(req, "Origin");
-    if (http_cors_is_preflight(p->method_raw, origin, http_header(req, "Access-Control-Request-Method"))) {
+    if (p->head_problem) {
+        /* answered before anything reads the target or the headers */
+        http_reply_detail(req, p->head_problem,
+                          p->head_problem == 414 ? "URI Too Long" : "Request Header Fields Too Large");
+    } else if (http_cors_is_preflight(p->method_raw, origin, http_header(req, "Access-Control-Request-Method"))) {
         /* preflights are answered before the limiter (policy fix 4) */
         pipe_preflight(s, req, origin);
     } else if (!pipe_rate_limit(s, req)) {

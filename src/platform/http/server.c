@@ -24,7 +24,15 @@
 #define HTTP_LOGGER "tali.http"
 #define HTTP_CONNECTION_TIMEOUT_S 30
 #define HTTP_SHUTDOWN_GRACE_MS 30000
-#define HTTP_CONNECTION_MEMORY (128 * 1024)
+/* libmicrohttpd holds a connection's whole request head, and one record
+ * per query parameter and header, in this pool, and answers with its own
+ * HTML page (or just closes the connection, when the records do not fit)
+ * once it overflows.  The pool is therefore far larger than the limits
+ * below, which the server enforces itself with JSON answers: a head
+ * within HTTP_URI_LIMIT and HTTP_HEADERS_LIMIT always fits, whatever the
+ * number of parameters (a record costs ~56 bytes, a parameter as little
+ * as 2).  Pages are only touched as a request fills them. */
+#define HTTP_CONNECTION_MEMORY (1024 * 1024)
 
 /* ---- server object ---- */
 
@@ -162,13 +170,29 @@ static void *srv_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     (void)conn;
     http_server_t *s = cls;
     atomic_fetch_add(&s->inflight, 1);
+    if (strlen(uri) > HTTP_URI_LIMIT) {
+        /* the target itself is never parsed: the pipeline answers 414 */
+        http_req_t *req = http_req_create(s, "/");
+        req->priv->head_problem = 414;
+        return req;
+    }
     return http_req_create(s, uri);
 }
 
 static enum MHD_Result srv_collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     (void)kind;
-    http_req_add_header(cls, key, value ? value : "");
+    http_req_t *req = cls;
+    struct http_req_priv *p = req->priv;
+    size_t vlen = value ? strlen(value) : 0;
+    /* "Name: value\r\n" as it came on the wire */
+    p->header_bytes += strlen(key) + vlen + 4;
+    if (p->header_bytes > HTTP_HEADERS_LIMIT) {
+        if (!p->head_problem)
+            p->head_problem = 431;
+        return MHD_NO;
+    }
+    http_req_add_header(req, key, value ? value : "");
     return MHD_YES;
 }
 
@@ -228,6 +252,8 @@ static enum MHD_Result srv_on_request(void *cls, struct MHD_Connection *conn, co
         http_req_set_method(req, method);
         MHD_get_connection_values(conn, MHD_HEADER_KIND, srv_collect_header, req);
         p->peer_ip = srv_peer_ip(req, conn);
+        if (p->head_problem)
+            return srv_respond(s, conn, req);
         const char *ct = http_header(req, "Content-Type");
         p->body_limit = http_media_type_is(ct, "multipart/form-data") ? HTTP_MULTIPART_BODY_LIMIT : HTTP_BODY_LIMIT;
         const char *cl = http_header(req, "Content-Length");
