@@ -258,6 +258,37 @@ static void test_params_roundtrip(void **state)
     db_release(f->pool, db);
 }
 
+/* An integer beyond int4 compares with an int4 column (no row) instead of
+ * failing to convert to the column's type; writing one into such a column
+ * still fails on PostgreSQL. */
+static void test_int_beyond_int4(void **state)
+{
+    fx_t *f = *state;
+    NEED_DB(f);
+    db_t *db = db_acquire(f->pool);
+    create_values_table(f, db);
+    db_value_t one[] = {DB_V_INT(7)};
+    assert_int_equal(db_exec(db, "INSERT INTO v (i) VALUES ($1)", one, 1, NULL), ERR_OK);
+    const int64_t ids[] = {INT64_C(2147483648), INT64_MAX, INT64_C(-2147483649), INT64_MIN};
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++) {
+        db_value_t p[] = {DB_V_INT(ids[k])};
+        db_res_t *r = NULL;
+        assert_int_equal(db_query(db, "SELECT id FROM v WHERE id = $1", p, 1, &r), ERR_OK);
+        assert_int_equal(db_res_rows(r), 0);
+        db_res_free(r);
+    }
+    db_value_t small[] = {DB_V_INT(1)};
+    db_res_t *r = NULL;
+    assert_int_equal(db_query(db, "SELECT id FROM v WHERE id = $1", small, 1, &r), ERR_OK);
+    assert_int_equal(db_res_rows(r), 1);
+    db_res_free(r);
+    if (is_pg(f)) {
+        db_value_t big[] = {DB_V_INT(INT64_C(2147483648))};
+        assert_int_not_equal(db_exec(db, "INSERT INTO v (id) VALUES ($1)", big, 1, NULL), ERR_OK);
+    }
+    db_release(f->pool, db);
+}
+
 static void test_nulls(void **state)
 {
     fx_t *f = *state;
@@ -381,6 +412,9 @@ static void test_time_text(void **state)
     assert_true(db_parse_time("1969-12-31T23:59:59.999999Z", &us));
     assert_true(us == -1);
     assert_string_equal(db_format_time(-1, "Z", buf), "1969-12-31T23:59:59.999999Z");
+    /* the extremes of an int64 count: whole, within the 40-byte buffer */
+    assert_string_equal(db_format_time(INT64_MAX, "+00:00", buf), "294247-01-10T04:00:54.775807+00:00");
+    assert_string_equal(db_format_time(INT64_MIN, "Z", buf), "-290308-12-21T19:59:05.224192Z");
     assert_true(db_parse_time("2024-02-29T00:00:00Z", &us));
     assert_false(db_parse_time("2023-02-29T00:00:00Z", &us));
     assert_false(db_parse_time("2026-13-01T00:00:00", &us));
@@ -1087,6 +1121,7 @@ int main(void)
         cmocka_unit_test(test_time_text),
         cmocka_unit_test(test_sqlite_urls),
         BOTH(test_params_roundtrip, setup_pool),
+        BOTH(test_int_beyond_int4, setup_pool),
         BOTH(test_nulls, setup_pool),
         BOTH(test_conflicts, setup_pool),
         BOTH(test_transactions, setup_pool),

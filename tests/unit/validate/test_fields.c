@@ -280,6 +280,9 @@ static void test_query_and_form(void **state)
     assert_true(vld_raw_str(&v, "body", "grant_type", "", &grant, &s));
     assert_int_equal(s.presence, VLD_ABSENT);
     assert_false(vld_raw_str(&v, "body", "grant_type", "client", &grant, &s));
+    /* a query value that is not UTF-8; a form value keeps the old rule */
+    assert_false(vld_raw_str(&v, "query", "q", "a\xff", &(vld_str_rule_t){0}, &s));
+    assert_true(vld_raw_str(&v, "body", "name", "a\xff", &(vld_str_rule_t){0}, &s));
     vld_bool_t b;
     assert_true(vld_raw_bool(&v, "query", "flag", "True", VLD_DEFAULTED, &b));
     assert_true(b.value);
@@ -289,7 +292,8 @@ static void test_query_and_form(void **state)
         "{\"type\":\"missing\",\"loc\":[\"query\",\"token\"],\"msg\":\"Field required\",\"input\":null},"
         "{\"type\":\"string_too_short\",\"loc\":[\"query\",\"token\"],\"msg\":\"String should have at least 16 characters\",\"input\":\"short\",\"ctx\":{\"min_length\":16}},"
         "{\"type\":\"missing\",\"loc\":[\"body\",\"username\"],\"msg\":\"Field required\",\"input\":null},"
-        "{\"type\":\"string_pattern_mismatch\",\"loc\":[\"body\",\"grant_type\"],\"msg\":\"String should match pattern 'password'\",\"input\":\"client\",\"ctx\":{\"pattern\":\"password\"}}]");
+        "{\"type\":\"string_pattern_mismatch\",\"loc\":[\"body\",\"grant_type\"],\"msg\":\"String should match pattern 'password'\",\"input\":\"client\",\"ctx\":{\"pattern\":\"password\"}},"
+        "{\"type\":\"string_unicode\",\"loc\":[\"query\",\"q\"],\"msg\":\"Input should be a valid string, unable to parse raw data as a unicode string\",\"input\":\"a\xef\xbf\xbd\"}]");
     vld_free(&v);
 }
 
