@@ -280,3 +280,9 @@ def test_failures_below_the_threshold_do_not_lock(server):
         assert login(server, email, f"guess {i}").status_code == 401
     assert login(server, email).status_code == 200
     assert lock_state(server, email) == (0, False)
+
+
+def test_path_token_that_is_not_utf8_is_a_missing_token(server):
+    # PostgreSQL refused the bytes with a 500; no stored token can match them
+    for path in ("/api/v1/assessments/token/%ff/start", "/api/v1/assessments/token/%c3%28/start"):
+        assert_json_detail(server.post(path), 404, "Invalid assessment token")

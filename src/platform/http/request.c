@@ -9,6 +9,14 @@
 #include "platform/json.h"
 #include "platform/log.h"
 
+/* jansson refuses to make a string of bytes that are not UTF-8 */
+static bool req_utf8_valid(const char *s, size_t n)
+{
+    json_t *j = json_stringn(s, n);
+    json_decref(j);
+    return j != NULL;
+}
+
 http_req_t *http_req_create(http_server_t *s, const char *target)
 {
     mem_arena_t *a = mem_arena_new();
@@ -24,9 +32,11 @@ http_req_t *http_req_create(http_server_t *s, const char *target)
     size_t plen = q ? (size_t)(q - target) : strlen(target);
     size_t dlen = 0;
     char *path = http_url_decode(a, target, plen, false, &dlen);
-    /* a decoded NUL would cut the path short ("/health%00x" -> "/health");
-     * keep such a path undecoded so it matches no route */
-    req->path = strlen(path) == dlen ? path : mem_strndup(a, target, plen);
+    /* a decoded NUL would cut the path short ("/health%00x" -> "/health"),
+     * and bytes that are not UTF-8 ("/token/%ff") are no text a database
+     * can compare (PostgreSQL refuses them): keep such a path undecoded,
+     * so it matches no route or carries a parameter that matches no row */
+    req->path = strlen(path) == dlen && req_utf8_valid(path, dlen) ? path : mem_strndup(a, target, plen);
     p->query_raw = q ? mem_strdup(a, q + 1) : "";
     req->method = "GET";
     p->method_raw = "GET";
