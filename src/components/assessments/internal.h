@@ -292,15 +292,17 @@ err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t own
 err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
                             const char **detail);
 
-/* CV upload through S5 (by_token false: id + form token) or S6. */
+/* CV upload through S5 (by_token false: id + form token) or S6.  The
+ * connection of conn is given back while the file is stored and its text
+ * extracted. */
 typedef struct {
     bool by_token;
     int64_t id;
     const char *token;
     const void *file; /* const http_file_t *, or NULL when "file" was a plain field */
 } assessments_cv_in_t;
-err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c, const assessments_cv_in_t *in,
-                                json_t **out, const char **detail);
+err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c,
+                                const assessments_cv_in_t *in, json_t **out, const char **detail);
 
 err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
                               const char *code, json_t **out, const char **detail);
