@@ -73,7 +73,7 @@ _accounts = {}
 
 def recruiter(server, which="a"):
     """A logged-in recruiter of its own organisation: (user, headers)."""
-    key = (id(server), which)
+    key = (server, which)  # the object, not id(): a dead server's id is reused by the next one
     if key not in _accounts:
         user, token, _ = acct.new_account(server)
         _accounts[key] = (user, acct.auth(token))

@@ -58,7 +58,7 @@ def accounts():
 
 
 def recruiter(server, accounts, which="a"):
-    key = (id(server), which)
+    key = (server, which)  # the object, not id(): a dead server's id is reused by the next one
     if key not in accounts:
         user, token, _ = acct.new_account(server)
         accounts[key] = (user, acct.auth(token))
