@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/scoring/keywords.h"
 #include "components/scoring/pysem.h"
 #include "components/scoring/scoring.h"
 #include "platform/json.h"
@@ -51,24 +52,8 @@ static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05,
 
 #define FRAUD_SCORE_CAP 50.0
 
-static const char *const INJECTION_PHRASES[] = {
-    "ignore previous instructions", "ignore all instructions", "ignore prior instructions",
-    "disregard above", "disregard the above", "disregard previous", "disregard the previous",
-    "you are now", "new instructions:", "forget everything",
-};
-
-static const char *const DEBUGGING_WORDS[] = {
-    "print", "log", "debug", "error", "exception", "traceback", "stack",
-    "step by step", "one at a time", "isolat", "hypothesis", "theory", "suspect", "might be",
-};
-
-static const char *const DESIGN_WORDS[] = {
-    "architect", "structure", "design", "pattern", "tradeoff", "trade-off",
-    "pros and cons", "alternative", "scalab", "maintain", "extend", "modular",
-    "edge case", "corner case", "what if", "performance", "efficiency", "complexity",
-};
-
-static const char *const ATTEMPT_WORDS[] = {"i tried", "i've tried", "i attempted"};
+/* The keyword lists (INJECTION_PHRASES, DEBUGGING_PATTERNS, DESIGN_PATTERNS,
+ * ATTEMPT_PATTERNS) live in keywords.c, matched all at once per prompt. */
 
 static const char *const FILLER_WORDS[] = {"um",       "uh",       "like", "basically",
                                            "actually", "just",     "really", "very"};
@@ -244,6 +229,7 @@ typedef struct {
     bool delta_pos;
     bool delta_zero;
     bool code_changed; /* (code_before or "") != (code_after or "") */
+    uint64_t kw;       /* keywords.h bits found in the folded text */
 } prompt_t;
 
 static bool is_vague_text(const char *s, size_t n)
@@ -325,6 +311,9 @@ static err_t prompt_init(prompt_t *p, const json_t *obj, size_t index, char *err
     p->wc = pysem_word_count(p->msg, p->msg_len);
     p->lower = pysem_lower(p->msg, p->msg_len, &p->lower_len);
     p->folded = fold_for_ignorecase(p->lower, p->lower_len, &p->folded_len);
+    size_t fl;
+    const char *ft = folded_text(p, &fl);
+    p->kw = scoring_matcher_scan(scoring_keywords(), ft, fl);
     pysem_span_t st = pysem_strip(p->lower, p->lower_len);
     p->vague = is_vague_text(p->lower + st.off, st.len);
 
@@ -371,41 +360,41 @@ static void prompt_free(prompt_t *p)
     free(p->folded);
 }
 
-static bool any_literal(const char *s, size_t n, const char *const *words, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        if (contains(s, n, words[k]))
-            return true;
-    return false;
-}
-
 static bool matches_debugging(const prompt_t *p)
 {
-    size_t n;
-    const char *s = folded_text(p, &n);
-    return any_literal(s, n, DEBUGGING_WORDS, NELEM(DEBUGGING_WORDS));
+    return (p->kw & KW_MASK_DEBUG) != 0;
 }
 
 static bool matches_design(const prompt_t *p)
 {
-    size_t n;
-    const char *s = folded_text(p, &n);
-    return any_literal(s, n, DESIGN_WORDS, NELEM(DESIGN_WORDS));
+    return (p->kw & KW_MASK_DESIGN) != 0;
 }
 
+/* The literals, or one of `expected .+ but got`, `it should .+ but
+ * instead`, `already .+ without success` on one line (whose first half
+ * the matcher has seen somewhere). */
 static bool matches_attempt(const prompt_t *p)
 {
+    if (p->kw & KW_MASK_ATTEMPT)
+        return true;
     size_t n;
     const char *s = folded_text(p, &n);
-    return any_literal(s, n, ATTEMPT_WORDS, NELEM(ATTEMPT_WORDS)) ||
-           dotplus(s, n, "expected ", " but got") ||
-           dotplus(s, n, "it should ", " but instead") ||
-           dotplus(s, n, "already ", " without success");
+    return ((p->kw & KW_BIT(KW_ATTEMPT_EXPECTED)) && dotplus(s, n, "expected ", " but got")) ||
+           ((p->kw & KW_BIT(KW_ATTEMPT_SHOULD)) && dotplus(s, n, "it should ", " but instead")) ||
+           ((p->kw & KW_BIT(KW_ATTEMPT_ALREADY)) && dotplus(s, n, "already ", " without success"));
 }
 
+/* The phrases are matched against lower() without the IGNORECASE fold;
+ * the matcher saw the folded text, which is lower() itself unless the
+ * prompt holds a dotless i or a long s (then scan lower() directly). */
 static bool matches_injection(const prompt_t *p)
 {
-    return any_literal(p->lower, p->lower_len, INJECTION_PHRASES, NELEM(INJECTION_PHRASES));
+    if (!p->folded)
+        return (p->kw & KW_MASK_INJECTION) != 0;
+    for (size_t k = 0; k < 10; k++)
+        if (contains(p->lower, p->lower_len, scoring_keyword_patterns[KW_INJECTION + k]))
+            return true;
+    return false;
 }
 
 static bool word_in(const char *w, size_t len, const char *const *list, size_t count)
@@ -474,7 +463,8 @@ static bool is_unprofessional(const prompt_t *p, bool rant)
     size_t n = p->lower_len;
     if (rant)
         return true;
-    if (contains(s, n, "!!!") || contains(s, n, "???"))
+    /* "!!!" and "???" are in lower() exactly when in its fold */
+    if (p->kw & (KW_BIT(KW_BANGS) | KW_BIT(KW_QUERIES)))
         return true;
     for (size_t k = 0; k < NELEM(RANT_STARTS); k++)
         if (starts_with(s, n, RANT_STARTS[k]))
