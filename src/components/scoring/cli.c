@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/scoring/fastjson.h"
 #include "components/scoring/scoring.h"
 #include "platform/json.h"
 #include "platform/mem.h"
@@ -65,12 +66,17 @@ int scoring_cli_score(FILE *in, FILE *out)
     size_t cap = 0;
     ssize_t len;
     int rc = 0;
+    mem_buf_t scratch = {0};
+    mem_buf_t outbuf = {0};
     while ((len = getline(&line, &cap, in)) >= 0) {
         size_t n = (size_t)len;
         if (blank(line, n))
             continue;
         json_parse_error_t perr;
-        json_t *c = json_parse(line, n, CLI_MAX_DEPTH, &perr);
+        /* the quick reader for ordinary lines; jansson decides the rest */
+        json_t *c = scoring_fastjson_parse(line, n, CLI_MAX_DEPTH, &scratch);
+        if (!c)
+            c = json_parse(line, n, CLI_MAX_DEPTH, &perr);
         json_t *o;
         if (!c) {
             char msg[256];
@@ -82,17 +88,20 @@ int scoring_cli_score(FILE *in, FILE *out)
             o = score_case(c);
         }
         json_decref(c);
-        char *text = json_encode(o);
+        outbuf.len = 0;
+        json_encode_buf(&outbuf, o, false);
+        mem_buf_append(&outbuf, "\n", 1);
         json_decref(o);
-        if (fputs(text, out) < 0 || fputc('\n', out) < 0)
+        if (fwrite(outbuf.data, 1, outbuf.len, out) != outbuf.len)
             rc = 1;
-        free(text);
         if (rc)
             break;
     }
     if (ferror(in))
         rc = 1;
     free(line);
+    mem_buf_free(&scratch);
+    mem_buf_free(&outbuf);
     if (fflush(out) != 0)
         rc = 1;
     return rc;

@@ -1,0 +1,406 @@
+/* fastjson: a recursive-descent reader over the bytes of one line.
+ * Strings without escapes go to jansson straight from the input (one
+ * copy); strings with escapes are decoded into the caller's scratch
+ * buffer first.  UTF-8 is validated here (ASCII runs take a fast path),
+ * so jansson's unchecked constructors get only what its checked ones
+ * would accept. */
+#include "components/scoring/fastjson.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *s;
+    size_t n, i;
+    int depth, max_depth;
+    mem_buf_t *scratch;
+} fj_t;
+
+static void fj_ws(fj_t *p)
+{
+    while (p->i < p->n) {
+        char c = p->s[p->i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            break;
+        p->i++;
+    }
+}
+
+/* Length of the valid UTF-8 sequence (2-4 bytes) at s[0..avail), or 0. */
+static size_t fj_utf8_len(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < len)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static int fj_hex4(const char *h)
+{
+    int v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = h[k];
+        int d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+static void fj_put_utf8(mem_buf_t *b, uint32_t cp)
+{
+    char o[4];
+    size_t len;
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        len = 1;
+    } else if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        len = 2;
+    } else if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        len = 3;
+    } else {
+        o[0] = (char)(0xF0 | (cp >> 18));
+        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (char)(0x80 | (cp & 0x3F));
+        len = 4;
+    }
+    mem_buf_append(b, o, len);
+}
+
+/* One escape at s[p->i] (the backslash) appended to b; false to give up. */
+static bool fj_escape(fj_t *p, mem_buf_t *b)
+{
+    if (p->i + 1 >= p->n)
+        return false;
+    char e = p->s[p->i + 1];
+    const char *simple = NULL;
+    switch (e) {
+    case '"': simple = "\""; break;
+    case '\\': simple = "\\"; break;
+    case '/': simple = "/"; break;
+    case 'b': simple = "\b"; break;
+    case 'f': simple = "\f"; break;
+    case 'n': simple = "\n"; break;
+    case 'r': simple = "\r"; break;
+    case 't': simple = "\t"; break;
+    default: break;
+    }
+    if (simple) {
+        mem_buf_append(b, simple, 1);
+        p->i += 2;
+        return true;
+    }
+    if (e != 'u' || p->i + 6 > p->n)
+        return false;
+    int v = fj_hex4(p->s + p->i + 2);
+    if (v < 0 || (v >= 0xDC00 && v <= 0xDFFF))
+        return false;
+    p->i += 6;
+    uint32_t cp = (uint32_t)v;
+    if (v >= 0xD800 && v <= 0xDBFF) {
+        if (p->i + 6 > p->n || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u')
+            return false;
+        int lo = fj_hex4(p->s + p->i + 2);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return false;
+        p->i += 6;
+        cp = 0x10000 + (((uint32_t)v - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+    }
+    fj_put_utf8(b, cp);
+    return true;
+}
+
+/* The string at s[p->i] (the opening quote): its bytes in out and len, either
+ * in the input or in the scratch buffer.  *has_nul when it holds a NUL. */
+static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
+{
+    const unsigned char *s = (const unsigned char *)p->s;
+    size_t i = p->i + 1, start = i;
+    *has_nul = false;
+    bool escaped = false;
+    mem_buf_t *b = p->scratch;
+    for (;;) {
+        if (i >= p->n)
+            return false;
+        unsigned char c = s[i];
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            if (!escaped) {
+                escaped = true;
+                b->len = 0;
+            }
+            mem_buf_append(b, p->s + start, i - start);
+            p->i = i;
+            size_t before = b->len;
+            if (!fj_escape(p, b))
+                return false;
+            if (memchr(b->data + before, '\0', b->len - before))
+                *has_nul = true;
+            i = start = p->i;
+            continue;
+        }
+        if (c < 0x20)
+            return false;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t l = fj_utf8_len(s + i, p->n - i);
+        if (!l)
+            return false;
+        i += l;
+    }
+    if (escaped) {
+        mem_buf_append(b, p->s + start, i - start);
+        *out = b->data;
+        *len = b->len;
+    } else {
+        *out = p->s + start;
+        *len = i - start;
+    }
+    p->i = i + 1;
+    return true;
+}
+
+static json_t *fj_number(fj_t *p)
+{
+    size_t i = p->i, start = i;
+    const char *s = p->s;
+    bool real = false;
+    if (i < p->n && s[i] == '-')
+        i++;
+    if (i >= p->n || s[i] < '0' || s[i] > '9')
+        return NULL;
+    if (s[i] == '0') {
+        i++;
+        if (i < p->n && s[i] >= '0' && s[i] <= '9')
+            return NULL;
+    } else {
+        while (i < p->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < p->n && s[i] == '.') {
+        real = true;
+        i++;
+        if (i >= p->n || s[i] < '0' || s[i] > '9')
+            return NULL;
+        while (i < p->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < p->n && (s[i] == 'e' || s[i] == 'E')) {
+        real = true;
+        i++;
+        if (i < p->n && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= p->n || s[i] < '0' || s[i] > '9')
+            return NULL;
+        while (i < p->n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    char buf[64];
+    if (i - start >= sizeof buf)
+        return NULL;
+    memcpy(buf, s + start, i - start);
+    buf[i - start] = '\0';
+    p->i = i;
+    errno = 0;
+    if (!real) {
+        long long v = strtoll(buf, NULL, 10);
+        if (errno == ERANGE)
+            return NULL;
+        return json_integer((json_int_t)v);
+    }
+    double d = strtod(buf, NULL);
+    if (isinf(d))
+        return NULL;
+    return json_real(d);
+}
+
+static json_t *fj_value(fj_t *p);
+
+static json_t *fj_object(fj_t *p)
+{
+    json_t *o = json_object();
+    p->i++;
+    fj_ws(p);
+    if (p->i < p->n && p->s[p->i] == '}') {
+        p->i++;
+        return o;
+    }
+    for (;;) {
+        if (p->i >= p->n || p->s[p->i] != '"')
+            goto fail;
+        const char *k;
+        size_t klen;
+        bool nul;
+        if (!fj_string(p, &k, &klen, &nul) || nul)
+            goto fail;
+        /* the key may live in scratch, which the value can reuse */
+        char kbuf[128];
+        char *kheap = NULL;
+        const char *key = k;
+        if (k == p->scratch->data) {
+            if (klen < sizeof kbuf) {
+                memcpy(kbuf, k, klen);
+                key = kbuf;
+            } else {
+                key = kheap = xstrndup(k, klen);
+            }
+        }
+        fj_ws(p);
+        if (p->i >= p->n || p->s[p->i] != ':') {
+            free(kheap);
+            goto fail;
+        }
+        p->i++;
+        fj_ws(p);
+        json_t *v = fj_value(p);
+        if (!v) {
+            free(kheap);
+            goto fail;
+        }
+        json_object_setn_new_nocheck(o, key, klen, v);
+        free(kheap);
+        fj_ws(p);
+        if (p->i >= p->n)
+            goto fail;
+        if (p->s[p->i] == '}') {
+            p->i++;
+            return o;
+        }
+        if (p->s[p->i] != ',')
+            goto fail;
+        p->i++;
+        fj_ws(p);
+    }
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+static json_t *fj_array(fj_t *p)
+{
+    json_t *a = json_array();
+    p->i++;
+    fj_ws(p);
+    if (p->i < p->n && p->s[p->i] == ']') {
+        p->i++;
+        return a;
+    }
+    for (;;) {
+        json_t *v = fj_value(p);
+        if (!v)
+            goto fail;
+        json_array_append_new(a, v);
+        fj_ws(p);
+        if (p->i >= p->n)
+            goto fail;
+        if (p->s[p->i] == ']') {
+            p->i++;
+            return a;
+        }
+        if (p->s[p->i] != ',')
+            goto fail;
+        p->i++;
+        fj_ws(p);
+    }
+fail:
+    json_decref(a);
+    return NULL;
+}
+
+static bool fj_literal(fj_t *p, const char *word, size_t len)
+{
+    if (p->n - p->i < len || memcmp(p->s + p->i, word, len) != 0)
+        return false;
+    p->i += len;
+    return true;
+}
+
+static json_t *fj_value(fj_t *p)
+{
+    /* json_parse's depth counts values: the top one is at depth 1, the
+     * items of a container one deeper than it */
+    if (p->i >= p->n || p->depth + 1 > p->max_depth)
+        return NULL;
+    json_t *v = NULL;
+    switch (p->s[p->i]) {
+    case '{':
+    case '[':
+        p->depth++;
+        v = p->s[p->i] == '{' ? fj_object(p) : fj_array(p);
+        p->depth--;
+        return v;
+    case '"': {
+        const char *str;
+        size_t len;
+        bool nul;
+        if (!fj_string(p, &str, &len, &nul))
+            return NULL;
+        return json_stringn_nocheck(str, len);
+    }
+    case 't':
+        return fj_literal(p, "true", 4) ? json_true() : NULL;
+    case 'f':
+        return fj_literal(p, "false", 5) ? json_false() : NULL;
+    case 'n':
+        return fj_literal(p, "null", 4) ? json_null() : NULL;
+    default:
+        return fj_number(p);
+    }
+}
+
+json_t *scoring_fastjson_parse(const char *s, size_t n, int max_depth, mem_buf_t *scratch)
+{
+    fj_t p = {s, n, 0, 0, max_depth, scratch};
+    fj_ws(&p);
+    json_t *v = fj_value(&p);
+    if (!v)
+        return NULL;
+    fj_ws(&p);
+    if (p.i != n) {
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
