@@ -5,7 +5,8 @@
  * microseconds per case for the fastest round (the least disturbed by the
  * other work on the machine) and the median round.
  *
- * usage: score_engine CASES [ROUNDS]   (built and run by bench/score) */
+ * usage: score_engine CASES [ROUNDS]   (built and run by bench/score;
+ * -DBENCH_HAVE_COMPUTE where scoring_engine_compute exists) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,17 +28,29 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* One round of the engine (heur false) or the heuristics over every case
- * (a rejected case, which some fixtures are on purpose, counts as done);
- * returns seconds. */
-static double round_once(json_t **cases, size_t n, bool heur)
+typedef enum { BENCH_ENGINE, BENCH_ENGINE_JSON, BENCH_HEURISTICS } bench_t;
+
+/* One round of the engine into its struct (an arena per case), of the
+ * engine with its jansson result (scoring_engine_run), or of the
+ * heuristics, over every case (a rejected case, which some fixtures are on
+ * purpose, counts as done); returns seconds. */
+static double round_once(json_t **cases, size_t n, bench_t what)
 {
     char msg[512];
     double t0 = now();
     for (size_t i = 0; i < n; i++) {
         json_t *r = NULL;
         err_t e;
-        if (heur) {
+#ifdef BENCH_HAVE_COMPUTE
+        if (what == BENCH_ENGINE) {
+            mem_arena_t *a = mem_arena_new();
+            const scoring_result_t *res;
+            scoring_engine_compute(cases[i], a, &res, msg, sizeof msg);
+            mem_arena_free(a);
+            continue;
+        }
+#endif
+        if (what == BENCH_HEURISTICS) {
             const json_t *hin = json_object_get(cases[i], "heuristics_input");
             if (!hin || json_is_null(hin))
                 continue;
@@ -51,14 +64,15 @@ static double round_once(json_t **cases, size_t n, bool heur)
     return now() - t0;
 }
 
-static void report(const char *what, json_t **cases, size_t n, size_t counted, int rounds, bool heur)
+static void report(const char *name, json_t **cases, size_t n, size_t counted, int rounds,
+                   bench_t what)
 {
     double *t = malloc(sizeof *t * (size_t)rounds);
-    round_once(cases, n, heur); /* warm-up */
+    round_once(cases, n, what); /* warm-up */
     for (int r = 0; r < rounds; r++)
-        t[r] = round_once(cases, n, heur);
+        t[r] = round_once(cases, n, what);
     qsort(t, (size_t)rounds, sizeof *t, cmp_double);
-    printf("%s: %.2f us/case best, %.2f us/case median (%zu cases x %d rounds)\n", what,
+    printf("%s: %.2f us/case best, %.2f us/case median (%zu cases x %d rounds)\n", name,
            t[0] / (double)counted * 1e6, t[rounds / 2] / (double)counted * 1e6, counted, rounds);
     free(t);
 }
@@ -96,9 +110,12 @@ int main(int argc, char **argv)
     }
     free(line);
     fclose(f);
-    report("engine alone", cases, n, n, rounds, false);
+#ifdef BENCH_HAVE_COMPUTE /* trees before the struct result have no compute */
+    report("engine alone (C struct)", cases, n, n, rounds, BENCH_ENGINE);
+#endif
+    report("engine with jansson result", cases, n, n, rounds, BENCH_ENGINE_JSON);
     if (with_heur)
-        report("heuristics alone", cases, n, with_heur, rounds, true);
+        report("heuristics alone", cases, n, with_heur, rounds, BENCH_HEURISTICS);
     for (size_t i = 0; i < n; i++)
         json_decref(cases[i]);
     free(cases);

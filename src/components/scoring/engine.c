@@ -194,7 +194,79 @@ typedef struct {
     bool delta_zero;
     bool code_changed; /* (code_before or "") != (code_after or "") */
     uint64_t kw;       /* keywords.h bits found in the folded text */
+    unsigned long long sent_sum; /* words of the sentences with more than 2 */
+    size_t sent_count;           /* those sentences */
+    bool double_space;           /* "  " in msg */
+    bool has_qmark;              /* "?" in msg */
 } prompt_t;
+
+/* One pass over the message for what the engine counts on the original
+ * text: len(msg.split()); the sentences of re.split("[.!?]+", msg) with
+ * more than 2 words (their count and word total); "  " and "?" in msg.
+ * A sentence closes where a run of . ! ? starts (bytes that never occur
+ * inside a multi-byte UTF-8 sequence), and the last one at the end. */
+static void prompt_scan_text(prompt_t *p)
+{
+    const char *s = p->msg;
+    size_t n = p->msg_len, i = 0, wc = 0, cur = 0;
+    bool in_word = false, in_sword = false, prev_punct = false, prev_space = false;
+    unsigned long long sum = 0;
+    size_t count = 0;
+    bool dspace = false, qmark = false;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        bool space;
+        if (c < 0x80) {
+            space = c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+            if (c == ' ' && prev_space)
+                dspace = true;
+            prev_space = c == ' ';
+            i++;
+        } else {
+            uint32_t cp;
+            i = pysem_utf8_next(s, n, i, &cp);
+            space = pysem_isspace(cp);
+            prev_space = false;
+        }
+        if (space) {
+            in_word = in_sword = false;
+            prev_punct = false;
+            continue;
+        }
+        if (!in_word) {
+            wc++;
+            in_word = true;
+        }
+        if (c == '.' || c == '!' || c == '?') {
+            if (c == '?')
+                qmark = true;
+            if (!prev_punct) {
+                if (cur > 2) {
+                    sum += cur;
+                    count++;
+                }
+                cur = 0;
+            }
+            in_sword = false;
+            prev_punct = true;
+            continue;
+        }
+        prev_punct = false;
+        if (!in_sword) {
+            cur++;
+            in_sword = true;
+        }
+    }
+    if (cur > 2) {
+        sum += cur;
+        count++;
+    }
+    p->wc = wc;
+    p->sent_sum = sum;
+    p->sent_count = count;
+    p->double_space = dspace;
+    p->has_qmark = qmark;
+}
 
 static bool is_vague_text(const char *s, size_t n)
 {
@@ -273,7 +345,7 @@ static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, siz
     } else {
         return fail(errmsg, errlen, "interactions[%zu].message: not a string", index);
     }
-    p->wc = pysem_word_count(p->msg, p->msg_len);
+    prompt_scan_text(p);
     p->lower = mem_alloc(arena, PYSEM_LOWER_MAX(p->msg_len));
     p->lower_len = pysem_lower_to(p->msg, p->msg_len, p->lower);
     p->folded = fold_for_ignorecase(arena, p->lower, p->lower_len, &p->folded_len);
@@ -284,7 +356,7 @@ static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, siz
     p->vague = is_vague_text(p->lower + st.off, st.len);
 
     const json_t *q = json_object_get(obj, "question_count");
-    bool has_qmark = memchr(p->msg, '?', p->msg_len) != NULL;
+    bool has_qmark = p->has_qmark;
     if (pysem_truthy(q)) {
         pysem_num_t qn;
         if (!pysem_num_from_json(q, &qn))
@@ -840,33 +912,6 @@ static void score_utilization(run_t *r)
     cat_done(r, CAT_UTILIZATION, cat);
 }
 
-/* Sentence word counts of re.split("[.!?]+", msg) with more than 2 words. */
-static bool is_sentence_end(char c)
-{
-    return c == '.' || c == '!' || c == '?';
-}
-
-static void sentence_lengths(const prompt_t *p, unsigned long long *sum, size_t *count)
-{
-    const char *s = p->msg;
-    size_t n = p->msg_len, start = 0;
-    for (;;) {
-        size_t j = start;
-        while (j < n && !is_sentence_end(s[j]))
-            j++;
-        size_t wc = pysem_word_count(s + start, j - start);
-        if (wc > 2) {
-            *sum += wc;
-            (*count)++;
-        }
-        if (j >= n)
-            break;
-        while (j < n && is_sentence_end(s[j]))
-            j++;
-        start = j;
-    }
-}
-
 static void score_communication(run_t *r)
 {
     size_t issues = 0;
@@ -881,7 +926,7 @@ static void score_communication(run_t *r)
             issues++;
             seen_i = true;
         }
-        if (memmem(p->msg, p->msg_len, "  ", 2)) {
+        if (p->double_space) {
             issues++;
             seen_space = true;
         }
@@ -894,7 +939,8 @@ static void score_communication(run_t *r)
                 seen_punct = true;
             }
         }
-        sentence_lengths(p, &sent_sum, &sent_count);
+        sent_sum += p->sent_sum;
+        sent_count += p->sent_count;
         size_t f;
         bool rant;
         scan_word_runs(p, &f, &rant);
