@@ -297,11 +297,8 @@ static bool is_vague_text(const char *s, size_t n)
 static char *fold_for_ignorecase(mem_arena_t *arena, const char *s, size_t n, size_t *outlen)
 {
     /* Python's IGNORECASE also equates i with U+0131 and s with U+017F;
-     * lower() leaves both as they are. */
-    if (!memmem(s, n, "\xc4\xb1", 2) && !memmem(s, n, "\xc5\xbf", 2)) {
-        *outlen = n;
-        return NULL;
-    }
+     * lower() leaves both as they are.  Called only when the keyword scan
+     * of lower() saw one of them. */
     char *o = mem_alloc(arena, n + 1);
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
@@ -348,10 +345,12 @@ static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, siz
     prompt_scan_text(p);
     p->lower = mem_alloc(arena, PYSEM_LOWER_MAX(p->msg_len));
     p->lower_len = pysem_lower_to(p->msg, p->msg_len, p->lower);
-    p->folded = fold_for_ignorecase(arena, p->lower, p->lower_len, &p->folded_len);
-    size_t fl;
-    const char *ft = folded_text(p, &fl);
-    p->kw = scoring_matcher_scan(scoring_keywords(), ft, fl);
+    /* the keywords of lower(), which also tell whether it needs the fold */
+    p->kw = scoring_matcher_scan(scoring_keywords(), p->lower, p->lower_len);
+    if (p->kw & (KW_BIT(KW_DOTLESS_I) | KW_BIT(KW_LONG_S))) {
+        p->folded = fold_for_ignorecase(arena, p->lower, p->lower_len, &p->folded_len);
+        p->kw = scoring_matcher_scan(scoring_keywords(), p->folded, p->folded_len);
+    }
     pysem_span_t st = pysem_strip(p->lower, p->lower_len);
     p->vague = is_vague_text(p->lower + st.off, st.len);
 

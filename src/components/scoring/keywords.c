@@ -23,6 +23,8 @@ const char *const scoring_keyword_patterns[KW_COUNT] = {
     "!!!", "???",
     /* COPYPASTE names */
     "stackoverflow.com", "chatgpt", "openai", "gemini", "copilot",
+    /* the code points the engine's fold replaces */
+    "\xc4\xb1", "\xc5\xbf",
 };
 
 static pthread_once_t keywords_once = PTHREAD_ONCE_INIT;

@@ -26,7 +26,9 @@ enum {
     KW_QUERIES = 49,    /* "???" */
     KW_COPYPASTE_SO = 50,   /* "stackoverflow.com" */
     KW_COPYPASTE_AI = 51,   /* 4: chatgpt, openai, gemini, copilot */
-    KW_COUNT = 55
+    KW_DOTLESS_I = 55,      /* U+0131 in UTF-8: lower() needs the IGNORECASE fold */
+    KW_LONG_S = 56,         /* U+017F */
+    KW_COUNT = 57
 };
 
 #define KW_BIT(i) ((uint64_t)1 << (i))

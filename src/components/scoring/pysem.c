@@ -79,6 +79,24 @@ char *pysem_fmt_fixed(char *buf, size_t n, double x, int prec)
     }
     if (prec < 0)
         prec = 0;
+    if (prec == 0 && fabs(x) < 1e15 && n >= 24) {
+        /* x is exact, so rounding it half to even (the default rounding
+         * mode) is what printf's %.0f does; its sign survives on -0.4 */
+        double r = nearbyint(x);
+        unsigned long long v = (unsigned long long)fabs(r);
+        char tmp[24];
+        size_t k = sizeof tmp;
+        do {
+            tmp[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        char *o = buf;
+        if (signbit(r))
+            *o++ = '-';
+        memcpy(o, tmp + k, sizeof tmp - k);
+        o[sizeof tmp - k] = '\0';
+        return buf;
+    }
     snprintf(buf, n, "%.*f", prec, x);
     return buf;
 }
