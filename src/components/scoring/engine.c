@@ -56,10 +56,9 @@ static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05,
 /* The keyword lists (INJECTION_PHRASES, DEBUGGING_PATTERNS, DESIGN_PATTERNS,
  * ATTEMPT_PATTERNS) live in keywords.c, matched all at once per prompt. */
 
-static const char *const FILLER_WORDS[] = {"um",       "uh",       "like", "basically",
-                                           "actually", "just",     "really", "very"};
-
-static const char *const RANT_WORDS[] = {"wtf", "omg", "lol", "lmao", "bruh"};
+/* FILLER_WORDS (um uh like basically actually just really very) and the
+ * RANT words of UNPROFESSIONAL pattern 1 (wtf omg lol lmao bruh) are
+ * matched by length in filler_or_rant. */
 static const char *const RANT_STARTS[] = {"ugh", "argh", "damn", "shit", "fuck"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,9 +107,37 @@ static bool num_or_zero(const json_t *v, pysem_num_t *out)
     return pysem_num_from_json(v, out);
 }
 
+/* Classes of ASCII bytes for the per-byte loops. */
+enum {
+    BYTE_WORD = 1,  /* [0-9A-Za-z_] */
+    BYTE_SPACE = 2, /* str.split() whitespace: \t-\r, \x1c-\x1f, space */
+    BYTE_STOP = 4,  /* . ! ? (sentence ends) */
+};
+
+#define BYTE_CLASS_ROW(b)                                                                      \
+    ((((b) >= '0' && (b) <= '9') || ((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || \
+      (b) == '_')                                                                                \
+         ? BYTE_WORD                                                                             \
+         : 0) |                                                                                  \
+        ((((b) >= 0x09 && (b) <= 0x0D) || ((b) >= 0x1C && (b) <= 0x1F) || (b) == ' ')          \
+             ? BYTE_SPACE                                                                        \
+             : 0) |                                                                              \
+        (((b) == '.' || (b) == '!' || (b) == '?') ? BYTE_STOP : 0)
+#define BYTE_CLASS_8(b)                                                                        \
+    BYTE_CLASS_ROW(b), BYTE_CLASS_ROW((b) + 1), BYTE_CLASS_ROW((b) + 2), BYTE_CLASS_ROW((b) + 3), \
+        BYTE_CLASS_ROW((b) + 4), BYTE_CLASS_ROW((b) + 5), BYTE_CLASS_ROW((b) + 6),                \
+        BYTE_CLASS_ROW((b) + 7)
+
+static const unsigned char BYTE_CLASS[128] = {
+    BYTE_CLASS_8(0),  BYTE_CLASS_8(8),  BYTE_CLASS_8(16), BYTE_CLASS_8(24),
+    BYTE_CLASS_8(32), BYTE_CLASS_8(40), BYTE_CLASS_8(48), BYTE_CLASS_8(56),
+    BYTE_CLASS_8(64), BYTE_CLASS_8(72), BYTE_CLASS_8(80), BYTE_CLASS_8(88),
+    BYTE_CLASS_8(96), BYTE_CLASS_8(104), BYTE_CLASS_8(112), BYTE_CLASS_8(120),
+};
+
 static inline bool ascii_word(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+    return BYTE_CLASS[c & 0x7F] & BYTE_WORD;
 }
 
 static bool word_at(const char *s, size_t n, size_t i)
@@ -217,7 +244,14 @@ static void prompt_scan_text(prompt_t *p)
         unsigned char c = (unsigned char)s[i];
         bool space;
         if (c < 0x80) {
-            space = c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F);
+            unsigned char k = BYTE_CLASS[c];
+            if (!(k & (BYTE_SPACE | BYTE_STOP)) && in_word && in_sword) {
+                /* the common case: one more byte of a word */
+                prev_space = prev_punct = false;
+                i++;
+                continue;
+            }
+            space = k & BYTE_SPACE;
             if (c == ' ' && prev_space)
                 dspace = true;
             prev_space = c == ' ';
@@ -428,12 +462,35 @@ static bool matches_injection(const prompt_t *p)
     return false;
 }
 
-static bool word_in(const char *w, size_t len, const char *const *list, size_t count)
+/* Whether the lowercase word w[0..len) is a FILLER word (1), a RANT word
+ * (2) or neither (0), by length first. */
+static int filler_or_rant(const char *w, size_t len)
 {
+    const char *const *list;
+    size_t count;
+    int kind;
+    static const char *const f2[] = {"um", "uh"}, *const r3[] = {"wtf", "omg", "lol"},
+                             *const f4[] = {"like", "just", "very"}, *const r4[] = {"lmao", "bruh"},
+                             *const f6[] = {"really"}, *const f8[] = {"actually"},
+                             *const f9[] = {"basically"};
+    switch (len) {
+    case 2: list = f2, count = 2, kind = 1; break;
+    case 3: list = r3, count = 3, kind = 2; break;
+    case 4:
+        for (size_t k = 0; k < 3; k++)
+            if (memcmp(w, f4[k], 4) == 0)
+                return 1;
+        list = r4, count = 2, kind = 2;
+        break;
+    case 6: list = f6, count = 1, kind = 1; break;
+    case 8: list = f8, count = 1, kind = 1; break;
+    case 9: list = f9, count = 1, kind = 1; break;
+    default: return 0;
+    }
     for (size_t k = 0; k < count; k++)
-        if (list[k][0] == w[0] && strlen(list[k]) == len && memcmp(list[k], w, len) == 0)
-            return true;
-    return false;
+        if (w[0] == list[k][0] && memcmp(w, list[k], len) == 0)
+            return kind;
+    return 0;
 }
 
 /* One pass over the maximal runs of word characters of the lowercased
@@ -479,12 +536,11 @@ static void scan_word_runs(const prompt_t *p, size_t *fillers, bool *rant)
             }
         }
         size_t len = i - start;
-        if (len >= 2 && len <= 9) {
-            if (word_in(s + start, len, FILLER_WORDS, NELEM(FILLER_WORDS)))
-                (*fillers)++;
-            else if (word_in(s + start, len, RANT_WORDS, NELEM(RANT_WORDS)))
-                *rant = true;
-        }
+        int kind = filler_or_rant(s + start, len);
+        if (kind == 1)
+            (*fillers)++;
+        else if (kind == 2)
+            *rant = true;
     }
 }
 
