@@ -104,8 +104,13 @@ static bool json_short_decimal(double x, json_dec_t *out)
         if ((double)im / JSON_POW10[j] != x)
             continue;
         char tmp[24];
-        int len = snprintf(tmp, sizeof tmp, "%llu", im);
-        memcpy(out->digits, tmp, (size_t)len);
+        int k = (int)sizeof tmp;
+        do {
+            tmp[--k] = (char)('0' + im % 10);
+            im /= 10;
+        } while (im);
+        int len = (int)sizeof tmp - k;
+        memcpy(out->digits, tmp + k, (size_t)len);
         out->nd = len;
         out->exp10 = len - 1 - j;
         while (out->nd > 1 && out->digits[out->nd - 1] == '0')

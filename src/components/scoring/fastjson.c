@@ -149,6 +149,24 @@ static bool fj_escape(fj_t *p, mem_buf_t *b)
     return true;
 }
 
+/* Offset of the first byte at or after i that is '"', '\\', a control
+ * character or non-ASCII: eight bytes at a time while none is. */
+static size_t fj_plain_run(const unsigned char *s, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (i + 8 <= n) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t quote = w ^ (ones * '"'), back = w ^ (ones * '\\');
+        /* a byte is flagged when it is zero (after the xor), below 0x20, or >= 0x80 */
+        uint64_t t = ((quote - ones) & ~quote) | ((back - ones) & ~back) | (w - ones * 0x20) | w;
+        if (t & highs)
+            break;
+        i += 8;
+    }
+    return i;
+}
+
 /* The string at s[p->i] (the opening quote): its bytes in out and len, either
  * in the input or in the scratch buffer.  *has_nul when it holds a NUL. */
 static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
@@ -159,6 +177,7 @@ static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
     bool escaped = false;
     mem_buf_t *b = p->scratch;
     for (;;) {
+        i = fj_plain_run(s, i, p->n);
         if (i >= p->n)
             return false;
         unsigned char c = s[i];
@@ -236,6 +255,18 @@ static json_t *fj_number(fj_t *p)
             return NULL;
         while (i < p->n && s[i] >= '0' && s[i] <= '9')
             i++;
+    }
+    if (!real && i - start <= 18) {
+        /* at most 18 digits: no overflow, no strtoll */
+        size_t k = start;
+        bool neg = s[k] == '-';
+        if (neg)
+            k++;
+        long long v = 0;
+        for (; k < i; k++)
+            v = v * 10 + (s[k] - '0');
+        p->i = i;
+        return json_integer((json_int_t)(neg ? -v : v));
     }
     char buf[64];
     if (i - start >= sizeof buf)

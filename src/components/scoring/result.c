@@ -4,7 +4,6 @@
 #include "components/scoring/result.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "platform/json.h"
@@ -18,16 +17,56 @@ typedef struct {
     int depth;
 } sink_t;
 
-/* Text: the separator and "key": of the next member (key NULL in arrays). */
+/* Text: room for n more bytes (and the NUL mem_buf keeps) at the end. */
+static char *sk_room(mem_buf_t *b, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->data = xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    return b->data + b->len;
+}
+
+static void sk_raw(mem_buf_t *b, const char *text, size_t n)
+{
+    char *o = sk_room(b, n);
+    memcpy(o, text, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Text: the separator and "key": of the next member (key NULL in arrays).
+ * The engine's own keys need no escaping; input keys (weights) may. */
 static void sk_text_key(sink_t *s, const char *key)
 {
+    mem_buf_t *b = s->b;
     if (!s->first[s->depth])
-        mem_buf_append(s->b, ",", 1);
+        sk_raw(b, ",", 1);
     s->first[s->depth] = false;
-    if (key) {
-        json_encode_text(s->b, key, strlen(key), false);
-        mem_buf_append(s->b, ":", 1);
+    if (!key)
+        return;
+    size_t n = 0;
+    bool plain = true;
+    for (; key[n]; n++) {
+        unsigned char c = (unsigned char)key[n];
+        if (c < 0x20 || c == '"' || c == '\\')
+            plain = false;
     }
+    if (!plain) {
+        json_encode_text(b, key, n, false);
+        sk_raw(b, ":", 1);
+        return;
+    }
+    char *o = sk_room(b, n + 3);
+    o[0] = '"';
+    memcpy(o + 1, key, n);
+    o[n + 1] = '"';
+    o[n + 2] = ':';
+    b->len += n + 3;
+    b->data[b->len] = '\0';
 }
 
 /* jansson: v becomes the next member of the open container. */
@@ -44,7 +83,7 @@ static void sk_open(sink_t *s, const char *key, bool array)
 {
     if (s->b) {
         sk_text_key(s, key);
-        mem_buf_append(s->b, array ? "[" : "{", 1);
+        sk_raw(s->b, array ? "[" : "{", 1);
         s->depth++;
         s->first[s->depth] = true;
         return;
@@ -57,7 +96,7 @@ static void sk_open(sink_t *s, const char *key, bool array)
 static void sk_close(sink_t *s, bool array)
 {
     if (s->b)
-        mem_buf_append(s->b, array ? "]" : "}", 1);
+        sk_raw(s->b, array ? "]" : "}", 1);
     s->depth--;
 }
 
@@ -75,8 +114,9 @@ static void sk_real(sink_t *s, const char *key, double v)
     if (!isfinite(v))
         return;
     sk_text_key(s, key);
-    char num[32];
-    mem_buf_puts(s->b, json_fmt_double(v, num));
+    char *o = sk_room(s->b, 32);
+    json_fmt_double(v, o);
+    s->b->len += strlen(o);
 }
 
 static void sk_int(sink_t *s, const char *key, long long v)
@@ -86,9 +126,16 @@ static void sk_int(sink_t *s, const char *key, long long v)
         return;
     }
     sk_text_key(s, key);
-    char num[32];
-    int len = snprintf(num, sizeof num, "%lld", v);
-    mem_buf_append(s->b, num, (size_t)len);
+    char tmp[24];
+    size_t k = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--k] = '-';
+    sk_raw(s->b, tmp + k, sizeof tmp - k);
 }
 
 static void sk_bool(sink_t *s, const char *key, bool v)
@@ -98,7 +145,10 @@ static void sk_bool(sink_t *s, const char *key, bool v)
         return;
     }
     sk_text_key(s, key);
-    mem_buf_puts(s->b, v ? "true" : "false");
+    if (v)
+        sk_raw(s->b, "true", 4);
+    else
+        sk_raw(s->b, "false", 5);
 }
 
 static void sk_null(sink_t *s, const char *key)
@@ -108,7 +158,7 @@ static void sk_null(sink_t *s, const char *key)
         return;
     }
     sk_text_key(s, key);
-    mem_buf_puts(s->b, "null");
+    sk_raw(s->b, "null", 4);
 }
 
 static void sk_str(sink_t *s, const char *key, const char *v)
