@@ -80,73 +80,70 @@ static int fj_hex4(const char *h)
     return v;
 }
 
-static void fj_put_utf8(mem_buf_t *b, uint32_t cp)
+/* Writes cp as UTF-8 at o; returns the end. */
+static char *fj_put_utf8(char *o, uint32_t cp)
 {
-    char o[4];
-    size_t len;
     if (cp < 0x80) {
-        o[0] = (char)cp;
-        len = 1;
+        *o++ = (char)cp;
     } else if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        len = 2;
+        *o++ = (char)(0xC0 | (cp >> 6));
+        *o++ = (char)(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        len = 3;
+        *o++ = (char)(0xE0 | (cp >> 12));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
     } else {
-        o[0] = (char)(0xF0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[3] = (char)(0x80 | (cp & 0x3F));
-        len = 4;
+        *o++ = (char)(0xF0 | (cp >> 18));
+        *o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
     }
-    mem_buf_append(b, o, len);
+    return o;
 }
 
-/* One escape at s[p->i] (the backslash) appended to b; false to give up. */
-static bool fj_escape(fj_t *p, mem_buf_t *b)
+/* Decodes the escape at s[p->i] (the backslash) to o, never longer than
+ * the escape itself; returns the end, or NULL to give up.  *nul is set
+ * when it was \u0000. */
+static char *fj_escape(fj_t *p, char *o, bool *nul)
 {
     if (p->i + 1 >= p->n)
-        return false;
-    char e = p->s[p->i + 1];
-    const char *simple = NULL;
+        return NULL;
+    char e = p->s[p->i + 1], c;
     switch (e) {
-    case '"': simple = "\""; break;
-    case '\\': simple = "\\"; break;
-    case '/': simple = "/"; break;
-    case 'b': simple = "\b"; break;
-    case 'f': simple = "\f"; break;
-    case 'n': simple = "\n"; break;
-    case 'r': simple = "\r"; break;
-    case 't': simple = "\t"; break;
-    default: break;
+    case '"': c = '"'; break;
+    case '\\': c = '\\'; break;
+    case '/': c = '/'; break;
+    case 'b': c = '\b'; break;
+    case 'f': c = '\f'; break;
+    case 'n': c = '\n'; break;
+    case 'r': c = '\r'; break;
+    case 't': c = '\t'; break;
+    default: c = 0; break;
     }
-    if (simple) {
-        mem_buf_append(b, simple, 1);
+    if (c) {
+        *o++ = c;
         p->i += 2;
-        return true;
+        return o;
     }
     if (e != 'u' || p->i + 6 > p->n)
-        return false;
+        return NULL;
     int v = fj_hex4(p->s + p->i + 2);
     if (v < 0 || (v >= 0xDC00 && v <= 0xDFFF))
-        return false;
+        return NULL;
     p->i += 6;
     uint32_t cp = (uint32_t)v;
     if (v >= 0xD800 && v <= 0xDBFF) {
         if (p->i + 6 > p->n || p->s[p->i] != '\\' || p->s[p->i + 1] != 'u')
-            return false;
+            return NULL;
         int lo = fj_hex4(p->s + p->i + 2);
         if (lo < 0xDC00 || lo > 0xDFFF)
-            return false;
+            return NULL;
         p->i += 6;
         cp = 0x10000 + (((uint32_t)v - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
     }
-    fj_put_utf8(b, cp);
-    return true;
+    if (cp == 0)
+        *nul = true;
+    return fj_put_utf8(o, cp);
 }
 
 /* Offset of the first byte at or after i that is '"', '\\', a control
@@ -174,7 +171,7 @@ static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
     const unsigned char *s = (const unsigned char *)p->s;
     size_t i = p->i + 1, start = i;
     *has_nul = false;
-    bool escaped = false;
+    char *o = NULL; /* the decoded text so far, in scratch, once an escape is met */
     mem_buf_t *b = p->scratch;
     for (;;) {
         i = fj_plain_run(s, i, p->n);
@@ -184,17 +181,21 @@ static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
         if (c == '"')
             break;
         if (c == '\\') {
-            if (!escaped) {
-                escaped = true;
-                b->len = 0;
+            if (!o) {
+                /* decoding never makes the rest of the line longer */
+                size_t need = p->n - start + 1;
+                if (b->cap < need) {
+                    b->data = xrealloc(b->data, need);
+                    b->cap = need;
+                }
+                o = b->data;
             }
-            mem_buf_append(b, p->s + start, i - start);
+            memcpy(o, p->s + start, i - start);
+            o += i - start;
             p->i = i;
-            size_t before = b->len;
-            if (!fj_escape(p, b))
+            o = fj_escape(p, o, has_nul);
+            if (!o)
                 return false;
-            if (memchr(b->data + before, '\0', b->len - before))
-                *has_nul = true;
             i = start = p->i;
             continue;
         }
@@ -209,10 +210,11 @@ static bool fj_string(fj_t *p, const char **out, size_t *len, bool *has_nul)
             return false;
         i += l;
     }
-    if (escaped) {
-        mem_buf_append(b, p->s + start, i - start);
+    if (o) {
+        memcpy(o, p->s + start, i - start);
+        o += i - start;
         *out = b->data;
-        *len = b->len;
+        *len = (size_t)(o - b->data);
     } else {
         *out = p->s + start;
         *len = i - start;
