@@ -15,6 +15,7 @@ typedef struct {
     bool first[SINK_DEPTH];    /* text: nothing written yet in this container */
     json_t *stack[SINK_DEPTH]; /* jansson sink: the open containers */
     int depth;
+    bool input_keys; /* text: keys come from the input (weights), escape them */
 } sink_t;
 
 /* Text: room for n more bytes (and the NUL mem_buf keeps) at the end. */
@@ -39,7 +40,8 @@ static void sk_raw(mem_buf_t *b, const char *text, size_t n)
 }
 
 /* Text: the separator and "key": of the next member (key NULL in arrays).
- * The engine's own keys need no escaping; input keys (weights) may. */
+ * The engine's own keys are plain ASCII literals; input keys (weights)
+ * go through the string encoder. */
 static void sk_text_key(sink_t *s, const char *key)
 {
     mem_buf_t *b = s->b;
@@ -48,14 +50,8 @@ static void sk_text_key(sink_t *s, const char *key)
     s->first[s->depth] = false;
     if (!key)
         return;
-    size_t n = 0;
-    bool plain = true;
-    for (; key[n]; n++) {
-        unsigned char c = (unsigned char)key[n];
-        if (c < 0x20 || c == '"' || c == '\\')
-            plain = false;
-    }
-    if (!plain) {
+    size_t n = strlen(key);
+    if (s->input_keys) {
         json_encode_text(b, key, n, false);
         sk_raw(b, ":", 1);
         return;
@@ -252,12 +248,14 @@ static void write_legacy_and_weights(sink_t *s, const struct scoring_result *r)
         sk_real(s, r->legacy_key[k], r->legacy[k]);
     sk_close(s, false);
     sk_open(s, "weights_used", false);
+    s->input_keys = true;
     for (size_t k = 0; k < r->nweights; k++) {
         if (r->weights[k].json)
             sk_json(s, r->weights[k].key, r->weights[k].json);
         else
             sk_real(s, r->weights[k].key, r->weights[k].def);
     }
+    s->input_keys = false;
     sk_close(s, false);
 }
 
