@@ -64,16 +64,15 @@ static double round_once(json_t **cases, size_t n, bench_t what)
     return now() - t0;
 }
 
-static void report(const char *name, json_t **cases, size_t n, size_t counted, int rounds,
-                   bench_t what)
+static void report(const char *name, json_t **cases, size_t n, size_t counted, int rounds, bench_t what)
 {
     double *t = malloc(sizeof *t * (size_t)rounds);
     round_once(cases, n, what); /* warm-up */
     for (int r = 0; r < rounds; r++)
         t[r] = round_once(cases, n, what);
     qsort(t, (size_t)rounds, sizeof *t, cmp_double);
-    printf("%s: %.2f us/case best, %.2f us/case median (%zu cases x %d rounds)\n", name,
-           t[0] / (double)counted * 1e6, t[rounds / 2] / (double)counted * 1e6, counted, rounds);
+    printf("%s: %.2f us/case best, %.2f us/case median (%zu cases x %d rounds)\n", name, t[0] / (double)counted * 1e6,
+           t[rounds / 2] / (double)counted * 1e6, counted, rounds);
     free(t);
 }
 

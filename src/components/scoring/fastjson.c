@@ -55,8 +55,7 @@ static size_t fj_utf8_len(const unsigned char *s, size_t avail)
             return 0;
         cp = (cp << 6) | (s[k] & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
     return len;
 }
@@ -412,14 +411,10 @@ static json_t *fj_value(fj_t *p)
             return NULL;
         return json_stringn_nocheck(str, len);
     }
-    case 't':
-        return fj_literal(p, "true", 4) ? json_true() : NULL;
-    case 'f':
-        return fj_literal(p, "false", 5) ? json_false() : NULL;
-    case 'n':
-        return fj_literal(p, "null", 4) ? json_null() : NULL;
-    default:
-        return fj_number(p);
+    case 't': return fj_literal(p, "true", 4) ? json_true() : NULL;
+    case 'f': return fj_literal(p, "false", 5) ? json_false() : NULL;
+    case 'n': return fj_literal(p, "null", 4) ? json_null() : NULL;
+    default: return fj_number(p);
     }
 }
 

@@ -15,19 +15,19 @@
 #include "components/scoring/matcher.h"
 
 enum {
-    KW_DEBUG = 0,       /* 14 DEBUGGING_WORDS */
-    KW_DESIGN = 14,     /* 18 DESIGN_WORDS */
-    KW_ATTEMPT = 32,    /* 3 ATTEMPT_WORDS */
+    KW_DEBUG = 0,             /* 14 DEBUGGING_WORDS */
+    KW_DESIGN = 14,           /* 18 DESIGN_WORDS */
+    KW_ATTEMPT = 32,          /* 3 ATTEMPT_WORDS */
     KW_ATTEMPT_EXPECTED = 35, /* "expected " (gate of `expected .+ but got`) */
     KW_ATTEMPT_SHOULD = 36,   /* "it should " */
     KW_ATTEMPT_ALREADY = 37,  /* "already " */
-    KW_INJECTION = 38,  /* 10 INJECTION_PHRASES */
-    KW_BANGS = 48,      /* "!!!" */
-    KW_QUERIES = 49,    /* "???" */
-    KW_COPYPASTE_SO = 50,   /* "stackoverflow.com" */
-    KW_COPYPASTE_AI = 51,   /* 4: chatgpt, openai, gemini, copilot */
-    KW_DOTLESS_I = 55,      /* U+0131 in UTF-8: lower() needs the IGNORECASE fold */
-    KW_LONG_S = 56,         /* U+017F */
+    KW_INJECTION = 38,        /* 10 INJECTION_PHRASES */
+    KW_BANGS = 48,            /* "!!!" */
+    KW_QUERIES = 49,          /* "???" */
+    KW_COPYPASTE_SO = 50,     /* "stackoverflow.com" */
+    KW_COPYPASTE_AI = 51,     /* 4: chatgpt, openai, gemini, copilot */
+    KW_DOTLESS_I = 55,        /* U+0131 in UTF-8: lower() needs the IGNORECASE fold */
+    KW_LONG_S = 56,           /* U+017F */
     KW_COUNT = 57
 };
 

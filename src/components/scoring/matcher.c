@@ -15,11 +15,11 @@
 #include "platform/mem.h"
 
 struct scoring_matcher {
-    uint8_t cls[256];   /* byte -> class; 0 is "in no pattern" */
+    uint8_t cls[256]; /* byte -> class; 0 is "in no pattern" */
     size_t nclass;
     size_t nstate;
-    uint32_t *next;     /* nstate x nclass */
-    uint64_t *out;      /* nstate */
+    uint32_t *next; /* nstate x nclass */
+    uint64_t *out;  /* nstate */
 };
 
 /* Trie construction: transitions start at 0 (= no edge, since no edge
@@ -104,8 +104,7 @@ void scoring_matcher_free(scoring_matcher_t *m)
     free(m);
 }
 
-void scoring_matcher_feed(const scoring_matcher_t *m, scoring_matcher_run_t *run, const char *s,
-                          size_t len)
+void scoring_matcher_feed(const scoring_matcher_t *m, scoring_matcher_run_t *run, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     const uint32_t *next = m->next;

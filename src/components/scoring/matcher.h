@@ -33,7 +33,6 @@ typedef struct {
     uint64_t seen;
 } scoring_matcher_run_t;
 
-void scoring_matcher_feed(const scoring_matcher_t *m, scoring_matcher_run_t *run, const char *s,
-                          size_t len);
+void scoring_matcher_feed(const scoring_matcher_t *m, scoring_matcher_run_t *run, const char *s, size_t len);
 
 #endif

@@ -300,10 +300,14 @@ static void write_metric_details(sink_t *s, const struct scoring_result *r)
 static void write_fraud(sink_t *s, const struct scoring_result *r)
 {
     static const char *const names[8] = {
-        "paste_ratio_above_70_percent", "external_paste_detected",
-        "solution_dump_detected",       "injection_attempt",
-        "suspiciously_fast",            "first_prompt_within_30_seconds",
-        "zero_code_changes_after_3plus_prompts", "single_prompt_above_1000_words",
+        "paste_ratio_above_70_percent",
+        "external_paste_detected",
+        "solution_dump_detected",
+        "injection_attempt",
+        "suspiciously_fast",
+        "first_prompt_within_30_seconds",
+        "zero_code_changes_after_3plus_prompts",
+        "single_prompt_above_1000_words",
     };
     sk_open(s, "fraud", false);
     sk_open(s, "flags", true);
@@ -357,9 +361,8 @@ static void write_soft_signals(sink_t *s, const struct scoring_result *r)
 static void write_v2(sink_t *s, const struct scoring_result *r)
 {
     static const char *const keys[] = {
-        "grammar_score",     "sentiment_trajectory",    "prompt_type_distribution",
-        "learning_velocity", "copy_from_stackoverflow", "copy_from_chatgpt",
-        "code_complexity",   "linting_score",
+        "grammar_score",           "sentiment_trajectory", "prompt_type_distribution", "learning_velocity",
+        "copy_from_stackoverflow", "copy_from_chatgpt",    "code_complexity",          "linting_score",
     };
     sk_open(s, "v2", false);
     if (r->v2_enabled)

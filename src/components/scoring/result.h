@@ -71,8 +71,8 @@ enum {
 struct scoring_result {
     double final_score;
     res_cat_t cat[RES_CATS];
-    size_t n; /* prompts */
-    res_prompt_t *per_prompt;       /* n */
+    size_t n;                 /* prompts */
+    res_prompt_t *per_prompt; /* n */
     const char *legacy_key[RES_LEGACY];
     double legacy[RES_LEGACY];
     res_weight_t *weights;
@@ -82,8 +82,7 @@ struct scoring_result {
     bool wc_avg_is_int; /* int 0 without prompts */
     double wc_avg;
     long long wc_min, wc_max;
-    double question_presence, code_snippet_rate, error_message_rate, line_reference_rate,
-        file_reference_rate;
+    double question_presence, code_snippet_rate, error_message_rate, line_reference_rate, file_reference_rate;
     long long vague_count, specific_count;
     double early_prompt_penalty;
     long long code_changes_before;

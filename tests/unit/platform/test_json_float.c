@@ -110,8 +110,7 @@ static void check_layout(const char *s, int exp10, double d)
             fail_msg("%.17g: %s: bad fraction", d, s);
         if (p[1] != '.' && p + 1 != e)
             fail_msg("%.17g: %s: one digit before the point", d, s);
-        if (!(e[1] == '+' || e[1] == '-') || strlen(e + 2) < 2 ||
-            (strlen(e + 2) > 2 && e[2] == '0'))
+        if (!(e[1] == '+' || e[1] == '-') || strlen(e + 2) < 2 || (strlen(e + 2) > 2 && e[2] == '0'))
             fail_msg("%.17g: %s: bad exponent", d, s);
         if ((e[1] == '-') != (exp10 < 0))
             fail_msg("%.17g: %s: exponent sign", d, s);

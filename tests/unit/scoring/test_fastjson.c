@@ -45,19 +45,52 @@ static void test_edge_cases(void **state)
 {
     (void)state;
     static const char *const accepted[] = {
-        "{}", "[]", " {\"a\":1} \n", "{\"a\":1,\"a\":2,\"b\":3}", "[1,-0,0.5,-0.0,1e2,1E-2,2.5e+3]",
-        "[9223372036854775807,-9223372036854775808]", "\"\\u00e9\\ud83d\\ude00\\n\\/\\\"\"",
-        "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"", "{\"k\\u00e9y\":\"v\\u0000w\"}", "[true,false,null]",
-        "1e-400", "[[[[[[[1]]]]]]]", "{\"m\":\"a\\\\b\",\"n\":{\"o\":[]}}",
+        "{}",
+        "[]",
+        " {\"a\":1} \n",
+        "{\"a\":1,\"a\":2,\"b\":3}",
+        "[1,-0,0.5,-0.0,1e2,1E-2,2.5e+3]",
+        "[9223372036854775807,-9223372036854775808]",
+        "\"\\u00e9\\ud83d\\ude00\\n\\/\\\"\"",
+        "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+        "{\"k\\u00e9y\":\"v\\u0000w\"}",
+        "[true,false,null]",
+        "1e-400",
+        "[[[[[[[1]]]]]]]",
+        "{\"m\":\"a\\\\b\",\"n\":{\"o\":[]}}",
     };
     for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++)
         if (!check_text(accepted[i], strlen(accepted[i])))
             fail_msg("gave up on %s", accepted[i]);
     static const char *const refused[] = {
-        "", "{", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "1e", "+1",
-        "[9223372036854775808]", "1e400", "\"\\ud83d\"", "\"\\ude00\"", "\"\\x\"", "\"a\nb\"",
-        "\"\xc3\"", "\"\xed\xa0\x80\"", "\"\xc0\xaf\"", "{\"a\\u0000\":1}", "NaN", "Infinity",
-        "[[[[[[[[1]]]]]]]]", "[1] x", "tru", "nulll", "\"abc",
+        "",
+        "{",
+        "{\"a\" 1}",
+        "[1,]",
+        "{\"a\":1,}",
+        "01",
+        "1.",
+        ".5",
+        "-",
+        "1e",
+        "+1",
+        "[9223372036854775808]",
+        "1e400",
+        "\"\\ud83d\"",
+        "\"\\ude00\"",
+        "\"\\x\"",
+        "\"a\nb\"",
+        "\"\xc3\"",
+        "\"\xed\xa0\x80\"",
+        "\"\xc0\xaf\"",
+        "{\"a\\u0000\":1}",
+        "NaN",
+        "Infinity",
+        "[[[[[[[[1]]]]]]]]",
+        "[1] x",
+        "tru",
+        "nulll",
+        "\"abc",
     };
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
         if (scoring_fastjson_parse(refused[i], strlen(refused[i]), DEPTH, &scratch))
@@ -77,10 +110,9 @@ static uint64_t rng_next(void)
 static void test_random_mutations(void **state)
 {
     (void)state;
-    static const char base[] =
-        "{\"case_id\":7,\"interactions\":[{\"message\":\"Why \\\"x\\\" fails?\\n\\u00e9\","
-        "\"input_tokens\":12,\"paste_length\":0.5,\"flag\":true,\"n\":null}],"
-        "\"weights\":{\"a\":-1.25e3,\"a\":2},\"caf\xc3\xa9\":[[],{}]}";
+    static const char base[] = "{\"case_id\":7,\"interactions\":[{\"message\":\"Why \\\"x\\\" fails?\\n\\u00e9\","
+                               "\"input_tokens\":12,\"paste_length\":0.5,\"flag\":true,\"n\":null}],"
+                               "\"weights\":{\"a\":-1.25e3,\"a\":2},\"caf\xc3\xa9\":[[],{}]}";
     static const char bytes[] = "{}[]\",:\\u0123456789.-+eEtrfalsn \n\t\x01\xc3\xa9\xed\x80";
     char text[sizeof base + 8];
     int accepted = 0;
@@ -92,9 +124,7 @@ static void test_random_mutations(void **state)
             size_t at = (size_t)(rng_next() % n);
             char c = bytes[rng_next() % (sizeof bytes - 1)];
             switch (rng_next() % 3) {
-            case 0:
-                text[at] = c;
-                break;
+            case 0: text[at] = c; break;
             case 1:
                 if (n < sizeof text - 1) {
                     memmove(text + at + 1, text + at, n - at);

@@ -68,8 +68,7 @@ static void test_random_sets(void **state)
             uint64_t want = naive(pats, n, text, len);
             uint64_t got = scoring_matcher_scan(m, text, len);
             if (got != want)
-                fail_msg("round %d: got %#llx, want %#llx", round, (unsigned long long)got,
-                         (unsigned long long)want);
+                fail_msg("round %d: got %#llx, want %#llx", round, (unsigned long long)got, (unsigned long long)want);
             /* the same text fed in random pieces */
             scoring_matcher_run_t run = {0, 0};
             size_t off = 0;
