@@ -3,9 +3,11 @@
  * The original is Python with no input validation; where it raises on a
  * type, we reject the input.  Every value keeps its Python type in the
  * output (int vs float, §15), so numbers that come from the input travel
- * as pysem_num_t.  Pattern lists are literal enough to be matched by hand
- * (§4 gives the equivalences); that keeps scoring of a typical case well
- * under a millisecond and needs no compiled state at all. */
+ * as pysem_num_t.  Pattern lists are literal enough to be matched as
+ * substrings (§4 gives the equivalences): all of them at once, by the
+ * shared automaton of keywords.c, in one pass per prompt.  The run fills
+ * a plain struct (result.h) in the caller's arena; JSON is written from
+ * it only at the edge (scoring_result_encode, scoring_result_json). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
