@@ -1,9 +1,164 @@
 #include "platform/json.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- Python's repr(float) ----
+ * repr picks the shortest decimal that reads back as d, and of those the
+ * closest to d.  Three facts let us find it without trying every
+ * precision:
+ * - a normal double is identified by its 15-digit rounding whenever any
+ *   decimal of at most 15 digits reads back as it (DBL_DIG): so when the
+ *   15-digit rounding round-trips, it is the answer once its trailing
+ *   zeros are gone, and no shorter decimal exists otherwise;
+ * - at 16 digits the correctly rounded decimal may miss while a neighbour
+ *   one unit away hits (at powers of two, whose lower gap is half the
+ *   upper one), so both neighbours are tried;
+ * - the 17-digit rounding always round-trips.
+ * Values that are short decimals (k/10^j, as rounded scores are) are
+ * found with integer arithmetic first; subnormals, whose precision is
+ * below 15 digits, take the precision-by-precision search. */
+
+static const double JSON_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Significant digits of a positive value as an integer mantissa and the
+ * decimal exponent of its first digit. */
+typedef struct {
+    char digits[24];
+    int nd;
+    int exp10;
+    char text[48]; /* the candidate as strtod read it (neighbours only) */
+} json_dec_t;
+
+/* Fills *out from a "%.Ne" rendering ("d.ddde[+-]XX"), trailing zeros dropped. */
+static void json_dec_from_e(const char *tmp, json_dec_t *out)
+{
+    out->nd = 0;
+    const char *p = tmp;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            out->digits[out->nd++] = *p;
+    out->exp10 = atoi(p + 1);
+    while (out->nd > 1 && out->digits[out->nd - 1] == '0')
+        out->nd--;
+}
+
+/* p significant digits of x (x > 0, finite), correctly rounded; true when
+ * they read back as x. */
+static bool json_try_prec(double x, int p, char tmp[40])
+{
+    snprintf(tmp, 40, "%.*e", p - 1, x);
+    return strtod(tmp, NULL) == x;
+}
+
+/* The 16-digit decimal one unit above (dir 1) or below (dir -1) the one
+ * in tmp ("d.ddddddddddddddde[+-]XX"); true, with *out filled, when it
+ * reads back as x. */
+static bool json_try_neighbour(double x, const char tmp[40], int dir, json_dec_t *out)
+{
+    unsigned long long m = 0;
+    const char *p = tmp;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            m = m * 10 + (unsigned long long)(*p - '0');
+    int e = atoi(p + 1);
+    m = dir > 0 ? m + 1 : m - 1;
+    if (m >= 10000000000000000ULL) { /* 9999999999999999 + 1 */
+        m /= 10;
+        e++;
+    } else if (m < 1000000000000000ULL) { /* 1000000000000000 - 1 */
+        m = m * 10 + 9;
+        e--;
+    }
+    snprintf(out->text, sizeof out->text, "%llue%d", m, e - 15);
+    if (strtod(out->text, NULL) != x)
+        return false;
+    snprintf(out->digits, sizeof out->digits, "%llu", m);
+    out->nd = 16;
+    out->exp10 = e;
+    while (out->nd > 1 && out->digits[out->nd - 1] == '0')
+        out->nd--;
+    return true;
+}
+
+/* Short decimals by integer arithmetic: the smallest j with x*10^j an
+ * integer m below 10^15 such that m/10^j (one correctly rounded division,
+ * as strtod would round the decimal) is x.  With at most 15 digits, such
+ * an m is the unique shortest decimal (first fact above). */
+static bool json_short_decimal(double x, json_dec_t *out)
+{
+    if (!(x >= 1e-15 && x < 1e15))
+        return false;
+    for (int j = 0; j <= 15; j++) {
+        double m = x * JSON_POW10[j];
+        if (m >= 1e15)
+            return false;
+        if (m != (double)(unsigned long long)m)
+            continue;
+        unsigned long long im = (unsigned long long)m;
+        if ((double)im / JSON_POW10[j] != x)
+            continue;
+        char tmp[24];
+        int k = (int)sizeof tmp;
+        do {
+            tmp[--k] = (char)('0' + im % 10);
+            im /= 10;
+        } while (im);
+        int len = (int)sizeof tmp - k;
+        memcpy(out->digits, tmp + k, (size_t)len);
+        out->nd = len;
+        out->exp10 = len - 1 - j;
+        while (out->nd > 1 && out->digits[out->nd - 1] == '0')
+            out->nd--;
+        return true;
+    }
+    return false;
+}
+
+/* The digits repr would print for x > 0, finite. */
+static void json_shortest(double x, json_dec_t *out)
+{
+    char tmp[40];
+    if (json_short_decimal(x, out))
+        return;
+    if (x < DBL_MIN) {
+        /* subnormal: fewer than 15 digits of precision */
+        int p = 1;
+        while (p < 17 && !json_try_prec(x, p, tmp))
+            p++;
+        if (p == 17)
+            json_try_prec(x, 17, tmp);
+        json_dec_from_e(tmp, out);
+        return;
+    }
+    if (json_try_prec(x, 15, tmp) || json_try_prec(x, 16, tmp)) {
+        json_dec_from_e(tmp, out);
+        return;
+    }
+    /* tmp holds the 16-digit rounding, which missed */
+    json_dec_t up, down;
+    bool hit_up = json_try_neighbour(x, tmp, 1, &up);
+    bool hit_down = json_try_neighbour(x, tmp, -1, &down);
+    if (hit_up && hit_down) {
+        /* both read back as x: repr takes the closer (80-bit arithmetic
+         * is exact enough to tell 16-digit neighbours apart) */
+        long double lx = (long double)x;
+        long double vu = strtold(up.text, NULL), vd = strtold(down.text, NULL);
+        *out = fabsl(vu - lx) <= fabsl(lx - vd) ? up : down;
+        return;
+    }
+    if (hit_up || hit_down) {
+        *out = hit_up ? up : down;
+        return;
+    }
+    json_try_prec(x, 17, tmp);
+    json_dec_from_e(tmp, out);
+}
 
 char *json_fmt_double(double d, char buf[32])
 {
@@ -19,33 +174,13 @@ char *json_fmt_double(double d, char buf[32])
         snprintf(buf, 32, signbit(d) ? "-0.0" : "0.0");
         return buf;
     }
-    /* shortest precision that round-trips, as repr() picks it */
-    char tmp[40];
-    int prec;
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, d);
-        if (strtod(tmp, NULL) == d)
-            break;
-    }
-    /* tmp holds d.ddddde[+-]XX: split digits and exponent */
-    char digits[24];
-    int nd = 0;
-    const char *p = tmp;
-    bool neg = false;
-    if (*p == '-') {
-        neg = true;
-        p++;
-    }
-    for (; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[nd++] = *p;
-    int exp10 = atoi(p + 1);
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    digits[nd] = '\0';
+    json_dec_t dec;
+    json_shortest(fabs(d), &dec);
+    const char *digits = dec.digits;
+    int nd = dec.nd, exp10 = dec.exp10;
 
     char *o = buf;
-    if (neg)
+    if (d < 0)
         *o++ = '-';
     /* Python's float_repr_style 'short': scientific when exp < -4 or >= 16 */
     if (exp10 < -4 || exp10 >= 16) {

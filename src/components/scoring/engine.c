@@ -3,16 +3,20 @@
  * The original is Python with no input validation; where it raises on a
  * type, we reject the input.  Every value keeps its Python type in the
  * output (int vs float, §15), so numbers that come from the input travel
- * as pysem_num_t.  Pattern lists are literal enough to be matched by hand
- * (§4 gives the equivalences); that keeps scoring of a typical case well
- * under a millisecond and needs no compiled state at all. */
+ * as pysem_num_t.  Pattern lists are literal enough to be matched as
+ * substrings (§4 gives the equivalences): all of them at once, by the
+ * shared automaton of keywords.c, in one pass per prompt.  The run fills
+ * a plain struct (result.h) in the caller's arena; JSON is written from
+ * it only at the edge (scoring_result_encode, scoring_result_json). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/scoring/keywords.h"
 #include "components/scoring/pysem.h"
+#include "components/scoring/result.h"
 #include "components/scoring/scoring.h"
 #include "platform/json.h"
 #include "platform/mem.h"
@@ -51,29 +55,12 @@ static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05,
 
 #define FRAUD_SCORE_CAP 50.0
 
-static const char *const INJECTION_PHRASES[] = {
-    "ignore previous instructions", "ignore all instructions", "ignore prior instructions",
-    "disregard above", "disregard the above", "disregard previous", "disregard the previous",
-    "you are now", "new instructions:", "forget everything",
-};
+/* The keyword lists (INJECTION_PHRASES, DEBUGGING_PATTERNS, DESIGN_PATTERNS,
+ * ATTEMPT_PATTERNS) live in keywords.c, matched all at once per prompt. */
 
-static const char *const DEBUGGING_WORDS[] = {
-    "print", "log", "debug", "error", "exception", "traceback", "stack",
-    "step by step", "one at a time", "isolat", "hypothesis", "theory", "suspect", "might be",
-};
-
-static const char *const DESIGN_WORDS[] = {
-    "architect", "structure", "design", "pattern", "tradeoff", "trade-off",
-    "pros and cons", "alternative", "scalab", "maintain", "extend", "modular",
-    "edge case", "corner case", "what if", "performance", "efficiency", "complexity",
-};
-
-static const char *const ATTEMPT_WORDS[] = {"i tried", "i've tried", "i attempted"};
-
-static const char *const FILLER_WORDS[] = {"um",       "uh",       "like", "basically",
-                                           "actually", "just",     "really", "very"};
-
-static const char *const RANT_WORDS[] = {"wtf", "omg", "lol", "lmao", "bruh"};
+/* FILLER_WORDS (um uh like basically actually just really very) and the
+ * RANT words of UNPROFESSIONAL pattern 1 (wtf omg lol lmao bruh) are
+ * matched by length in filler_or_rant. */
 static const char *const RANT_STARTS[] = {"ugh", "argh", "damn", "shit", "fuck"};
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,43 +95,6 @@ static double clamp_range(double v, double lo, double hi)
     return pysem_max_d(lo, pysem_min_d(hi, v));
 }
 
-static void set_real(json_t *obj, const char *key, double v)
-{
-    json_object_set_new(obj, key, json_real(v));
-}
-
-static void set_int(json_t *obj, const char *key, long long v)
-{
-    json_object_set_new(obj, key, json_integer((json_int_t)v));
-}
-
-static void set_bool(json_t *obj, const char *key, bool v)
-{
-    json_object_set_new(obj, key, json_boolean(v));
-}
-
-static void set_str(json_t *obj, const char *key, const char *s)
-{
-    json_object_set_new(obj, key, json_string(s));
-}
-
-static void set_fmt(json_t *obj, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_fmt(json_t *obj, const char *key, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) {
-        fputs("scoring: out of memory\n", stderr);
-        abort();
-    }
-    va_end(ap);
-    json_object_set_new(obj, key, json_string(s));
-    free(s);
-}
-
 /* f"{x:.Nf}" into a caller buffer. */
 #define FIX(buf, x, n) pysem_fmt_fixed((buf), sizeof(buf), (x), (n))
 
@@ -159,9 +109,37 @@ static bool num_or_zero(const json_t *v, pysem_num_t *out)
     return pysem_num_from_json(v, out);
 }
 
+/* Classes of ASCII bytes for the per-byte loops. */
+enum {
+    BYTE_WORD = 1,  /* [0-9A-Za-z_] */
+    BYTE_SPACE = 2, /* str.split() whitespace: \t-\r, \x1c-\x1f, space */
+    BYTE_STOP = 4,  /* . ! ? (sentence ends) */
+};
+
+#define BYTE_CLASS_ROW(b)                                                                      \
+    ((((b) >= '0' && (b) <= '9') || ((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || \
+      (b) == '_')                                                                                \
+         ? BYTE_WORD                                                                             \
+         : 0) |                                                                                  \
+        ((((b) >= 0x09 && (b) <= 0x0D) || ((b) >= 0x1C && (b) <= 0x1F) || (b) == ' ')          \
+             ? BYTE_SPACE                                                                        \
+             : 0) |                                                                              \
+        (((b) == '.' || (b) == '!' || (b) == '?') ? BYTE_STOP : 0)
+#define BYTE_CLASS_8(b)                                                                        \
+    BYTE_CLASS_ROW(b), BYTE_CLASS_ROW((b) + 1), BYTE_CLASS_ROW((b) + 2), BYTE_CLASS_ROW((b) + 3), \
+        BYTE_CLASS_ROW((b) + 4), BYTE_CLASS_ROW((b) + 5), BYTE_CLASS_ROW((b) + 6),                \
+        BYTE_CLASS_ROW((b) + 7)
+
+static const unsigned char BYTE_CLASS[128] = {
+    BYTE_CLASS_8(0),  BYTE_CLASS_8(8),  BYTE_CLASS_8(16), BYTE_CLASS_8(24),
+    BYTE_CLASS_8(32), BYTE_CLASS_8(40), BYTE_CLASS_8(48), BYTE_CLASS_8(56),
+    BYTE_CLASS_8(64), BYTE_CLASS_8(72), BYTE_CLASS_8(80), BYTE_CLASS_8(88),
+    BYTE_CLASS_8(96), BYTE_CLASS_8(104), BYTE_CLASS_8(112), BYTE_CLASS_8(120),
+};
+
 static inline bool ascii_word(unsigned char c)
 {
-    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+    return BYTE_CLASS[c & 0x7F] & BYTE_WORD;
 }
 
 static bool word_at(const char *s, size_t n, size_t i)
@@ -244,7 +222,87 @@ typedef struct {
     bool delta_pos;
     bool delta_zero;
     bool code_changed; /* (code_before or "") != (code_after or "") */
+    uint64_t kw;       /* keywords.h bits found in the folded text */
+    unsigned long long sent_sum; /* words of the sentences with more than 2 */
+    size_t sent_count;           /* those sentences */
+    bool double_space;           /* "  " in msg */
+    bool has_qmark;              /* "?" in msg */
 } prompt_t;
+
+/* One pass over the message for what the engine counts on the original
+ * text: len(msg.split()); the sentences of re.split("[.!?]+", msg) with
+ * more than 2 words (their count and word total); "  " and "?" in msg.
+ * A sentence closes where a run of . ! ? starts (bytes that never occur
+ * inside a multi-byte UTF-8 sequence), and the last one at the end. */
+static void prompt_scan_text(prompt_t *p)
+{
+    const char *s = p->msg;
+    size_t n = p->msg_len, i = 0, wc = 0, cur = 0;
+    bool in_word = false, in_sword = false, prev_punct = false, prev_space = false;
+    unsigned long long sum = 0;
+    size_t count = 0;
+    bool dspace = false, qmark = false;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        bool space;
+        if (c < 0x80) {
+            unsigned char k = BYTE_CLASS[c];
+            if (!(k & (BYTE_SPACE | BYTE_STOP)) && in_word && in_sword) {
+                /* the common case: one more byte of a word */
+                prev_space = prev_punct = false;
+                i++;
+                continue;
+            }
+            space = k & BYTE_SPACE;
+            if (c == ' ' && prev_space)
+                dspace = true;
+            prev_space = c == ' ';
+            i++;
+        } else {
+            uint32_t cp;
+            i = pysem_utf8_next(s, n, i, &cp);
+            space = pysem_isspace(cp);
+            prev_space = false;
+        }
+        if (space) {
+            in_word = in_sword = false;
+            prev_punct = false;
+            continue;
+        }
+        if (!in_word) {
+            wc++;
+            in_word = true;
+        }
+        if (c == '.' || c == '!' || c == '?') {
+            if (c == '?')
+                qmark = true;
+            if (!prev_punct) {
+                if (cur > 2) {
+                    sum += cur;
+                    count++;
+                }
+                cur = 0;
+            }
+            in_sword = false;
+            prev_punct = true;
+            continue;
+        }
+        prev_punct = false;
+        if (!in_sword) {
+            cur++;
+            in_sword = true;
+        }
+    }
+    if (cur > 2) {
+        sum += cur;
+        count++;
+    }
+    p->wc = wc;
+    p->sent_sum = sum;
+    p->sent_count = count;
+    p->double_space = dspace;
+    p->has_qmark = qmark;
+}
 
 static bool is_vague_text(const char *s, size_t n)
 {
@@ -272,15 +330,12 @@ static bool is_vague_text(const char *s, size_t n)
     return false;
 }
 
-static char *fold_for_ignorecase(const char *s, size_t n, size_t *outlen)
+static char *fold_for_ignorecase(mem_arena_t *arena, const char *s, size_t n, size_t *outlen)
 {
     /* Python's IGNORECASE also equates i with U+0131 and s with U+017F;
-     * lower() leaves both as they are. */
-    if (!memmem(s, n, "\xc4\xb1", 2) && !memmem(s, n, "\xc5\xbf", 2)) {
-        *outlen = n;
-        return NULL;
-    }
-    char *o = xmalloc(n + 1);
+     * lower() leaves both as they are.  Called only when the keyword scan
+     * of lower() saw one of them. */
+    char *o = mem_alloc(arena, n + 1);
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         if (i + 1 < n && (unsigned char)s[i] == 0xC4 && (unsigned char)s[i + 1] == 0xB1) {
@@ -308,7 +363,8 @@ static const char *folded_text(const prompt_t *p, size_t *len)
     return p->lower;
 }
 
-static err_t prompt_init(prompt_t *p, const json_t *obj, size_t index, char *errmsg, size_t errlen)
+static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, size_t index,
+                         char *errmsg, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->obj = obj;
@@ -322,14 +378,20 @@ static err_t prompt_init(prompt_t *p, const json_t *obj, size_t index, char *err
     } else {
         return fail(errmsg, errlen, "interactions[%zu].message: not a string", index);
     }
-    p->wc = pysem_word_count(p->msg, p->msg_len);
-    p->lower = pysem_lower(p->msg, p->msg_len, &p->lower_len);
-    p->folded = fold_for_ignorecase(p->lower, p->lower_len, &p->folded_len);
+    prompt_scan_text(p);
+    p->lower = mem_alloc(arena, PYSEM_LOWER_MAX(p->msg_len));
+    p->lower_len = pysem_lower_to(p->msg, p->msg_len, p->lower);
+    /* the keywords of lower(), which also tell whether it needs the fold */
+    p->kw = scoring_matcher_scan(scoring_keywords(), p->lower, p->lower_len);
+    if (p->kw & (KW_BIT(KW_DOTLESS_I) | KW_BIT(KW_LONG_S))) {
+        p->folded = fold_for_ignorecase(arena, p->lower, p->lower_len, &p->folded_len);
+        p->kw = scoring_matcher_scan(scoring_keywords(), p->folded, p->folded_len);
+    }
     pysem_span_t st = pysem_strip(p->lower, p->lower_len);
     p->vague = is_vague_text(p->lower + st.off, st.len);
 
     const json_t *q = json_object_get(obj, "question_count");
-    bool has_qmark = memchr(p->msg, '?', p->msg_len) != NULL;
+    bool has_qmark = p->has_qmark;
     if (pysem_truthy(q)) {
         pysem_num_t qn;
         if (!pysem_num_from_json(q, &qn))
@@ -365,55 +427,72 @@ static err_t prompt_init(prompt_t *p, const json_t *obj, size_t index, char *err
     return ERR_OK;
 }
 
-static void prompt_free(prompt_t *p)
-{
-    free(p->lower);
-    free(p->folded);
-}
-
-static bool any_literal(const char *s, size_t n, const char *const *words, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        if (contains(s, n, words[k]))
-            return true;
-    return false;
-}
-
 static bool matches_debugging(const prompt_t *p)
 {
-    size_t n;
-    const char *s = folded_text(p, &n);
-    return any_literal(s, n, DEBUGGING_WORDS, NELEM(DEBUGGING_WORDS));
+    return (p->kw & KW_MASK_DEBUG) != 0;
 }
 
 static bool matches_design(const prompt_t *p)
 {
-    size_t n;
-    const char *s = folded_text(p, &n);
-    return any_literal(s, n, DESIGN_WORDS, NELEM(DESIGN_WORDS));
+    return (p->kw & KW_MASK_DESIGN) != 0;
 }
 
+/* The literals, or one of `expected .+ but got`, `it should .+ but
+ * instead`, `already .+ without success` on one line (whose first half
+ * the matcher has seen somewhere). */
 static bool matches_attempt(const prompt_t *p)
 {
+    if (p->kw & KW_MASK_ATTEMPT)
+        return true;
     size_t n;
     const char *s = folded_text(p, &n);
-    return any_literal(s, n, ATTEMPT_WORDS, NELEM(ATTEMPT_WORDS)) ||
-           dotplus(s, n, "expected ", " but got") ||
-           dotplus(s, n, "it should ", " but instead") ||
-           dotplus(s, n, "already ", " without success");
+    return ((p->kw & KW_BIT(KW_ATTEMPT_EXPECTED)) && dotplus(s, n, "expected ", " but got")) ||
+           ((p->kw & KW_BIT(KW_ATTEMPT_SHOULD)) && dotplus(s, n, "it should ", " but instead")) ||
+           ((p->kw & KW_BIT(KW_ATTEMPT_ALREADY)) && dotplus(s, n, "already ", " without success"));
 }
 
+/* The phrases are matched against lower() without the IGNORECASE fold;
+ * the matcher saw the folded text, which is lower() itself unless the
+ * prompt holds a dotless i or a long s (then scan lower() directly). */
 static bool matches_injection(const prompt_t *p)
 {
-    return any_literal(p->lower, p->lower_len, INJECTION_PHRASES, NELEM(INJECTION_PHRASES));
-}
-
-static bool word_in(const char *w, size_t len, const char *const *list, size_t count)
-{
-    for (size_t k = 0; k < count; k++)
-        if (list[k][0] == w[0] && strlen(list[k]) == len && memcmp(list[k], w, len) == 0)
+    if (!p->folded)
+        return (p->kw & KW_MASK_INJECTION) != 0;
+    for (size_t k = 0; k < 10; k++)
+        if (contains(p->lower, p->lower_len, scoring_keyword_patterns[KW_INJECTION + k]))
             return true;
     return false;
+}
+
+/* Whether the lowercase word w[0..len) is a FILLER word (1), a RANT word
+ * (2) or neither (0), by length first. */
+static int filler_or_rant(const char *w, size_t len)
+{
+    const char *const *list;
+    size_t count;
+    int kind;
+    static const char *const f2[] = {"um", "uh"}, *const r3[] = {"wtf", "omg", "lol"},
+                             *const f4[] = {"like", "just", "very"}, *const r4[] = {"lmao", "bruh"},
+                             *const f6[] = {"really"}, *const f8[] = {"actually"},
+                             *const f9[] = {"basically"};
+    switch (len) {
+    case 2: list = f2, count = 2, kind = 1; break;
+    case 3: list = r3, count = 3, kind = 2; break;
+    case 4:
+        for (size_t k = 0; k < 3; k++)
+            if (memcmp(w, f4[k], 4) == 0)
+                return 1;
+        list = r4, count = 2, kind = 2;
+        break;
+    case 6: list = f6, count = 1, kind = 1; break;
+    case 8: list = f8, count = 1, kind = 1; break;
+    case 9: list = f9, count = 1, kind = 1; break;
+    default: return 0;
+    }
+    for (size_t k = 0; k < count; k++)
+        if (w[0] == list[k][0] && memcmp(w, list[k], len) == 0)
+            return kind;
+    return 0;
 }
 
 /* One pass over the maximal runs of word characters of the lowercased
@@ -459,12 +538,11 @@ static void scan_word_runs(const prompt_t *p, size_t *fillers, bool *rant)
             }
         }
         size_t len = i - start;
-        if (len >= 2 && len <= 9) {
-            if (word_in(s + start, len, FILLER_WORDS, NELEM(FILLER_WORDS)))
-                (*fillers)++;
-            else if (word_in(s + start, len, RANT_WORDS, NELEM(RANT_WORDS)))
-                *rant = true;
-        }
+        int kind = filler_or_rant(s + start, len);
+        if (kind == 1)
+            (*fillers)++;
+        else if (kind == 2)
+            *rant = true;
     }
 }
 
@@ -474,7 +552,8 @@ static bool is_unprofessional(const prompt_t *p, bool rant)
     size_t n = p->lower_len;
     if (rant)
         return true;
-    if (contains(s, n, "!!!") || contains(s, n, "???"))
+    /* "!!!" and "???" are in lower() exactly when in its fold */
+    if (p->kw & (KW_BIT(KW_BANGS) | KW_BIT(KW_QUERIES)))
         return true;
     for (size_t k = 0; k < NELEM(RANT_STARTS); k++)
         if (starts_with(s, n, RANT_STARTS[k]))
@@ -516,12 +595,8 @@ typedef struct {
     const json_t *tp_json, *tt_json, *L_json;
     double duration_minutes;
     pysem_num_t total_tokens;
-    /* category results */
-    json_t *score[CAT_COUNT];    /* json_real or json_null */
-    json_t *detailed[CAT_COUNT];
-    json_t *expl[CAT_COUNT];
-    double cat_value[CAT_COUNT];
-    bool cat_present[CAT_COUNT];
+    struct scoring_result *res; /* what the run fills in */
+    mem_arena_t *arena;         /* where res and its strings live */
 } run_t;
 
 static double bool_rate(const run_t *r, const char *key)
@@ -557,18 +632,73 @@ static double pattern_rate(const run_t *r, bool (*match)(const prompt_t *))
     return (double)c / (double)r->n;
 }
 
-static void cat_set(run_t *r, int cat, double score, json_t *detailed, json_t *expl)
+/* A category's detailed scores and explanations start empty; the
+ * category counts in the final score once cat_done gives its score. */
+static res_cat_t *cat_begin(run_t *r, int cat)
 {
-    r->score[cat] = json_real(score);
-    r->cat_value[cat] = score;
-    r->cat_present[cat] = true;
-    r->detailed[cat] = detailed;
-    r->expl[cat] = expl;
+    res_cat_t *c = &r->res->cat[cat];
+    c->name = CAT_NAMES[cat];
+    c->present = false;
+    c->nm = c->ne = 0;
+    return c;
 }
 
+static void cat_done(run_t *r, int cat, double score)
+{
+    r->res->cat[cat].present = true;
+    r->res->cat[cat].score = score;
+}
+
+static void det_add(res_cat_t *c, const char *key, double v)
+{
+    c->m[c->nm++] = (res_metric_t){key, v, false};
+}
+
+static void det_null(res_cat_t *c, const char *key)
+{
+    c->m[c->nm++] = (res_metric_t){key, 0.0, true};
+}
+
+static void ex_str(run_t *r, res_cat_t *c, const char *key, const char *text)
+{
+    c->e[c->ne++] = (res_expl_t){key, mem_strdup(r->arena, text), NULL};
+}
+
+static void ex_json(res_cat_t *c, const char *key, const json_t *v)
+{
+    c->e[c->ne++] = (res_expl_t){key, NULL, v};
+}
+
+static void ex_fmt(run_t *r, res_cat_t *c, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void ex_fmt(run_t *r, res_cat_t *c, const char *key, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    const char *text;
+    if (len >= 0 && (size_t)len < sizeof buf) {
+        text = mem_strndup(r->arena, buf, (size_t)len);
+    } else {
+        va_start(ap, fmt);
+        text = mem_vprintf(r->arena, fmt, ap);
+        va_end(ap);
+    }
+    c->e[c->ne++] = (res_expl_t){key, text, NULL};
+}
+
+/* A detailed score as the original reads it back from its dict: a
+ * non-finite one never made it into the JSON, so it reads as 0. */
 static double detail(const run_t *r, int cat, const char *key)
 {
-    return json_real_value(json_object_get(r->detailed[cat], key));
+    const res_cat_t *c = &r->res->cat[cat];
+    for (size_t i = 0; i < c->nm; i++)
+        if (strcmp(c->m[i].key, key) == 0)
+            return c->m[i].null || !isfinite(c->m[i].value) ? 0.0 : c->m[i].value;
+    return 0.0;
 }
 
 static void score_task_completion(run_t *r)
@@ -611,26 +741,25 @@ static void score_task_completion(run_t *r)
     te = clamp10(te);
     double cat = clamp10((tests_score + tc + te) / 3.0);
 
-    json_t *det = json_object();
-    set_real(det, "tests_passed_ratio", tests_score);
-    set_real(det, "time_compliance", tc);
-    set_real(det, "time_efficiency", te);
+    res_cat_t *oc = cat_begin(r, CAT_TASK_COMPLETION);
+    det_add(oc, "tests_passed_ratio", tests_score);
+    det_add(oc, "time_compliance", tc);
+    det_add(oc, "time_efficiency", te);
 
     char *tps = pysem_json_str(r->tp_json), *tts = pysem_json_str(r->tt_json),
          *Ls = pysem_json_str(r->L_json);
     char b1[400], b2[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "tests_passed_ratio", "Passed %s/%s tests (%s%%).", tps, tts,
+    ex_fmt(r, oc, "tests_passed_ratio", "Passed %s/%s tests (%s%%).", tps, tts,
             FIX(b1, tpr_ratio * 100, 0));
-    set_fmt(ex, "time_compliance", "Completed in %sm of %sm limit.", FIX(b2, d, 0), Ls);
+    ex_fmt(r, oc, "time_compliance", "Completed in %sm of %sm limit.", FIX(b2, d, 0), Ls);
     if (L_pos)
-        set_fmt(ex, "time_efficiency", "Used %s%% of allowed time.", FIX(b1, d / L * 100, 0));
+        ex_fmt(r, oc, "time_efficiency", "Used %s%% of allowed time.", FIX(b1, d / L * 100, 0));
     else
-        set_str(ex, "time_efficiency", "No time limit set.");
+        ex_str(r, oc, "time_efficiency", "No time limit set.");
     free(tps);
     free(tts);
     free(Ls);
-    cat_set(r, CAT_TASK_COMPLETION, cat, det, ex);
+    cat_done(r, CAT_TASK_COMPLETION, cat);
 }
 
 static void score_prompt_clarity(run_t *r)
@@ -655,24 +784,23 @@ static void score_prompt_clarity(run_t *r)
     double vs = clamp10((1.0 - (double)vague / T) * 10.0);
     double cat = clamp10((plq + qc + ps + vs) / 4.0);
 
-    json_t *det = json_object();
-    set_real(det, "prompt_length_quality", plq);
-    set_real(det, "question_clarity", qc);
-    set_real(det, "prompt_specificity", ps);
-    set_real(det, "vagueness_score", vs);
+    res_cat_t *oc = cat_begin(r, CAT_PROMPT_CLARITY);
+    det_add(oc, "prompt_length_quality", plq);
+    det_add(oc, "question_clarity", qc);
+    det_add(oc, "prompt_specificity", ps);
+    det_add(oc, "vagueness_score", vs);
     char b[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "prompt_length_quality", "%zu/%zu prompts were in the ideal 20-150 word range.",
+    ex_fmt(r, oc, "prompt_length_quality", "%zu/%zu prompts were in the ideal 20-150 word range.",
             sweet, r->T);
-    set_fmt(ex, "question_clarity", "%s%% of prompts contained clear questions.",
+    ex_fmt(r, oc, "question_clarity", "%s%% of prompts contained clear questions.",
             FIX(b, qr * 100, 0));
-    set_fmt(ex, "prompt_specificity", "%lld/%zu prompts were specific and targeted.", specific,
+    ex_fmt(r, oc, "prompt_specificity", "%lld/%zu prompts were specific and targeted.", specific,
             r->T);
     if (vague)
-        set_fmt(ex, "vagueness_score", "%zu vague prompt(s) detected.", vague);
+        ex_fmt(r, oc, "vagueness_score", "%zu vague prompt(s) detected.", vague);
     else
-        set_str(ex, "vagueness_score", "No vague prompts detected.");
-    cat_set(r, CAT_PROMPT_CLARITY, cat, det, ex);
+        ex_str(r, oc, "vagueness_score", "No vague prompts detected.");
+    cat_done(r, CAT_PROMPT_CLARITY, cat);
 }
 
 static void score_context_provision(run_t *r)
@@ -688,22 +816,21 @@ static void score_context_provision(run_t *r)
     double as = clamp10(ar * 10.0);
     double cat = clamp10((cc + ec + rs + as) / 4.0);
 
-    json_t *det = json_object();
-    set_real(det, "code_context_rate", cc);
-    set_real(det, "error_context_rate", ec);
-    set_real(det, "reference_rate", rs);
-    set_real(det, "attempt_mention_rate", as);
+    res_cat_t *oc = cat_begin(r, CAT_CONTEXT_PROVISION);
+    det_add(oc, "code_context_rate", cc);
+    det_add(oc, "error_context_rate", ec);
+    det_add(oc, "reference_rate", rs);
+    det_add(oc, "attempt_mention_rate", as);
     char b[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "code_context_rate", "%s%% of prompts included code snippets.",
+    ex_fmt(r, oc, "code_context_rate", "%s%% of prompts included code snippets.",
             FIX(b, cr * 100, 0));
-    set_fmt(ex, "error_context_rate", "%s%% of prompts included error messages.",
+    ex_fmt(r, oc, "error_context_rate", "%s%% of prompts included error messages.",
             FIX(b, er * 100, 0));
-    set_fmt(ex, "reference_rate", "Referenced specific lines/files in %s%% of prompts.",
+    ex_fmt(r, oc, "reference_rate", "Referenced specific lines/files in %s%% of prompts.",
             FIX(b, (lr + fr) * 50, 0));
-    set_fmt(ex, "attempt_mention_rate", "Mentioned prior attempts in %s%% of prompts.",
+    ex_fmt(r, oc, "attempt_mention_rate", "Mentioned prior attempts in %s%% of prompts.",
             FIX(b, ar * 100, 0));
-    cat_set(r, CAT_CONTEXT_PROVISION, cat, det, ex);
+    cat_done(r, CAT_CONTEXT_PROVISION, cat);
 }
 
 /* first_sec of the engine: (prompts[0].time_since_assessment_start_ms or
@@ -789,24 +916,23 @@ static void score_independence(run_t *r, double first_sec, double avg_gap)
     double ppe = clamp10(effort_rate * 10.0);
     double cat = clamp10((fpd + psp + pe + te + ppe) / 5.0);
 
-    json_t *det = json_object();
-    set_real(det, "first_prompt_delay", fpd);
-    set_real(det, "prompt_spacing", psp);
-    set_real(det, "prompt_efficiency", pe);
-    set_real(det, "token_efficiency", te);
-    set_real(det, "pre_prompt_effort", ppe);
+    res_cat_t *oc = cat_begin(r, CAT_INDEPENDENCE);
+    det_add(oc, "first_prompt_delay", fpd);
+    det_add(oc, "prompt_spacing", psp);
+    det_add(oc, "prompt_efficiency", pe);
+    det_add(oc, "token_efficiency", te);
+    det_add(oc, "pre_prompt_effort", ppe);
     char b[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "first_prompt_delay", "Candidate waited %ss before first prompt.%s",
+    ex_fmt(r, oc, "first_prompt_delay", "Candidate waited %ss before first prompt.%s",
             FIX(b, first_sec, 0), first_sec >= 120 ? " Good self-reliance." : " Prompted quickly.");
-    set_fmt(ex, "prompt_spacing", "Average %ss between prompts.%s", FIX(b, avg_gap, 0),
+    ex_fmt(r, oc, "prompt_spacing", "Average %ss between prompts.%s", FIX(b, avg_gap, 0),
             avg_gap >= 60 ? " Thoughtful pacing." : " Rapid prompting.");
-    set_fmt(ex, "prompt_efficiency", "%s prompts per test passed.%s", FIX(b, ppt, 1),
+    ex_fmt(r, oc, "prompt_efficiency", "%s prompts per test passed.%s", FIX(b, ppt, 1),
             ppt <= 2 ? " Efficient." : "");
-    set_fmt(ex, "token_efficiency", "%s tokens per test passed.", FIX(b, tpt, 0));
-    set_fmt(ex, "pre_prompt_effort", "Changed code before %s%% of prompts.",
+    ex_fmt(r, oc, "token_efficiency", "%s tokens per test passed.", FIX(b, tpt, 0));
+    ex_fmt(r, oc, "pre_prompt_effort", "Changed code before %s%% of prompts.",
             FIX(b, effort_rate * 100, 0));
-    cat_set(r, CAT_INDEPENDENCE, cat, det, ex);
+    cat_done(r, CAT_INDEPENDENCE, cat);
 }
 
 static void score_utilization(run_t *r)
@@ -827,48 +953,20 @@ static void score_utilization(run_t *r)
     double iq = clamp10(builds * 5.0 + retry * 5.0);
     double cat = clamp10((ppc + wasted + iq) / 3.0);
 
-    json_t *det = json_object();
-    set_real(det, "post_prompt_changes", ppc);
-    set_real(det, "wasted_prompts", wasted);
-    set_real(det, "iteration_quality", iq);
+    res_cat_t *oc = cat_begin(r, CAT_UTILIZATION);
+    det_add(oc, "post_prompt_changes", ppc);
+    det_add(oc, "wasted_prompts", wasted);
+    det_add(oc, "iteration_quality", iq);
     char b[400], b2[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "post_prompt_changes", "Applied AI suggestions in %s%% of prompts.",
+    ex_fmt(r, oc, "post_prompt_changes", "Applied AI suggestions in %s%% of prompts.",
             FIX(b, change_rate * 100, 0));
     if (zero)
-        set_fmt(ex, "wasted_prompts", "%zu prompt(s) with no resulting code changes.", zero);
+        ex_fmt(r, oc, "wasted_prompts", "%zu prompt(s) with no resulting code changes.", zero);
     else
-        set_str(ex, "wasted_prompts", "Every prompt led to code changes.");
-    set_fmt(ex, "iteration_quality", "Builds on previous responses: %s%%. Retries after failure: %s%%.",
+        ex_str(r, oc, "wasted_prompts", "Every prompt led to code changes.");
+    ex_fmt(r, oc, "iteration_quality", "Builds on previous responses: %s%%. Retries after failure: %s%%.",
             FIX(b, builds * 100, 0), FIX(b2, retry * 100, 0));
-    cat_set(r, CAT_UTILIZATION, cat, det, ex);
-}
-
-/* Sentence word counts of re.split("[.!?]+", msg) with more than 2 words. */
-static bool is_sentence_end(char c)
-{
-    return c == '.' || c == '!' || c == '?';
-}
-
-static void sentence_lengths(const prompt_t *p, unsigned long long *sum, size_t *count)
-{
-    const char *s = p->msg;
-    size_t n = p->msg_len, start = 0;
-    for (;;) {
-        size_t j = start;
-        while (j < n && !is_sentence_end(s[j]))
-            j++;
-        size_t wc = pysem_word_count(s + start, j - start);
-        if (wc > 2) {
-            *sum += wc;
-            (*count)++;
-        }
-        if (j >= n)
-            break;
-        while (j < n && is_sentence_end(s[j]))
-            j++;
-        start = j;
-    }
+    cat_done(r, CAT_UTILIZATION, cat);
 }
 
 static void score_communication(run_t *r)
@@ -885,7 +983,7 @@ static void score_communication(run_t *r)
             issues++;
             seen_i = true;
         }
-        if (memmem(p->msg, p->msg_len, "  ", 2)) {
+        if (p->double_space) {
             issues++;
             seen_space = true;
         }
@@ -898,7 +996,8 @@ static void score_communication(run_t *r)
                 seen_punct = true;
             }
         }
-        sentence_lengths(p, &sent_sum, &sent_count);
+        sent_sum += p->sent_sum;
+        sent_count += p->sent_count;
         size_t f;
         bool rant;
         scan_word_runs(p, &f, &rant);
@@ -931,12 +1030,11 @@ static void score_communication(run_t *r)
     double tone = clamp10(10.0 - (double)unprof * 2.0 - filler_rate * 20.0);
     double cat = clamp10((grammar + read + tone) / 3.0);
 
-    json_t *det = json_object();
-    set_real(det, "grammar_score", grammar);
-    set_real(det, "readability_score", read);
-    set_real(det, "tone_score", tone);
+    res_cat_t *oc = cat_begin(r, CAT_COMMUNICATION);
+    det_add(oc, "grammar_score", grammar);
+    det_add(oc, "readability_score", read);
+    det_add(oc, "tone_score", tone);
 
-    json_t *ex = json_object();
     char summary[256];
     int len;
     if (issues)
@@ -961,21 +1059,21 @@ static void score_communication(run_t *r)
     } else {
         snprintf(summary + len, sizeof summary - (size_t)len, ".");
     }
-    set_str(ex, "grammar_score", summary);
+    ex_str(r, oc, "grammar_score", summary);
     char b[400];
     if (sent_count)
-        set_fmt(ex, "readability_score", "Average sentence length: %s words.",
+        ex_fmt(r, oc, "readability_score", "Average sentence length: %s words.",
                 FIX(b, avg_sent, 0));
     else
-        set_str(ex, "readability_score", "Not enough sentences to evaluate.");
+        ex_str(r, oc, "readability_score", "Not enough sentences to evaluate.");
     char nb[32];
     if (unprof)
         snprintf(nb, sizeof nb, "%zu", unprof);
     else
         snprintf(nb, sizeof nb, "No");
-    set_fmt(ex, "tone_score", "%s unprofessional pattern(s); filler word rate: %s%%.", nb,
+    ex_fmt(r, oc, "tone_score", "%s unprofessional pattern(s); filler word rate: %s%%.", nb,
             FIX(b, filler_rate * 100, 1));
-    cat_set(r, CAT_COMMUNICATION, cat, det, ex);
+    cat_done(r, CAT_COMMUNICATION, cat);
 }
 
 static void score_approach(run_t *r)
@@ -985,17 +1083,16 @@ static void score_approach(run_t *r)
     double sr = pattern_rate(r, matches_design);
     double ss = clamp10(sr * 10.0);
     double cat = clamp10((ds + ss) / 2.0);
-    json_t *det = json_object();
-    set_real(det, "debugging_score", ds);
-    set_real(det, "design_score", ss);
+    res_cat_t *oc = cat_begin(r, CAT_APPROACH);
+    det_add(oc, "debugging_score", ds);
+    det_add(oc, "design_score", ss);
     char b[400];
-    json_t *ex = json_object();
-    set_fmt(ex, "debugging_score",
+    ex_fmt(r, oc, "debugging_score",
             "%s%% of prompts showed debugging strategy (print/log, error analysis, hypotheses).",
             FIX(b, dr * 100, 0));
-    set_fmt(ex, "design_score", "%s%% of prompts referenced design/architecture considerations.",
+    ex_fmt(r, oc, "design_score", "%s%% of prompts referenced design/architecture considerations.",
             FIX(b, sr * 100, 0));
-    cat_set(r, CAT_APPROACH, cat, det, ex);
+    cat_done(r, CAT_APPROACH, cat);
 }
 
 /* float(v) of Python for the fit scores: numbers, bools and numeric
@@ -1113,19 +1210,14 @@ static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t err
         return fail(errmsg, errlen, "cv_match_result: not an object");
     const json_t *overall_v = cv ? json_object_get(cv, "cv_job_match_score") : NULL;
     if (!pysem_truthy(cv) || !overall_v || json_is_null(overall_v)) {
-        json_t *det = json_object();
-        json_object_set_new(det, "cv_job_match_score", json_null());
-        json_object_set_new(det, "skills_match", json_null());
-        json_object_set_new(det, "experience_relevance", json_null());
-        json_t *ex = json_object();
-        set_str(ex, "cv_job_match_score",
-                "No CV or job spec available \xe2\x80\x94 fit scoring skipped.");
-        set_str(ex, "skills_match", "Not available.");
-        set_str(ex, "experience_relevance", "Not available.");
-        r->score[CAT_CV_MATCH] = json_null();
-        r->cat_present[CAT_CV_MATCH] = false;
-        r->detailed[CAT_CV_MATCH] = det;
-        r->expl[CAT_CV_MATCH] = ex;
+        res_cat_t *oc = cat_begin(r, CAT_CV_MATCH);
+        det_null(oc, "cv_job_match_score");
+        det_null(oc, "skills_match");
+        det_null(oc, "experience_relevance");
+        ex_str(r, oc, "cv_job_match_score",
+               "No CV or job spec available \xe2\x80\x94 fit scoring skipped.");
+        ex_str(r, oc, "skills_match", "Not available.");
+        ex_str(r, oc, "experience_relevance", "Not available.");
         return ERR_OK;
     }
     static const char *const keys[3] = {"cv_job_match_score", "skills_match",
@@ -1145,13 +1237,13 @@ static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t err
     if (!json_is_object(details)) {
         return fail(errmsg, errlen, "cv_match_result.match_details: not an object");
     }
-    json_t *ex = json_object();
+    res_cat_t *oc = cat_begin(r, CAT_CV_MATCH);
     char fb[32];
     const json_t *summary = json_object_get(details, "summary");
     if (summary)
-        json_object_set_new(ex, "cv_job_match_score", json_deep_copy(summary));
+        ex_json(oc, "cv_job_match_score", summary);
     else
-        set_fmt(ex, "cv_job_match_score", "Overall fit: %s/10.", pysem_repr_float(vals[0], fb));
+        ex_fmt(r, oc, "cv_job_match_score", "Overall fit: %s/10.", pysem_repr_float(vals[0], fb));
 
     err_t e = ERR_OK;
     const json_t *matching = json_object_get(details, "matching_skills");
@@ -1163,43 +1255,40 @@ static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t err
         char *a = join_slice(matching, 5, ", ");
         char *m = join_slice(missing, 5, ", ");
         if (a && m)
-            set_fmt(ex, "skills_match", "Matching: %s. Missing: %s.", a, m);
+            ex_fmt(r, oc, "skills_match", "Matching: %s. Missing: %s.", a, m);
         else
             e = fail(errmsg, errlen, "cv_match_result.match_details: bad skills list");
         free(a);
         free(m);
         json_decref(empty_list);
     } else {
-        set_fmt(ex, "skills_match", "Skills match: %s/10.", pysem_repr_float(vals[1], fb));
+        ex_fmt(r, oc, "skills_match", "Skills match: %s/10.", pysem_repr_float(vals[1], fb));
     }
     const json_t *eh = json_object_get(details, "experience_highlights");
     if (e == ERR_OK && pysem_truthy(eh)) {
         char *h = join_slice(eh, 3, "; ");
         if (h)
-            set_fmt(ex, "experience_relevance", "Experience highlights: %s.", h);
+            ex_fmt(r, oc, "experience_relevance", "Experience highlights: %s.", h);
         else
             e = fail(errmsg, errlen, "cv_match_result.match_details: bad experience list");
         free(h);
     } else if (e == ERR_OK) {
-        set_fmt(ex, "experience_relevance", "Experience relevance: %s/10.",
+        ex_fmt(r, oc, "experience_relevance", "Experience relevance: %s/10.",
                 pysem_repr_float(vals[2], fb));
     }
     json_decref(empty);
-    if (e != ERR_OK) {
-        json_decref(ex);
+    if (e != ERR_OK)
         return e;
-    }
-    json_t *det = json_object();
-    set_real(det, "cv_job_match_score", vals[0]);
-    set_real(det, "skills_match", vals[1]);
-    set_real(det, "experience_relevance", vals[2]);
-    cat_set(r, CAT_CV_MATCH, vals[0], det, ex);
+    det_add(oc, "cv_job_match_score", vals[0]);
+    det_add(oc, "skills_match", vals[1]);
+    det_add(oc, "experience_relevance", vals[2]);
+    cat_done(r, CAT_CV_MATCH, vals[0]);
     return ERR_OK;
 }
 
-static json_t *per_prompt_scores(const run_t *r)
+static void per_prompt_scores(run_t *r)
 {
-    json_t *arr = json_array();
+    r->res->per_prompt = mem_alloc(r->arena, (r->n ? r->n : 1) * sizeof *r->res->per_prompt);
     for (size_t i = 0; i < r->n; i++) {
         const prompt_t *p = &r->p[i];
         const json_t *o = p->obj;
@@ -1219,16 +1308,9 @@ static json_t *per_prompt_scores(const run_t *r)
         double eff = clamp_range((p->delta_pos ? 5.0 : 2.0) + (wc <= 150 ? 3.0 : 0.0) +
                                      (ctx ? 2.0 : 0.0),
                                  0.0, 10.0);
-        json_t *e = json_object();
-        set_real(e, "clarity", pysem_round(clarity, 1));
-        set_real(e, "specificity", pysem_round(spec, 1));
-        set_real(e, "efficiency", pysem_round(eff, 1));
-        set_int(e, "word_count", (long long)wc);
-        set_bool(e, "has_context", ctx);
-        set_bool(e, "is_vague", p->vague);
-        json_array_append_new(arr, e);
+        r->res->per_prompt[i] = (res_prompt_t){pysem_round(clarity, 1), pysem_round(spec, 1),
+                                               pysem_round(eff, 1), wc, ctx, p->vague};
     }
-    return arr;
 }
 
 static bool external_paste(const run_t *r, bool *out, char *errmsg, size_t errlen)
@@ -1248,22 +1330,247 @@ static bool external_paste(const run_t *r, bool *out, char *errmsg, size_t errle
     return true;
 }
 
-static json_t *copy_or_null(const json_t *v)
+/* The legacy component scores: (key, category, detailed metric) * 10. */
+static const struct {
+    const char *key;
+    int cat;
+    const char *metric;
+} LEGACY[RES_LEGACY] = {
+    {"tests_passed_ratio", CAT_TASK_COMPLETION, "tests_passed_ratio"},
+    {"time_efficiency", CAT_TASK_COMPLETION, "time_efficiency"},
+    {"completion_time", CAT_TASK_COMPLETION, "time_compliance"},
+    {"clarity_score", CAT_PROMPT_CLARITY, "prompt_length_quality"},
+    {"context_score", CAT_CONTEXT_PROVISION, "code_context_rate"},
+    {"specificity_score", CAT_PROMPT_CLARITY, "prompt_specificity"},
+    {"independence_score", CAT_INDEPENDENCE, "first_prompt_delay"},
+    {"efficiency_score", CAT_INDEPENDENCE, "prompt_efficiency"},
+    {"iteration_score", CAT_UTILIZATION, "iteration_quality"},
+    {"response_utilization_score", CAT_UTILIZATION, "post_prompt_changes"},
+    {"decomposition_score", CAT_APPROACH, "design_score"},
+    {"code_quality_score", CAT_COMMUNICATION, "grammar_score"},
+};
+
+/* weights_used: the defaults, then every input weight merged in the way
+ * dict.update does it (a known key keeps its place). */
+static void weights_used(run_t *r, const json_t *weights)
 {
-    return v ? json_deep_copy(v) : json_null();
+    struct scoring_result *res = r->res;
+    size_t extra = pysem_truthy(weights) ? json_object_size(weights) : 0;
+    res->weights = mem_alloc(r->arena, (12 + extra) * sizeof *res->weights);
+    for (int k = 0; k < 12; k++)
+        res->weights[k] = (res_weight_t){MVP_WEIGHT_NAMES[k], MVP_WEIGHT_VALUES[k], NULL};
+    res->nweights = 12;
+    if (!extra)
+        return;
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)weights, key, val) {
+        size_t k = 0;
+        while (k < res->nweights && strcmp(res->weights[k].key, key) != 0)
+            k++;
+        if (k == res->nweights)
+            res->weights[res->nweights++].key = key;
+        res->weights[k].json = val;
+    }
 }
 
-err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed,
-                           const json_t *tests_total, const json_t *total_duration_seconds,
-                           const json_t *time_limit_minutes, const json_t *v2_enabled,
-                           const json_t *weights, const json_t *cv_match_result,
-                           json_t **result, char *errmsg, size_t errlen)
+/* The weighted final score over the categories present; ERR_VALIDATION
+ * when a weight that is used is not a number. */
+static err_t final_weighted(run_t *r, const json_t *weights, double *out, char *errmsg,
+                            size_t errlen)
+{
+    double ws = 0.0, tw = 0.0;
+    for (int c = 0; c < CAT_COUNT; c++) {
+        if (!r->res->cat[c].present)
+            continue;
+        double w = CAT_WEIGHTS[c];
+        const json_t *ov = weights ? json_object_get(weights, CAT_NAMES[c]) : NULL;
+        if (ov) {
+            pysem_num_t wn;
+            if (!pysem_num_from_json(ov, &wn))
+                return fail(errmsg, errlen, "weights.%s: not a number", CAT_NAMES[c]);
+            w = pysem_num_d(wn);
+        }
+        ws += r->res->cat[c].score * w * 10.0;
+        tw += w;
+    }
+    *out = pysem_round(clamp_range(tw > 0 ? ws / tw : 0.0, 0.0, 100.0), 2);
+    return ERR_OK;
+}
+
+/* fraud, metric_details and soft_signals. */
+static void summaries(run_t *r, const json_t *tests_passed, const json_t *tests_total,
+                      double first_sec, double avg_gap, bool avg_is_int, bool ext_paste)
+{
+    struct scoring_result *res = r->res;
+    double paste_rate = bool_rate(r, "paste_detected");
+    bool dump = false, inject = false, big = false;
+    size_t zero = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!dump && is_solution_dump(&r->p[i]))
+            dump = true;
+        if (!inject && matches_injection(&r->p[i]))
+            inject = true;
+        if (r->p[i].wc > 1000)
+            big = true;
+        if (r->p[i].delta_zero)
+            zero++;
+    }
+    bool fast = pysem_num_lt(r->tds, pysem_num_int(300)) && pysem_num_lt(pysem_num_int(0), r->tp);
+    double fraud_first = r->n ? first_sec : 999.0;
+    unsigned flags = 0;
+    if (paste_rate > 0.70)
+        flags |= RES_FLAG_PASTE_RATIO;
+    if (ext_paste)
+        flags |= RES_FLAG_EXTERNAL_PASTE;
+    if (dump)
+        flags |= RES_FLAG_SOLUTION_DUMP;
+    if (inject)
+        flags |= RES_FLAG_INJECTION;
+    if (fast)
+        flags |= RES_FLAG_FAST;
+    if (fraud_first < 30)
+        flags |= RES_FLAG_FIRST_PROMPT;
+    if (r->T >= 3 && zero >= 3)
+        flags |= RES_FLAG_ZERO_CHANGES;
+    if (big)
+        flags |= RES_FLAG_BIG_PROMPT;
+    if (flags)
+        res->final_score = pysem_round(pysem_min_d(res->final_score, FRAUD_SCORE_CAP), 2);
+    res->flags = flags;
+    res->paste_ratio = pysem_round(paste_rate, 3);
+    res->external_paste = ext_paste;
+    res->solution_dump = dump;
+    res->injection = inject;
+    res->fast = fast;
+
+    for (int k = 0; k < RES_LEGACY; k++) {
+        res->legacy_key[k] = LEGACY[k].key;
+        res->legacy[k] = pysem_round(detail(r, LEGACY[k].cat, LEGACY[k].metric) * 10, 2);
+    }
+
+    /* metric_details */
+    unsigned long long wsum = 0;
+    size_t wmin = 0, wmax = 0, vague = 0, changes = 0, pos = 0, focus = 0, sink = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        size_t w = r->p[i].wc;
+        wsum += w;
+        if (i == 0 || w < wmin)
+            wmin = w;
+        if (i == 0 || w > wmax)
+            wmax = w;
+        if (r->p[i].vague)
+            vague++;
+        if (r->p[i].code_changed)
+            changes++;
+        if (r->p[i].delta_pos)
+            pos++;
+        if (w >= 15 && w <= 180)
+            focus++;
+        if (w > 350)
+            sink++;
+    }
+    res->wc_avg_is_int = r->n == 0;
+    if (r->n)
+        res->wc_avg = pysem_round((double)wsum / (double)r->n, 2);
+    res->wc_min = (long long)wmin;
+    res->wc_max = (long long)wmax;
+    res->question_presence = pysem_round(question_rate(r), 3);
+    res->code_snippet_rate = pysem_round(bool_rate(r, "code_snippet_included"), 3);
+    res->error_message_rate = pysem_round(bool_rate(r, "error_message_included"), 3);
+    res->line_reference_rate = pysem_round(bool_rate(r, "line_number_referenced"), 3);
+    res->file_reference_rate = pysem_round(bool_rate(r, "file_reference"), 3);
+    res->vague_count = (long long)vague;
+    res->specific_count = (long long)r->n - (long long)vague;
+    res->early_prompt_penalty = first_sec < 60 ? 25.0 : 0.0;
+    res->code_changes_before = (long long)changes;
+    /* prompt_quality_trend */
+    size_t h = r->n / 2 > 1 ? r->n / 2 : 1;
+    size_t first_len = r->n < h ? r->n : h;
+    double fq = 0.0, sq;
+    if (first_len) {
+        unsigned long long sum = 0;
+        for (size_t i = 0; i < first_len; i++)
+            sum += r->p[i].wc;
+        fq = (double)sum / (double)first_len;
+    }
+    sq = fq;
+    if (r->n > 1 && r->n > h) {
+        unsigned long long sum = 0;
+        for (size_t i = h; i < r->n; i++)
+            sum += r->p[i].wc;
+        sq = (double)sum / (double)(r->n - h);
+    }
+    res->prompt_quality_trend = sq >= fq ? 1.0 : 0.0;
+    res->builds_on_previous = pysem_round(bool_rate(r, "references_previous"), 3);
+    res->retry_after_failure = pysem_round(bool_rate(r, "retry_after_failure"), 3);
+    res->deltas = mem_alloc(r->arena, (r->n ? r->n : 1) * sizeof *res->deltas);
+    for (size_t i = 0; i < r->n; i++)
+        res->deltas[i] = r->p[i].delta;
+    res->zero_change_count = (long long)zero;
+    double nmax = (double)(r->n ? r->n : 1);
+    res->response_to_code = pysem_round((double)pos / nmax, 3);
+    res->single_focus_rate = pysem_round((double)focus / nmax, 3);
+    res->kitchen_sink_count = (long long)sink;
+    res->error_recovery = pysem_round(detail(r, CAT_APPROACH, "debugging_score") * 10, 2);
+
+    /* soft_signals */
+    res->session_minutes = pysem_round(r->duration_minutes, 2);
+    res->tests_total = tests_total;
+    res->tests_passed = tests_passed;
+    res->timestamps = mem_alloc(r->arena, (r->n ? r->n : 1) * sizeof *res->timestamps);
+    for (size_t i = 0; i < r->n; i++)
+        res->timestamps[i] = json_object_get(r->p[i].obj, "timestamp");
+    res->peak = (r->n && r->n / 2 >= r->n - r->n / 2) ? "early" : "late";
+    res->ttfp_is_int = r->n == 0;
+    if (r->n)
+        res->ttfp = pysem_round(first_sec, 2);
+    res->avg_gap_is_int = avg_is_int;
+    if (!avg_is_int)
+        res->avg_gap = pysem_round(avg_gap, 2);
+    res->per_test_null = !pysem_num_truthy(r->tp);
+    if (!res->per_test_null) {
+        double tp_max1 = pysem_num_lt(pysem_num_int(1), r->tp) ? pysem_num_d(r->tp) : 1.0;
+        res->prompts_per_test = pysem_round((double)r->n / tp_max1, 3);
+        res->tokens_per_test = pysem_round(pysem_num_d(r->total_tokens) / tp_max1, 3);
+    }
+    res->total_tokens = r->total_tokens;
+}
+
+/* Reads the per-prompt facts; ERR_VALIDATION where the original raises. */
+static err_t read_prompts(run_t *r, const json_t *interactions, char *errmsg, size_t errlen)
+{
+    r->p = mem_alloc(r->arena, (r->n ? r->n : 1) * sizeof *r->p);
+    r->total_tokens = pysem_num_int(0);
+    for (size_t i = 0; i < r->n; i++) {
+        const json_t *o = json_array_get(interactions, i);
+        if (!json_is_object(o))
+            return fail(errmsg, errlen, "interactions[%zu]: not a dict", i);
+        err_t e = prompt_init(r->arena, &r->p[i], o, i, errmsg, errlen);
+        if (e != ERR_OK)
+            return e;
+        pysem_num_t a, b;
+        if (!num_or_zero(json_object_get(o, "input_tokens"), &a) ||
+            !num_or_zero(json_object_get(o, "output_tokens"), &b))
+            return fail(errmsg, errlen, "interactions[%zu]: token counts are not numbers", i);
+        r->total_tokens = pysem_num_add(r->total_tokens, pysem_num_add(a, b));
+    }
+    return ERR_OK;
+}
+
+static err_t engine_compute(const json_t *interactions, const json_t *tests_passed,
+                            const json_t *tests_total, const json_t *total_duration_seconds,
+                            const json_t *time_limit_minutes, const json_t *v2_enabled,
+                            const json_t *weights, const json_t *cv_match_result,
+                            mem_arena_t *arena, const scoring_result_t **result, char *errmsg,
+                            size_t errlen)
 {
     *result = NULL;
     if (errmsg && errlen)
         errmsg[0] = '\0';
     run_t r;
     memset(&r, 0, sizeof r);
+    r.arena = arena;
 
     if (pysem_truthy(interactions) && !json_is_array(interactions))
         return fail(errmsg, errlen, "interactions: not a list");
@@ -1285,312 +1592,84 @@ err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passe
         return fail(errmsg, errlen, "weights: not a mapping");
 
     r.duration_minutes = pysem_num_truthy(r.tds) ? pysem_num_d(r.tds) / 60.0 : 0.0;
+    r.res = mem_alloc(arena, sizeof *r.res);
+    r.res->n = r.n;
 
-    err_t e = ERR_OK;
-    r.p = xcalloc(r.n ? r.n : 1, sizeof *r.p);
-    size_t inited = 0;
-    r.total_tokens = pysem_num_int(0);
-    for (size_t i = 0; i < r.n && e == ERR_OK; i++) {
-        const json_t *o = json_array_get(interactions, i);
-        if (!json_is_object(o)) {
-            e = fail(errmsg, errlen, "interactions[%zu]: not a dict", i);
-            break;
-        }
-        e = prompt_init(&r.p[i], o, i, errmsg, errlen);
-        inited = i + 1;
-        if (e != ERR_OK)
-            break;
-        pysem_num_t a, b;
-        if (!num_or_zero(json_object_get(o, "input_tokens"), &a) ||
-            !num_or_zero(json_object_get(o, "output_tokens"), &b)) {
-            e = fail(errmsg, errlen, "interactions[%zu]: token counts are not numbers", i);
-            break;
-        }
-        r.total_tokens = pysem_num_add(r.total_tokens, pysem_num_add(a, b));
-    }
-
+    err_t e = read_prompts(&r, interactions, errmsg, errlen);
+    if (e != ERR_OK)
+        return e;
     double first_sec = 0.0, avg_gap = 0.0;
     bool avg_is_int = true;
-    if (e == ERR_OK && r.n && !first_seconds(&r, &first_sec))
-        e = fail(errmsg, errlen, "interactions[0].time_since_assessment_start_ms: not a number");
-    if (e == ERR_OK && !gap_average(&r, &avg_gap, &avg_is_int))
-        e = fail(errmsg, errlen, "time_since_last_prompt_ms: not a number");
+    if (r.n && !first_seconds(&r, &first_sec))
+        return fail(errmsg, errlen, "interactions[0].time_since_assessment_start_ms: not a number");
+    if (!gap_average(&r, &avg_gap, &avg_is_int))
+        return fail(errmsg, errlen, "time_since_last_prompt_ms: not a number");
     bool ext_paste = false;
-    if (e == ERR_OK && !external_paste(&r, &ext_paste, errmsg, errlen))
-        e = ERR_VALIDATION;
+    if (!external_paste(&r, &ext_paste, errmsg, errlen))
+        return ERR_VALIDATION;
 
-    if (e == ERR_OK) {
-        score_task_completion(&r);
-        score_prompt_clarity(&r);
-        score_context_provision(&r);
-        score_independence(&r, first_sec, avg_gap);
-        score_utilization(&r);
-        score_communication(&r);
-        score_approach(&r);
-        e = score_cv_match(&r, cv_match_result, errmsg, errlen);
-    }
-
-    /* the weighted final score */
-    double final_score = 0.0;
-    if (e == ERR_OK) {
-        double ws = 0.0, tw = 0.0;
-        for (int c = 0; c < CAT_COUNT && e == ERR_OK; c++) {
-            if (!r.cat_present[c])
-                continue;
-            double w = CAT_WEIGHTS[c];
-            const json_t *ov = weights ? json_object_get(weights, CAT_NAMES[c]) : NULL;
-            if (ov) {
-                pysem_num_t wn;
-                if (!pysem_num_from_json(ov, &wn)) {
-                    e = fail(errmsg, errlen, "weights.%s: not a number", CAT_NAMES[c]);
-                    break;
-                }
-                w = pysem_num_d(wn);
-            }
-            ws += r.cat_value[c] * w * 10.0;
-            tw += w;
-        }
-        final_score = pysem_round(clamp_range(tw > 0 ? ws / tw : 0.0, 0.0, 100.0), 2);
-    }
-
-    json_t *out = NULL;
-    if (e == ERR_OK) {
-        /* fraud */
-        double paste_rate = bool_rate(&r, "paste_detected");
-        bool dump = false, inject = false, big = false;
-        size_t zero = 0;
-        for (size_t i = 0; i < r.n; i++) {
-            if (!dump && is_solution_dump(&r.p[i]))
-                dump = true;
-            if (!inject && matches_injection(&r.p[i]))
-                inject = true;
-            if (r.p[i].wc > 1000)
-                big = true;
-            if (r.p[i].delta_zero)
-                zero++;
-        }
-        bool fast = pysem_num_lt(r.tds, pysem_num_int(300)) &&
-                    pysem_num_lt(pysem_num_int(0), r.tp);
-        double fraud_first = r.n ? first_sec : 999.0;
-        json_t *flags = json_array();
-        if (paste_rate > 0.70)
-            json_array_append_new(flags, json_string("paste_ratio_above_70_percent"));
-        if (ext_paste)
-            json_array_append_new(flags, json_string("external_paste_detected"));
-        if (dump)
-            json_array_append_new(flags, json_string("solution_dump_detected"));
-        if (inject)
-            json_array_append_new(flags, json_string("injection_attempt"));
-        if (fast)
-            json_array_append_new(flags, json_string("suspiciously_fast"));
-        if (fraud_first < 30)
-            json_array_append_new(flags, json_string("first_prompt_within_30_seconds"));
-        if (r.T >= 3 && zero >= 3)
-            json_array_append_new(flags, json_string("zero_code_changes_after_3plus_prompts"));
-        if (big)
-            json_array_append_new(flags, json_string("single_prompt_above_1000_words"));
-        if (json_array_size(flags))
-            final_score = pysem_round(pysem_min_d(final_score, FRAUD_SCORE_CAP), 2);
-
-        json_t *fraud = json_object();
-        json_object_set_new(fraud, "flags", flags);
-        set_real(fraud, "paste_ratio", pysem_round(paste_rate, 3));
-        set_bool(fraud, "external_paste_detected", ext_paste);
-        set_bool(fraud, "solution_dump_detected", dump);
-        set_bool(fraud, "injection_attempt", inject);
-        set_bool(fraud, "suspiciously_fast", fast);
-
-        double debugging_score = detail(&r, CAT_APPROACH, "debugging_score");
-        out = json_object();
-        set_real(out, "final_score", final_score);
-        json_t *cs = json_object(), *ds = json_object(), *ex = json_object();
-        for (int c = 0; c < CAT_COUNT; c++) {
-            json_object_set_new(cs, CAT_NAMES[c], r.score[c]);
-            json_object_set_new(ds, CAT_NAMES[c], r.detailed[c]);
-            json_object_set_new(ex, CAT_NAMES[c], r.expl[c]);
-            r.score[c] = r.detailed[c] = r.expl[c] = NULL;
-        }
-        json_object_set_new(out, "category_scores", cs);
-        json_object_set_new(out, "detailed_scores", ds);
-        json_object_set_new(out, "explanations", ex);
-        json_object_set_new(out, "per_prompt_scores", per_prompt_scores(&r));
-
-        /* legacy component scores */
-        json_t *comp = json_object();
-        static const struct {
-            const char *key;
-            int cat;
-            const char *metric;
-        } legacy[12] = {
-            {"tests_passed_ratio", CAT_TASK_COMPLETION, "tests_passed_ratio"},
-            {"time_efficiency", CAT_TASK_COMPLETION, "time_efficiency"},
-            {"completion_time", CAT_TASK_COMPLETION, "time_compliance"},
-            {"clarity_score", CAT_PROMPT_CLARITY, "prompt_length_quality"},
-            {"context_score", CAT_CONTEXT_PROVISION, "code_context_rate"},
-            {"specificity_score", CAT_PROMPT_CLARITY, "prompt_specificity"},
-            {"independence_score", CAT_INDEPENDENCE, "first_prompt_delay"},
-            {"efficiency_score", CAT_INDEPENDENCE, "prompt_efficiency"},
-            {"iteration_score", CAT_UTILIZATION, "iteration_quality"},
-            {"response_utilization_score", CAT_UTILIZATION, "post_prompt_changes"},
-            {"decomposition_score", CAT_APPROACH, "design_score"},
-            {"code_quality_score", CAT_COMMUNICATION, "grammar_score"},
-        };
-        json_t *dsobj = json_object_get(out, "detailed_scores");
-        for (int k = 0; k < 12; k++) {
-            double v = json_real_value(
-                json_object_get(json_object_get(dsobj, CAT_NAMES[legacy[k].cat]), legacy[k].metric));
-            set_real(comp, legacy[k].key, pysem_round(v * 10, 2));
-        }
-        json_object_set_new(out, "component_scores", comp);
-
-        json_t *wu = json_object();
-        for (int k = 0; k < 12; k++)
-            set_real(wu, MVP_WEIGHT_NAMES[k], MVP_WEIGHT_VALUES[k]);
-        if (pysem_truthy(weights)) {
-            const char *key;
-            json_t *val;
-            json_object_foreach((json_t *)weights, key, val)
-                json_object_set_new(wu, key, json_deep_copy(val));
-        }
-        json_object_set_new(out, "weights_used", wu);
-
-        /* metric_details */
-        json_t *md = json_object();
-        unsigned long long wsum = 0;
-        size_t wmin = 0, wmax = 0, vague = 0, changes = 0, pos = 0, focus = 0, sink = 0;
-        for (size_t i = 0; i < r.n; i++) {
-            size_t w = r.p[i].wc;
-            wsum += w;
-            if (i == 0 || w < wmin)
-                wmin = w;
-            if (i == 0 || w > wmax)
-                wmax = w;
-            if (r.p[i].vague)
-                vague++;
-            if (r.p[i].code_changed)
-                changes++;
-            if (r.p[i].delta_pos)
-                pos++;
-            if (w >= 15 && w <= 180)
-                focus++;
-            if (w > 350)
-                sink++;
-        }
-        if (r.n)
-            set_real(md, "word_count_avg", pysem_round((double)wsum / (double)r.n, 2));
-        else
-            set_int(md, "word_count_avg", 0);
-        set_int(md, "word_count_min", (long long)wmin);
-        set_int(md, "word_count_max", (long long)wmax);
-        set_real(md, "question_presence", pysem_round(question_rate(&r), 3));
-        set_real(md, "code_snippet_rate", pysem_round(bool_rate(&r, "code_snippet_included"), 3));
-        set_real(md, "error_message_rate", pysem_round(bool_rate(&r, "error_message_included"), 3));
-        set_real(md, "line_reference_rate", pysem_round(bool_rate(&r, "line_number_referenced"), 3));
-        set_real(md, "file_reference_rate", pysem_round(bool_rate(&r, "file_reference"), 3));
-        set_int(md, "vague_prompt_count", (long long)vague);
-        set_int(md, "specific_prompt_count", (long long)r.n - (long long)vague);
-        set_real(md, "early_prompt_penalty", first_sec < 60 ? 25.0 : 0.0);
-        set_int(md, "code_changes_before_prompts", (long long)changes);
-        /* prompt_quality_trend */
-        size_t h = r.n / 2 > 1 ? r.n / 2 : 1;
-        size_t first_len = r.n < h ? r.n : h;
-        double fq = 0.0, sq;
-        if (first_len) {
-            unsigned long long s = 0;
-            for (size_t i = 0; i < first_len; i++)
-                s += r.p[i].wc;
-            fq = (double)s / (double)first_len;
-        }
-        sq = fq;
-        if (r.n > 1 && r.n > h) {
-            unsigned long long s = 0;
-            for (size_t i = h; i < r.n; i++)
-                s += r.p[i].wc;
-            sq = (double)s / (double)(r.n - h);
-        }
-        set_real(md, "prompt_quality_trend", sq >= fq ? 1.0 : 0.0);
-        set_real(md, "builds_on_previous", pysem_round(bool_rate(&r, "references_previous"), 3));
-        set_real(md, "retry_after_failure", pysem_round(bool_rate(&r, "retry_after_failure"), 3));
-        json_t *deltas = json_array();
-        for (size_t i = 0; i < r.n; i++)
-            json_array_append_new(deltas, pysem_num_to_json(r.p[i].delta));
-        json_object_set_new(md, "code_delta_after_prompt", deltas);
-        set_int(md, "zero_change_prompt_count", (long long)zero);
-        double nmax = (double)(r.n ? r.n : 1);
-        set_real(md, "response_to_code_correlation", pysem_round((double)pos / nmax, 3));
-        set_real(md, "single_focus_prompt_rate", pysem_round((double)focus / nmax, 3));
-        set_int(md, "kitchen_sink_prompt_count", (long long)sink);
-        set_real(md, "error_recovery_score",
-                 pysem_round(debugging_score * 10, 2));
-        set_real(md, "paste_ratio", pysem_round(paste_rate, 3));
-        set_bool(md, "external_paste_detected", ext_paste);
-        set_bool(md, "solution_dump_detected", dump);
-        set_bool(md, "injection_attempt", inject);
-        set_bool(md, "suspiciously_fast", fast);
-        json_object_set_new(out, "metric_details", md);
-        json_object_set_new(out, "fraud", fraud);
-
-        /* soft_signals */
-        json_t *ss = json_object();
-        set_int(ss, "prompt_count_total", (long long)r.n);
-        set_real(ss, "session_duration_minutes", pysem_round(r.duration_minutes, 2));
-        json_object_set_new(ss, "test_runs_count", copy_or_null(tests_total));
-        json_object_set_new(ss, "first_test_run_timestamp", json_null());
-        json_t *ts = json_array();
-        for (size_t i = 0; i < r.n; i++)
-            json_array_append_new(ts, copy_or_null(json_object_get(r.p[i].obj, "timestamp")));
-        json_object_set_new(ss, "prompt_timestamps", ts);
-        set_str(ss, "peak_prompting_period", (r.n && r.n / 2 >= r.n - r.n / 2) ? "early" : "late");
-        json_object_set_new(ss, "tests_passed_count", copy_or_null(tests_passed));
-        json_object_set_new(ss, "tests_total", copy_or_null(tests_total));
-        set_real(ss, "completion_time_minutes", pysem_round(r.duration_minutes, 2));
-        if (r.n)
-            set_real(ss, "time_to_first_prompt_sec", pysem_round(first_sec, 2));
-        else
-            set_int(ss, "time_to_first_prompt_sec", 0);
-        if (avg_is_int)
-            set_int(ss, "avg_time_between_prompts_sec", 0);
-        else
-            set_real(ss, "avg_time_between_prompts_sec", pysem_round(avg_gap, 2));
-        if (pysem_num_truthy(r.tp)) {
-            double tp_max1 = pysem_num_lt(pysem_num_int(1), r.tp) ? pysem_num_d(r.tp) : 1.0;
-            set_real(ss, "prompts_per_test_passed", pysem_round((double)r.n / tp_max1, 3));
-            set_real(ss, "tokens_per_test_passed",
-                     pysem_round(pysem_num_d(r.total_tokens) / tp_max1, 3));
-        } else {
-            json_object_set_new(ss, "prompts_per_test_passed", json_null());
-            json_object_set_new(ss, "tokens_per_test_passed", json_null());
-        }
-        set_int(ss, "total_prompts", (long long)r.n);
-        json_object_set_new(ss, "total_tokens_used", pysem_num_to_json(r.total_tokens));
-        json_object_set_new(out, "soft_signals", ss);
-
-        json_t *v2 = json_object();
-        json_object_set_new(v2, "enabled", v2_enabled ? json_deep_copy(v2_enabled) : json_false());
-        static const char *const v2keys[] = {
-            "grammar_score",    "sentiment_trajectory", "prompt_type_distribution",
-            "learning_velocity", "copy_from_stackoverflow", "copy_from_chatgpt",
-            "code_complexity",  "linting_score",
-        };
-        for (size_t k = 0; k < NELEM(v2keys); k++)
-            json_object_set_new(v2, v2keys[k], json_null());
-        json_object_set_new(out, "v2", v2);
-    }
-
-    for (int c = 0; c < CAT_COUNT; c++) {
-        json_decref(r.score[c]);
-        json_decref(r.detailed[c]);
-        json_decref(r.expl[c]);
-    }
-    for (size_t i = 0; i < inited; i++)
-        prompt_free(&r.p[i]);
-    free(r.p);
-    if (e != ERR_OK) {
-        json_decref(out);
+    score_task_completion(&r);
+    score_prompt_clarity(&r);
+    score_context_provision(&r);
+    score_independence(&r, first_sec, avg_gap);
+    score_utilization(&r);
+    score_communication(&r);
+    score_approach(&r);
+    e = score_cv_match(&r, cv_match_result, errmsg, errlen);
+    if (e == ERR_OK)
+        e = final_weighted(&r, weights, &r.res->final_score, errmsg, errlen);
+    if (e != ERR_OK)
         return e;
-    }
-    *result = out;
+
+    per_prompt_scores(&r);
+    summaries(&r, tests_passed, tests_total, first_sec, avg_gap, avg_is_int, ext_paste);
+    weights_used(&r, weights);
+    r.res->v2_enabled = v2_enabled;
+    *result = r.res;
     return ERR_OK;
+}
+
+err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena,
+                             const scoring_result_t **result, char *errmsg, size_t errlen)
+{
+    *result = NULL;
+    if (!json_is_object(args))
+        return fail(errmsg, errlen, "engine arguments: not an object");
+    return engine_compute(json_object_get(args, "interactions"),
+                          json_object_get(args, "tests_passed"),
+                          json_object_get(args, "tests_total"),
+                          json_object_get(args, "total_duration_seconds"),
+                          json_object_get(args, "time_limit_minutes"),
+                          json_object_get(args, "v2_enabled"), json_object_get(args, "weights"),
+                          json_object_get(args, "cv_match_result"), arena, result, errmsg, errlen);
+}
+
+void scoring_result_encode(const scoring_result_t *result, mem_buf_t *out)
+{
+    scoring_result_write_text(result, out);
+}
+
+json_t *scoring_result_json(const scoring_result_t *result)
+{
+    return scoring_result_write_json(result);
+}
+
+err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed,
+                           const json_t *tests_total, const json_t *total_duration_seconds,
+                           const json_t *time_limit_minutes, const json_t *v2_enabled,
+                           const json_t *weights, const json_t *cv_match_result,
+                           json_t **result, char *errmsg, size_t errlen)
+{
+    *result = NULL;
+    mem_arena_t *arena = mem_arena_new();
+    const scoring_result_t *res;
+    err_t e = engine_compute(interactions, tests_passed, tests_total, total_duration_seconds,
+                             time_limit_minutes, v2_enabled, weights, cv_match_result, arena,
+                             &res, errmsg, errlen);
+    if (e == ERR_OK)
+        *result = scoring_result_write_json(res);
+    mem_arena_free(arena);
+    return e;
 }
 
 err_t scoring_engine_run(const json_t *args, json_t **result, char *errmsg, size_t errlen)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "components/scoring/keywords.h"
 #include "components/scoring/pysem.h"
 #include "platform/mem.h"
 
@@ -546,17 +547,6 @@ static size_t ci_match_at(const char *s, size_t len, size_t pos, const char *wor
     return pos;
 }
 
-static bool ci_contains(const char *s, size_t len, const char *word)
-{
-    for (size_t start = 0; start < len;) {
-        if (ci_match_at(s, len, start, word) != (size_t)-1)
-            return true;
-        uint32_t cp;
-        start = pysem_utf8_next(s, len, start, &cp);
-    }
-    return false;
-}
-
 /* The regex (w1|w2|...) at pos with backtracking: the end offsets of every
  * alternative that matches go to after[] (room for n); returns how many. */
 static size_t ci_alts(const char *s, size_t len, size_t pos, const char *const *words, size_t n,
@@ -618,16 +608,57 @@ static bool cp_pattern5(const char *s, size_t len)
     return false;
 }
 
+/* The COPYPASTE names of keywords.h found in s under IGNORECASE: s is
+ * folded (ASCII lowercase; U+0130 and U+0131 to i, U+017F to s, U+212A to
+ * k, the only code points re equates with those ASCII letters) a chunk at
+ * a time on the stack and fed to the shared matcher.  An ASCII name
+ * matches the fold exactly where ci_match_at matches s, because every
+ * folded ASCII byte stands for one whole code point of s. */
+static uint64_t copypaste_names(const char *s, size_t len)
+{
+    const scoring_matcher_t *m = scoring_keywords();
+    scoring_matcher_run_t run = {0, 0};
+    char chunk[1024];
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            chunk[k++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+            i++;
+        } else if (c == 0xC4 && i + 1 < len &&
+                   ((unsigned char)s[i + 1] == 0xB0 || (unsigned char)s[i + 1] == 0xB1)) {
+            chunk[k++] = 'i';
+            i += 2;
+        } else if (c == 0xC5 && i + 1 < len && (unsigned char)s[i + 1] == 0xBF) {
+            chunk[k++] = 's';
+            i += 2;
+        } else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x84 &&
+                   (unsigned char)s[i + 2] == 0xAA) {
+            chunk[k++] = 'k';
+            i += 3;
+        } else {
+            chunk[k++] = (char)c;
+            i++;
+        }
+        if (k == sizeof chunk) {
+            scoring_matcher_feed(m, &run, chunk, k);
+            k = 0;
+        }
+    }
+    scoring_matcher_feed(m, &run, chunk, k);
+    return run.seen;
+}
+
 static const char *copypaste_match(const char *s, size_t len)
 {
     if (cp_pattern1(s, len))
         return "(?i)^(here is|here's) (the|a|my) (solution|code|an";
     if (cp_pattern2(s, len))
         return "(?i)^(write|create|implement|build|make) (a |an |t";
-    if (ci_contains(s, len, "stackoverflow.com"))
+    uint64_t names = copypaste_names(s, len);
+    if (names & KW_BIT(KW_COPYPASTE_SO))
         return "(?i)stackoverflow\\.com";
-    if (ci_contains(s, len, "chatgpt") || ci_contains(s, len, "openai") || ci_contains(s, len, "gemini") ||
-        ci_contains(s, len, "copilot"))
+    if (names & KW_MASK_COPYPASTE_AI)
         return "(?i)chatgpt|openai|gemini|copilot";
     if (cp_pattern5(s, len))
         return "(?i)^```[\\s\\S]{200,}```$";

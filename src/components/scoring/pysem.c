@@ -79,6 +79,24 @@ char *pysem_fmt_fixed(char *buf, size_t n, double x, int prec)
     }
     if (prec < 0)
         prec = 0;
+    if (prec == 0 && fabs(x) < 1e15 && n >= 24) {
+        /* x is exact, so rounding it half to even (the default rounding
+         * mode) is what printf's %.0f does; its sign survives on -0.4 */
+        double r = nearbyint(x);
+        unsigned long long v = (unsigned long long)fabs(r);
+        char tmp[24];
+        size_t k = sizeof tmp;
+        do {
+            tmp[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        char *o = buf;
+        if (signbit(r))
+            *o++ = '-';
+        memcpy(o, tmp + k, sizeof tmp - k);
+        o[sizeof tmp - k] = '\0';
+        return buf;
+    }
     snprintf(buf, n, "%.*f", prec, x);
     return buf;
 }
@@ -816,25 +834,31 @@ static bool is_cased_letter(uint32_t cp)
     return pysem_isalnum(cp) && !(cp >= '0' && cp <= '9');
 }
 
-char *pysem_lower(const char *s, size_t n, size_t *outlen)
+size_t pysem_lower_to(const char *s, size_t n, char *out)
 {
-    mem_buf_t b = {0};
-    /* mem_buf_take never returns NULL, even for an empty result */
-    char tmp[8];
+    char *o = out;
     size_t i = 0;
     size_t run = 0; /* start of the pending ASCII run without uppercase */
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x80 && !(c >= 'A' && c <= 'Z')) {
-            i++;
+        if (c < 0x80) {
+            if (c >= 'A' && c <= 'Z') {
+                memcpy(o, s + run, i - run);
+                o += i - run;
+                *o++ = (char)(c + ('a' - 'A'));
+                run = ++i;
+            } else {
+                i++;
+            }
             continue;
         }
-        if (i > run)
-            mem_buf_append(&b, s + run, i - run);
+        memcpy(o, s + run, i - run);
+        o += i - run;
         uint32_t cp;
         size_t j = next_cp(s, n, i, &cp);
         if (cp == 0x130) {
-            mem_buf_append(&b, "i\xcc\x87", 3);
+            memcpy(o, "i\xcc\x87", 3);
+            o += 3;
         } else if (cp == 0x3A3) {
             /* final sigma: after a letter and not before one */
             bool after = false, before = false;
@@ -848,19 +872,27 @@ char *pysem_lower(const char *s, size_t n, size_t *outlen)
                 next_cp(s, n, j, &nc);
                 before = is_cased_letter(nc);
             }
-            mem_buf_append(&b, after && !before ? "\xcf\x82" : "\xcf\x83", 2);
+            memcpy(o, after && !before ? "\xcf\x82" : "\xcf\x83", 2);
+            o += 2;
         } else {
-            size_t len = pysem_utf8_put(lower_simple(cp), tmp);
-            mem_buf_append(&b, tmp, len);
+            o += pysem_utf8_put(lower_simple(cp), o);
         }
         i = j;
         run = j;
     }
-    if (n > run)
-        mem_buf_append(&b, s + run, n - run);
+    memcpy(o, s + run, n - run);
+    o += n - run;
+    *o = '\0';
+    return (size_t)(o - out);
+}
+
+char *pysem_lower(const char *s, size_t n, size_t *outlen)
+{
+    char *out = xmalloc(PYSEM_LOWER_MAX(n));
+    size_t len = pysem_lower_to(s, n, out);
     if (outlen)
-        *outlen = b.len;
-    return mem_buf_take(&b);
+        *outlen = len;
+    return out;
 }
 
 pysem_span_t pysem_slice(const char *s, size_t n, long long start, long long stop)

@@ -183,6 +183,15 @@ size_t pysem_count(const char *s, size_t n, const char *sub, size_t subn);
 /* sub in s. */
 bool pysem_contains(const char *s, size_t n, const char *sub, size_t subn);
 
+/* Room pysem_lower_to needs for n bytes of input: a code point's
+ * lowercase is at most 1.5 times as long in UTF-8 (U+0130 -> "i\u0307",
+ * U+023A -> U+2C65), plus the NUL. */
+#define PYSEM_LOWER_MAX(n) ((n) + (n) / 2 + 4)
+
+/* str.lower() of s[0..n) into out (PYSEM_LOWER_MAX(n) bytes), NUL
+ * terminated; returns the length. */
+size_t pysem_lower_to(const char *s, size_t n, char *out);
+
 /* s.lower(): a new heap string (caller frees), NUL-terminated, its byte
  * length in *outlen (may be NULL).  Covers ASCII, Latin-1, Latin
  * Extended-A and Additional, Greek (with final sigma), Cyrillic,

@@ -11,6 +11,11 @@
 #include <stdio.h>
 
 #include "platform/err.h"
+#include "platform/mem.h"
+
+/* The engine's result as a plain C struct (components/scoring/result.h),
+ * for callers that write it out themselves. */
+typedef struct scoring_result scoring_result_t;
 
 /* Runs the engine on the engine arguments of one case (§16):
  *   interactions            array of interaction objects (null/falsy = [])
@@ -30,6 +35,19 @@
  * cv_match_result, ...), returns ERR_VALIDATION with a message in errmsg
  * (errlen bytes; errmsg may be NULL when errlen is 0) and *result is NULL. */
 err_t scoring_engine_run(const json_t *args, json_t **result, char *errmsg, size_t errlen);
+
+/* The same as scoring_engine_run without building JSON: *result is
+ * filled with a struct that lives in arena (freed with it) and borrows
+ * from args, which must outlive it.  Errors as scoring_engine_run. */
+err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena,
+                             const scoring_result_t **result, char *errmsg, size_t errlen);
+
+/* Appends the result as the compact JSON text json_encode would give for
+ * scoring_engine_run's object (same keys, order, types and float text). */
+void scoring_result_encode(const scoring_result_t *result, mem_buf_t *out);
+
+/* The result as a new jansson object, equal to scoring_engine_run's. */
+json_t *scoring_result_json(const scoring_result_t *result);
 
 /* The same with the arguments passed one by one (borrowed references;
  * NULL means null).  v2_enabled NULL means false. */

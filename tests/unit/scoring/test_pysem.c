@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,47 @@ static void test_fixed_format(void **state)
     assert_string_equal(pysem_fmt_fixed(b, sizeof b, -0.4, 0), "-0");
     assert_string_equal(pysem_fmt_fixed(b, sizeof b, 0.0 / 0.0, 1), "nan");
     assert_string_equal(pysem_fmt_fixed(b, sizeof b, 1.0 / 0.0, 0), "inf");
+}
+
+/* The integer fast path of .0f against printf's correctly rounded %.0f
+ * (half to even on the exact binary value) on seeded random doubles:
+ * ties, values near 10^15, tiny and huge magnitudes. */
+static void test_fixed_zero_digits_random(void **state)
+{
+    (void)state;
+    static const double ties[] = {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, -0.0, 0.49999999999999994,
+                                  4503599627370495.5, 999999999999999.4, 1e15 - 0.5, 1e15};
+    char a[400], b[400];
+    for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) {
+        snprintf(b, sizeof b, "%.0f", ties[i]);
+        assert_string_equal(pysem_fmt_fixed(a, sizeof a, ties[i], 0), b);
+    }
+    uint64_t st = 7;
+    for (long i = 0; i < 400000; i++) {
+        st = st * 6364136223846793005ULL + 1442695040888963407ULL;
+        double d;
+        switch (i % 4) {
+        case 0:
+            d = (double)(int64_t)(st >> 20) / (double)(1 + (st & 1023));
+            break;
+        case 1:
+            d = ((double)(st >> 11) / 9007199254740992.0 - 0.5) * 2e3;
+            break;
+        case 2:
+            d = (double)((int64_t)(st >> 40) - 8000000) / 2.0;
+            break;
+        default: {
+            uint64_t z = st ^ (st >> 29);
+            memcpy(&d, &z, sizeof d);
+            if (d != d || d - d != 0)
+                continue;
+        }
+        }
+        snprintf(b, sizeof b, "%.0f", d);
+        pysem_fmt_fixed(a, sizeof a, d, 0);
+        if (strcmp(a, b) != 0)
+            fail_msg("%.17g: got %s, printf %s", d, a, b);
+    }
 }
 
 static void test_repr(void **state)
@@ -248,6 +290,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_table),
         cmocka_unit_test(test_fixed_format),
+        cmocka_unit_test(test_fixed_zero_digits_random),
         cmocka_unit_test(test_repr),
         cmocka_unit_test(test_floordiv_mod),
         cmocka_unit_test(test_numbers_and_truthiness),

@@ -204,6 +204,47 @@ static void test_copy_paste_patterns(void **state)
     json_decref(h);
 }
 
+/* IGNORECASE equates i with U+0130/U+0131, s with U+017F and k with the
+ * Kelvin sign U+212A; a name may straddle the matcher's 1 KiB fold chunk. */
+static void test_copy_paste_case_folds(void **state)
+{
+    char longmsg[1100];
+    memset(longmsg, 'x', 1020);
+    memcpy(longmsg + 1020, "CoPilot", 8);
+    char input[4096];
+    snprintf(input, sizeof input,
+             "{\"ai_prompts\":["
+             "{\"message\":\"see stac\\u212aoverflow.com\"},"
+             "{\"message\":\"\\u017ftackoverflow.COM\"},"
+             "{\"message\":\"gem\\u0130ni wrote it\"},"
+             "{\"message\":\"opena\\u0131\"},"
+             "{\"message\":\"chat gpt and open ai\"},"
+             "{\"message\":\"stackoverflow com\"},"
+             "{\"message\":\"%s\"}],"
+             "\"started_at\":null,\"completed_at\":null,"
+             "\"tests_passed\":null,\"tests_total\":null,\"tab_switch_count\":0}",
+             longmsg);
+    json_t *h = run_ok(input);
+    const json_t *flags = json_object_get(json_object_get(h, "copy_paste_detection"), "flags");
+    static const struct {
+        long long index;
+        const char *pattern;
+    } want[] = {
+        {0, "(?i)stackoverflow\\.com"},
+        {1, "(?i)stackoverflow\\.com"},
+        {2, "(?i)chatgpt|openai|gemini|copilot"},
+        {3, "(?i)chatgpt|openai|gemini|copilot"},
+        {6, "(?i)chatgpt|openai|gemini|copilot"},
+    };
+    assert_int_equal(json_array_size(flags), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const json_t *f = json_array_get(flags, i);
+        assert_int_equal(json_integer_value(json_object_get(f, "prompt_index")), want[i].index);
+        assert_string_equal(json_string_value(json_object_get(f, "pattern")), want[i].pattern);
+    }
+    json_decref(h);
+}
+
 static void test_large_paste_and_dump(void **state)
 {
     /* 25 code lines plus comment and blank lines; pasted and > 500 chars */
@@ -312,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_speed_and_negative_window),
         cmocka_unit_test(test_speed_timestamp_fallback),
         cmocka_unit_test(test_copy_paste_patterns),
+        cmocka_unit_test(test_copy_paste_case_folds),
         cmocka_unit_test(test_large_paste_and_dump),
         cmocka_unit_test(test_errors_where_python_raises),
         cmocka_unit_test(test_token_efficiency_values),
