@@ -26,8 +26,8 @@ json_t *analytics_json(bool has_org, const assessments_org_stats_t *st)
         double rate = nearbyint((double)done / (double)(started > 0 ? started : 1) * 100.0);
         char label[16];
         snprintf(label, sizeof label, "Week %d", w + 1);
-        json_array_append_new(weeks, json_pack("{s:s,s:I,s:I}", "week", label, "rate", (json_int_t)rate, "count",
-                                               (json_int_t)done));
+        json_array_append_new(
+            weeks, json_pack("{s:s,s:I,s:I}", "week", label, "rate", (json_int_t)rate, "count", (json_int_t)done));
     }
     json_t *o = json_object();
     json_object_set_new(o, "weekly_completion", weeks);

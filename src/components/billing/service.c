@@ -10,6 +10,7 @@
 
 #define BILLING_MAX_ROWS 100
 #define BILLING_PRICE_POUNDS 25
+#define BILLING_COST "\302\24325" /* "£25" in UTF-8 (octal escapes end after three digits) */
 
 char *billing_format_date(int64_t us, char buf[24])
 {
@@ -50,11 +51,11 @@ err_t billing_usage(db_t *db, mem_arena_t *a, int64_t org_id, json_t **out)
         if (rows[i].has_task && tasks_get(db, a, rows[i].task_id, &t) == ERR_OK)
             task = t.name;
         char date[24];
-        json_array_append_new(
-            usage, json_pack("{s:s,s:s,s:s,s:s,s:I}", "date", billing_format_date(rows[i].completed_at_us, date),
-                             "candidate", candidate && *candidate ? candidate : "\xe2\x80\x94", "task",
-                             task && *task ? task : "\xe2\x80\x94", "cost", "\xc2\xa3" "25", "assessment_id",
-                             (json_int_t)rows[i].assessment_id));
+        json_array_append_new(usage, json_pack("{s:s,s:s,s:s,s:s,s:I}", "date",
+                                               billing_format_date(rows[i].completed_at_us, date), "candidate",
+                                               candidate && *candidate ? candidate : "\xe2\x80\x94", "task",
+                                               task && *task ? task : "\xe2\x80\x94", "cost", BILLING_COST,
+                                               "assessment_id", (json_int_t)rows[i].assessment_id));
     }
     *out = usage;
     return ERR_OK;

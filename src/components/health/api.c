@@ -19,8 +19,8 @@ static err_t health_get(api_ctx_t *ctx, const void *in, api_out_t *out)
         db_res_free(r);
         jobs_ok = db_ok && jobs_stats(db, &st) == ERR_OK;
     }
-    json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", jobs_ok, "queued", (json_int_t)st.queued,
-                             "running", (json_int_t)st.running, "failed", (json_int_t)st.failed);
+    json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", jobs_ok, "queued", (json_int_t)st.queued, "running",
+                             (json_int_t)st.running, "failed", (json_int_t)st.failed);
     return api_json(out, json_pack("{s:s,s:s,s:b,s:b,s:o}", "status", db_ok && jobs_ok ? "healthy" : "degraded",
                                    "service", "tali-api", "database", db_ok, "redis", jobs_ok, "jobs", jobs));
 }

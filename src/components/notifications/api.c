@@ -72,7 +72,8 @@ int notifications_print_outbox(db_t *db, int limit, FILE *out)
         return -1;
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         fprintf(out, "#%lld  %s\n  to:      %s\n  subject: %s\n  link:    %s\n\n",
                 (long long)json_integer_value(json_object_get(m, "id")), json_get_str(m, "created_at"),
                 json_get_str(m, "to"), json_get_str(m, "subject"),

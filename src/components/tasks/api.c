@@ -140,8 +140,8 @@ static const api_route_t tasks_routes[] = {
      "Get a task", "tasks"},
     {"PATCH", TASKS_BASE "/{task_id:int}", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, tasks_parse_patch,
      sizeof(tasks_patch_t), tasks_api_update, 200, "Update a task", "tasks"},
-    {"DELETE", TASKS_BASE "/{task_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,
-     tasks_api_delete, 204, "Delete a task", "tasks"},
+    {"DELETE", TASKS_BASE "/{task_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, tasks_api_delete,
+     204, "Delete a task", "tasks"},
 };
 
 void tasks_register(http_server_t *s)

@@ -74,8 +74,8 @@ static err_t stripe_api_webhook(api_ctx_t *ctx, const void *in, api_out_t *out)
         return api_fail(out, ERR_UNAVAILABLE, "Stripe webhook secret is not configured");
     if (!vld_utf8_valid(req->body, req->body_len))
         return api_fail(out, ERR_BAD_REQUEST, "Invalid payload");
-    stripe_sig_status_t sig = stripe_verify_signature(http_header(req, "Stripe-Signature"), req->body,
-                                                      req->body_len, secret, db_now_us(), STRIPE_TOLERANCE_S);
+    stripe_sig_status_t sig = stripe_verify_signature(http_header(req, "Stripe-Signature"), req->body, req->body_len,
+                                                      secret, db_now_us(), STRIPE_TOLERANCE_S);
     if (sig != STRIPE_SIG_OK) {
         log_warn(STRIPE_API_LOGGER, "webhook refused: %s", stripe_sig_status_name(sig));
         return api_fail(out, ERR_BAD_REQUEST, "Invalid signature");
@@ -97,19 +97,19 @@ static err_t stripe_api_webhook(api_ctx_t *ctx, const void *in, api_out_t *out)
     }
     const char *type = json_string_value(json_object_get(event, "type"));
     log_info(STRIPE_API_LOGGER, "webhook event %s %s", type ? type : "(no type)",
-             outcome == STRIPE_EVENT_REPLAY ? "already processed" :
-             outcome == STRIPE_EVENT_APPLIED ? "applied" : "ignored");
+             outcome == STRIPE_EVENT_REPLAY    ? "already processed"
+             : outcome == STRIPE_EVENT_APPLIED ? "applied"
+                                               : "ignored");
     json_t *body = json_object();
     json_object_set_new(body, "status", json_string("received"));
     return api_json(out, body);
 }
 
 static const api_route_t stripe_routes[] = {
-    {"POST", "/api/v1/billing/checkout-session", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE,
-     stripe_parse_checkout, sizeof(stripe_checkout_in_t), stripe_api_checkout, 200,
-     "Stripe Checkout session for one assessment", "billing"},
-    {"POST", "/api/v1/webhooks/stripe", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, stripe_api_webhook,
-     200, "Stripe webhook (payment and subscription events)", "webhooks"},
+    {"POST", "/api/v1/billing/checkout-session", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, stripe_parse_checkout,
+     sizeof(stripe_checkout_in_t), stripe_api_checkout, 200, "Stripe Checkout session for one assessment", "billing"},
+    {"POST", "/api/v1/webhooks/stripe", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, stripe_api_webhook, 200,
+     "Stripe webhook (payment and subscription events)", "webhooks"},
 };
 
 void stripe_register(http_server_t *s)

@@ -135,13 +135,13 @@ static err_t workable_api_webhook(api_ctx_t *ctx, const void *in, api_out_t *out
 }
 
 static const api_route_t workable_routes[] = {
-    {"GET", "/api/v1/organizations/workable/authorize-url", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL,
-     0, workable_api_authorize_url, 200, "Workable OAuth authorize URL", "organizations"},
+    {"GET", "/api/v1/organizations/workable/authorize-url", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,
+     workable_api_authorize_url, 200, "Workable OAuth authorize URL", "organizations"},
     {"POST", "/api/v1/organizations/workable/connect", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE,
      workable_parse_connect, sizeof(workable_connect_in_t), workable_api_connect, 200,
      "Connect Workable with an OAuth code", "organizations"},
-    {"POST", "/api/v1/webhooks/workable", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0,
-     workable_api_webhook, 200, "Workable webhook (candidate stage changes)", "webhooks"},
+    {"POST", "/api/v1/webhooks/workable", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, workable_api_webhook,
+     200, "Workable webhook (candidate stage changes)", "webhooks"},
 };
 
 void workable_register(http_server_t *s)
