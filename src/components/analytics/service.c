@@ -1,9 +1,9 @@
+/* analytics: the N1 figures shaped and rounded as the original did. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "components/analytics/analytics.h"
-#include "components/auth/auth.h"
 
 /* Python's round(x, 1): exact binary value, ties to even (glibc printf). */
 static double analytics_round1(double x)
@@ -26,8 +26,8 @@ json_t *analytics_json(bool has_org, const assessments_org_stats_t *st)
         double rate = nearbyint((double)done / (double)(started > 0 ? started : 1) * 100.0);
         char label[16];
         snprintf(label, sizeof label, "Week %d", w + 1);
-        json_array_append_new(weeks, json_pack("{s:s,s:I,s:I}", "week", label, "rate", (json_int_t)rate, "count",
-                                               (json_int_t)done));
+        json_array_append_new(
+            weeks, json_pack("{s:s,s:I,s:I}", "week", label, "rate", (json_int_t)rate, "count", (json_int_t)done));
     }
     json_t *o = json_object();
     json_object_set_new(o, "weekly_completion", weeks);
@@ -44,29 +44,4 @@ json_t *analytics_json(bool has_org, const assessments_org_stats_t *st)
     json_object_set_new(o, "avg_calibration_score",
                         st->has_avg_calibration ? json_real(analytics_round1(st->avg_calibration)) : json_null());
     return o;
-}
-
-static void analytics_get(http_req_t *req)
-{
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    assessments_org_stats_t st = {0};
-    if (u->has_organization) {
-        db_t *db = http_db(req);
-        err_t e = db ? assessments_org_stats(db, u->organization_id, db_now_us(), &st) : ERR_UNAVAILABLE;
-        if (e != ERR_OK) {
-            http_reply_err(req, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL,
-                           e == ERR_UNAVAILABLE ? "Database unavailable" : "Failed to compute analytics");
-            return;
-        }
-    }
-    http_reply_json(req, 200, analytics_json(u->has_organization, &st));
-}
-
-void analytics_register(http_server_t *s)
-{
-    static const http_route_doc_t doc = {"Organisation analytics: completion, scores, time", "analytics", "bearer",
-                                         200};
-    http_route(s, "GET", "/api/v1/analytics/", analytics_get, &doc);
 }

@@ -1,9 +1,15 @@
-/* Routes of /api/v1/auth (api-contract A1-A7): request -> validation ->
- * service -> response. */
+/* Routes of /api/v1/auth (api-contract A1-A7) as route-table entries:
+ * parse functions validate the JSON body, the query or the login form
+ * into an input struct (in FastAPI's order), handlers call the service
+ * and return err_t; the table writes the statuses.  A1, A4 and A6 fall
+ * in the "auth" rate-limit bucket. */
 #include <string.h>
 
 #include "components/auth/internal.h"
+#include "platform/api.h"
 #include "platform/validate.h"
+
+#define AUTH_BASE "/api/v1/auth"
 
 /* A validated string that holds a NUL byte cannot be stored or hashed
  * faithfully (the original failed on it with a 500): reported as a
@@ -17,204 +23,227 @@ static void auth_api_no_nul(vld_t *v, const char *field, const vld_str_t *s)
             json_stringn(s->value, s->len), json_pack("{s:s}", "error", reason));
 }
 
-static db_t *auth_api_db(http_req_t *req)
+/* A {"detail": text} answer of a route that succeeded. */
+static err_t auth_api_detail(api_out_t *out, const char *text)
 {
-    db_t *db = http_db(req);
-    if (!db)
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-    return db;
+    return api_json(out, json_pack("{s:s}", "detail", text));
 }
 
-static void auth_api_register(http_req_t *req)
+/* ---- A1 POST /register ---- */
+
+typedef struct {
+    vld_str_t email, password, full_name, org;
+} auth_register_fields_t;
+
+static void auth_parse_register(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
     static const vld_str_rule_t name_rule = {VLD_REQUIRED, 1, 200, NULL};
     static const vld_str_rule_t org_rule = {VLD_OPTIONAL, 0, 200, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    json_t *body = http_json_body(req, hv);
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t email = {0}, password = {0}, full_name = {0}, org = {0};
-    if (vld_body_object(&v, body)) {
-        vld_email(&v, "body", body, "email", VLD_REQUIRED, &email);
-        if (vld_str(&v, "body", body, "password", &pw_rule, &password))
-            auth_api_no_nul(&v, "password", &password);
-        if (vld_str(&v, "body", body, "full_name", &name_rule, &full_name))
-            auth_api_no_nul(&v, "full_name", &full_name);
-        if (vld_str(&v, "body", body, "organization_name", &org_rule, &org))
-            auth_api_no_nul(&v, "organization_name", &org);
-    }
-    if (vld_reply_if_invalid(req, hv, &v))
+    auth_register_fields_t *in = in_;
+    json_t *body = ctx->body;
+    if (!vld_body_object(&ctx->v, body))
         return;
-    db_t *db = auth_api_db(req);
-    if (!db)
-        return;
+    vld_email(&ctx->v, "body", body, "email", VLD_REQUIRED, &in->email);
+    if (vld_str(&ctx->v, "body", body, "password", &pw_rule, &in->password))
+        auth_api_no_nul(&ctx->v, "password", &in->password);
+    if (vld_str(&ctx->v, "body", body, "full_name", &name_rule, &in->full_name))
+        auth_api_no_nul(&ctx->v, "full_name", &in->full_name);
+    if (vld_str(&ctx->v, "body", body, "organization_name", &org_rule, &in->org))
+        auth_api_no_nul(&ctx->v, "organization_name", &in->org);
+}
+
+static err_t auth_api_register(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_register_fields_t *f = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     auth_register_in_t in = {
-        .email = email.value,
-        .password = password.value,
-        .full_name = full_name.value,
-        .organization_name = org.presence == VLD_SET ? org.value : NULL,
+        .email = f->email.value,
+        .password = f->password.value,
+        .full_name = f->full_name.value,
+        .organization_name = f->org.presence == VLD_SET ? f->org.value : NULL,
     };
     auth_user_t u;
     const char *detail = NULL;
-    err_t e = auth_svc_register(db, req->arena, &in, &u, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
-    }
-    http_reply_json(req, 201, auth_user_json(&u));
+    e = auth_svc_register(db, ctx->arena, &in, &u, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return api_json(out, auth_user_json(&u));
 }
 
-static void auth_api_verify_email(http_req_t *req)
+/* ---- A2 GET /verify-email ---- */
+
+typedef struct {
+    vld_str_t token;
+} auth_token_in_t;
+
+static void auth_parse_verify(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t token_rule = {VLD_REQUIRED, 16, 500, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t token = {0};
-    vld_raw_str(&v, "query", "token", http_query(req, "token"), &token_rule, &token);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    db_t *db = auth_api_db(req);
-    if (!db)
-        return;
+    auth_token_in_t *in = in_;
+    vld_raw_str(&ctx->v, "query", "token", http_query(ctx->req, "token"), &token_rule, &in->token);
+}
+
+static err_t auth_api_verify_email(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_token_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     const char *detail = NULL;
-    err_t e = auth_svc_verify_email(db, req->arena, token.value, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s}", "detail", AUTH_D_VERIFIED));
+    e = auth_svc_verify_email(db, ctx->arena, in->token.value, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return auth_api_detail(out, AUTH_D_VERIFIED);
 }
 
-/* The {"email": EmailStr} body of A3 and A6: the normalised address
- * (owned by the request), or NULL after replying 422. */
-static const char *auth_api_email_body(http_req_t *req)
+/* ---- the {"email": EmailStr} body of A3 and A6 ---- */
+
+typedef struct {
+    const char *email; /* normalised, arena-owned; NULL when invalid */
+} auth_email_in_t;
+
+static void auth_parse_email(api_ctx_t *ctx, void *in_)
 {
-    http_verr_t *hv = http_verr_new(req);
-    json_t *body = http_json_body(req, hv);
-    vld_t v;
-    vld_init(&v, req->arena);
+    auth_email_in_t *in = in_;
     vld_str_t email = {0};
-    if (vld_body_object(&v, body))
-        vld_email(&v, "body", body, "email", VLD_REQUIRED, &email);
-    const char *value = email.presence == VLD_SET ? mem_strndup(req->arena, email.value, email.len) : NULL;
-    if (vld_reply_if_invalid(req, hv, &v))
-        return NULL;
-    return value;
+    if (vld_body_object(&ctx->v, ctx->body))
+        vld_email(&ctx->v, "body", ctx->body, "email", VLD_REQUIRED, &email);
+    if (email.presence == VLD_SET)
+        in->email = mem_strndup(ctx->arena, email.value, email.len);
 }
 
-static void auth_api_resend_verification(http_req_t *req)
+/* ---- A3 POST /resend-verification ---- */
+
+static err_t auth_api_resend_verification(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
-    const char *email = auth_api_email_body(req);
-    if (!email)
-        return;
-    db_t *db = http_db(req);
+    const auth_email_in_t *in = in_;
+    /* the same answer whatever happens, so nobody learns which accounts
+     * exist (without a database as well) */
+    db_t *db = http_db(ctx->req);
     if (db)
-        auth_svc_resend_verification(db, req->arena, email);
-    http_reply_json(req, 200, json_pack("{s:s}", "detail", AUTH_D_RESEND_SENT));
+        auth_svc_resend_verification(db, ctx->arena, in->email);
+    return auth_api_detail(out, AUTH_D_RESEND_SENT);
 }
 
-static void auth_api_login(http_req_t *req)
+/* ---- A4 POST /login ---- */
+
+typedef struct {
+    vld_str_t username, password;
+} auth_login_in_t;
+
+/* OAuth2PasswordRequestForm of FastAPI 0.115: grant_type's pattern is
+ * searched, not anchored; scope, client_id and client_secret are
+ * validated and ignored. */
+static void auth_parse_login(api_ctx_t *ctx, void *in_)
 {
-    /* OAuth2PasswordRequestForm of FastAPI 0.115: grant_type's pattern is
-     * searched, not anchored. */
     static const vld_str_rule_t req_rule = {VLD_REQUIRED, 0, 0, NULL};
     static const vld_str_rule_t grant_rule = {VLD_OPTIONAL, 0, 0, "password"};
     static const vld_str_rule_t opt_rule = {VLD_OPTIONAL, 0, 0, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t grant = {0}, username = {0}, password = {0}, ignored = {0};
-    vld_raw_str(&v, "body", "grant_type", http_form(req, "grant_type"), &grant_rule, &grant);
-    vld_raw_str(&v, "body", "username", http_form(req, "username"), &req_rule, &username);
-    vld_raw_str(&v, "body", "password", http_form(req, "password"), &req_rule, &password);
-    vld_raw_str(&v, "body", "scope", http_form(req, "scope"), &opt_rule, &ignored);
-    vld_raw_str(&v, "body", "client_id", http_form(req, "client_id"), &opt_rule, &ignored);
-    vld_raw_str(&v, "body", "client_secret", http_form(req, "client_secret"), &opt_rule, &ignored);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    db_t *db = auth_api_db(req);
-    if (!db)
-        return;
+    auth_login_in_t *in = in_;
+    http_req_t *req = ctx->req;
+    vld_str_t ignored = {0};
+    vld_raw_str(&ctx->v, "body", "grant_type", http_form(req, "grant_type"), &grant_rule, &ignored);
+    vld_raw_str(&ctx->v, "body", "username", http_form(req, "username"), &req_rule, &in->username);
+    vld_raw_str(&ctx->v, "body", "password", http_form(req, "password"), &req_rule, &in->password);
+    vld_raw_str(&ctx->v, "body", "scope", http_form(req, "scope"), &opt_rule, &ignored);
+    vld_raw_str(&ctx->v, "body", "client_id", http_form(req, "client_id"), &opt_rule, &ignored);
+    vld_raw_str(&ctx->v, "body", "client_secret", http_form(req, "client_secret"), &opt_rule, &ignored);
+}
+
+static err_t auth_api_login(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_login_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     const char *token = NULL, *detail = NULL;
-    err_t e = auth_svc_login(db, req->arena, username.value, password.value, &token, &detail);
-    if (e != ERR_OK) {
-        if (e == ERR_UNAUTHORIZED)
-            http_set_header(req, "WWW-Authenticate", "Bearer");
-        http_reply_err(req, e, detail);
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
+    e = auth_svc_login(db, ctx->arena, in->username.value, in->password.value, &token, &detail);
+    if (e == ERR_UNAUTHORIZED)
+        http_set_header(ctx->req, "WWW-Authenticate", "Bearer");
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return api_json(out, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
 }
 
-static void auth_api_me(http_req_t *req)
+/* ---- A5 GET /me ---- */
+
+static err_t auth_api_me(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    http_reply_json(req, 200, auth_user_json(u));
+    return api_json(out, auth_user_json(ctx->principal));
 }
 
-static void auth_api_forgot_password(http_req_t *req)
+/* ---- A6 POST /forgot-password ---- */
+
+static err_t auth_api_forgot_password(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
-    const char *email = auth_api_email_body(req);
-    if (!email)
-        return;
-    db_t *db = auth_api_db(req);
-    if (!db)
-        return;
+    const auth_email_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     const char *detail = NULL;
-    err_t e = auth_svc_forgot_password(db, req->arena, email, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s}", "detail", AUTH_D_FORGOT_SENT));
+    e = auth_svc_forgot_password(db, ctx->arena, in->email, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return auth_api_detail(out, AUTH_D_FORGOT_SENT);
 }
 
-static void auth_api_reset_password(http_req_t *req)
+/* ---- A7 POST /reset-password ---- */
+
+typedef struct {
+    vld_str_t token, password;
+} auth_reset_in_t;
+
+static void auth_parse_reset(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t token_rule = {VLD_REQUIRED, 16, 500, NULL};
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    json_t *body = http_json_body(req, hv);
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t token = {0}, password = {0};
-    if (vld_body_object(&v, body)) {
-        vld_str(&v, "body", body, "token", &token_rule, &token);
-        if (vld_str(&v, "body", body, "new_password", &pw_rule, &password))
-            auth_api_no_nul(&v, "new_password", &password);
-    }
-    if (vld_reply_if_invalid(req, hv, &v))
+    auth_reset_in_t *in = in_;
+    if (!vld_body_object(&ctx->v, ctx->body))
         return;
-    db_t *db = auth_api_db(req);
-    if (!db)
-        return;
-    const char *detail = NULL;
-    err_t e = auth_svc_reset_password(db, req->arena, token.value, password.value, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
-    }
-    http_reply_json(req, 200, json_pack("{s:s}", "detail", AUTH_D_RESET_DONE));
+    vld_str(&ctx->v, "body", ctx->body, "token", &token_rule, &in->token);
+    if (vld_str(&ctx->v, "body", ctx->body, "new_password", &pw_rule, &in->password))
+        auth_api_no_nul(&ctx->v, "new_password", &in->password);
 }
+
+static err_t auth_api_reset_password(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_reset_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    const char *detail = NULL;
+    e = auth_svc_reset_password(db, ctx->arena, in->token.value, in->password.value, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return auth_api_detail(out, AUTH_D_RESET_DONE);
+}
+
+static const api_route_t auth_routes[] = {
+    {"POST", AUTH_BASE "/register", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, auth_parse_register,
+     sizeof(auth_register_fields_t), auth_api_register, 201, "Register a recruiter (and organisation)", "auth"},
+    {"GET", AUTH_BASE "/verify-email", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, auth_parse_verify,
+     sizeof(auth_token_in_t), auth_api_verify_email, 200, "Verify an e-mail address", "auth"},
+    {"POST", AUTH_BASE "/resend-verification", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_email,
+     sizeof(auth_email_in_t), auth_api_resend_verification, 200, "Resend the verification e-mail", "auth"},
+    {"POST", AUTH_BASE "/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login, sizeof(auth_login_in_t),
+     auth_api_login, 200, "Log in (OAuth2 password form)", "auth"},
+    {"GET", AUTH_BASE "/me", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_me, 200,
+     "The current user", "auth"},
+    {"POST", AUTH_BASE "/forgot-password", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, auth_parse_email,
+     sizeof(auth_email_in_t), auth_api_forgot_password, 200, "Request a password reset e-mail", "auth"},
+    {"POST", AUTH_BASE "/reset-password", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_reset,
+     sizeof(auth_reset_in_t), auth_api_reset_password, 200, "Set a new password with a reset token", "auth"},
+};
 
 void auth_register(http_server_t *s)
 {
-    static const http_route_doc_t d_register = {"Register a recruiter (and organisation)", "auth", NULL, 201};
-    static const http_route_doc_t d_verify = {"Verify an e-mail address", "auth", NULL, 200};
-    static const http_route_doc_t d_resend = {"Resend the verification e-mail", "auth", NULL, 200};
-    static const http_route_doc_t d_login = {"Log in (OAuth2 password form)", "auth", NULL, 200};
-    static const http_route_doc_t d_me = {"The current user", "auth", "bearer", 200};
-    static const http_route_doc_t d_forgot = {"Request a password reset e-mail", "auth", NULL, 200};
-    static const http_route_doc_t d_reset = {"Set a new password with a reset token", "auth", NULL, 200};
-    http_route(s, "POST", "/api/v1/auth/register", auth_api_register, &d_register);
-    http_route(s, "GET", "/api/v1/auth/verify-email", auth_api_verify_email, &d_verify);
-    http_route(s, "POST", "/api/v1/auth/resend-verification", auth_api_resend_verification, &d_resend);
-    http_route(s, "POST", "/api/v1/auth/login", auth_api_login, &d_login);
-    http_route(s, "GET", "/api/v1/auth/me", auth_api_me, &d_me);
-    http_route(s, "POST", "/api/v1/auth/forgot-password", auth_api_forgot_password, &d_forgot);
-    http_route(s, "POST", "/api/v1/auth/reset-password", auth_api_reset_password, &d_reset);
+    api_routes(s, auth_routes, sizeof auth_routes / sizeof auth_routes[0]);
 }

@@ -1,44 +1,39 @@
-/* Test-only route to read the outbox over HTTP (TALI_TEST_HOOKS), and the
- * `tali outbox` command's printer. */
+/* Test-only routes (TALI_TEST_HOOKS) to read the outbox and enqueue an
+ * e-mail over HTTP, as route-table entries, and the `tali outbox`
+ * command's printer. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "components/notifications/internal.h"
+#include "platform/api.h"
 #include "platform/http.h"
 #include "platform/json.h"
 
-static void notif_api_outbox(http_req_t *req)
+/* GET /__test__/outbox?limit=N: the latest outbox messages (limit read
+ * as atoi, default 20). */
+static err_t notif_api_outbox(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    const char *l = http_query(req, "limit");
+    const char *l = http_query(ctx->req, "limit");
     int limit = l ? atoi(l) : 20;
-    db_t *db = http_db(req);
+    db_t *db = http_db(ctx->req);
     json_t *list = NULL;
     err_t e = db ? notif_repo_outbox_list(db, limit, &list) : ERR_UNAVAILABLE;
-    if (e != ERR_OK) {
-        http_reply_err(req, e, "Cannot read the outbox");
-        return;
-    }
-    http_reply_json(req, 200, list);
+    if (e != ERR_OK)
+        return api_fail(out, e, "Cannot read the outbox");
+    return api_json(out, list);
 }
 
-/* Enqueues one e-mail of a template, so delivery can be tested without
- * the endpoints that normally trigger it. */
-static void notif_api_notify(http_req_t *req)
+/* POST /__test__/notify: enqueues one e-mail of a template, so delivery
+ * can be tested without the endpoints that normally trigger it. */
+static err_t notif_api_notify(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    http_verr_t *v = http_verr_new(req);
-    json_t *b = http_json_body(req, v);
-    if (!b) {
-        http_reply_verr(req, v);
-        return;
-    }
+    const json_t *b = ctx->body;
     const char *t = json_get_str(b, "template"), *to = json_get_str(b, "to");
     const char *name = json_get_str(b, "name"), *token = json_get_str(b, "token");
-    db_t *db = http_db(req);
-    if (!t || !to || !db) {
-        http_reply_detail(req, 400, "template and to are required");
-        return;
-    }
+    db_t *db = http_db(ctx->req);
+    if (!t || !to || !db)
+        return api_fail(out, ERR_BAD_REQUEST, "template and to are required");
     err_t e;
     if (strcmp(t, "verification") == 0)
         e = notifications_send_verification(db, to, name, token ? token : "tok");
@@ -51,23 +46,23 @@ static void notif_api_notify(http_req_t *req)
                                                  token ? token : "tok");
     else if (strcmp(t, "results") == 0)
         e = notifications_send_results(db, to, name, 7.4, 7);
-    else {
-        http_reply_detail(req, 400, "unknown template");
-        return;
-    }
-    if (e != ERR_OK) {
-        http_reply_err(req, e, "Cannot enqueue the e-mail");
-        return;
-    }
-    http_reply_json(req, 202, json_pack("{s:b}", "queued", 1));
+    else
+        return api_fail(out, ERR_BAD_REQUEST, "unknown template");
+    if (e != ERR_OK)
+        return api_fail(out, e, "Cannot enqueue the e-mail");
+    return api_json(out, json_pack("{s:b}", "queued", 1));
 }
+
+static const api_route_t notif_test_routes[] = {
+    {"GET", "/__test__/outbox", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, notif_api_outbox, 200,
+     "Test hook: latest outbox messages", "test"},
+    {"POST", "/__test__/notify", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, NULL, 0, notif_api_notify, 202,
+     "Test hook: enqueue an e-mail", "test"},
+};
 
 void notifications_register_test_hooks(http_server_t *s)
 {
-    static const http_route_doc_t doc = {"Test hook: latest outbox messages", "test", NULL, 200};
-    static const http_route_doc_t doc2 = {"Test hook: enqueue an e-mail", "test", NULL, 202};
-    http_route(s, "GET", "/__test__/outbox", notif_api_outbox, &doc);
-    http_route(s, "POST", "/__test__/notify", notif_api_notify, &doc2);
+    api_routes(s, notif_test_routes, sizeof notif_test_routes / sizeof notif_test_routes[0]);
 }
 
 int notifications_print_outbox(db_t *db, int limit, FILE *out)
@@ -77,7 +72,8 @@ int notifications_print_outbox(db_t *db, int limit, FILE *out)
         return -1;
     size_t i;
     json_t *m;
-    json_array_foreach(list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         fprintf(out, "#%lld  %s\n  to:      %s\n  subject: %s\n  link:    %s\n\n",
                 (long long)json_integer_value(json_object_get(m, "id")), json_get_str(m, "created_at"),
                 json_get_str(m, "to"), json_get_str(m, "subject"),

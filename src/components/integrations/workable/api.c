@@ -1,10 +1,12 @@
-/* Routes of the Workable integration: O3 GET
- * /api/v1/organizations/workable/authorize-url, O4 POST
- * /api/v1/organizations/workable/connect and W1 POST
- * /api/v1/webhooks/workable, with the contract's status ladders. */
+/* Routes of the Workable integration as route-table entries: O3 GET
+ * /api/v1/organizations/workable/authorize-url and O4 POST
+ * /api/v1/organizations/workable/connect (a recruiter's), and W1 POST
+ * /api/v1/webhooks/workable (a raw body the handler checks against the
+ * HMAC signature), with the contract's status ladders. */
 #include "components/auth/auth.h"
 #include "components/integrations/workable/workable.h"
 #include "components/organizations/organizations.h"
+#include "platform/api.h"
 #include "platform/json.h"
 #include "platform/log.h"
 #include "platform/validate.h"
@@ -12,128 +14,114 @@
 #define WORKABLE_LOGGER "tali.workable"
 #define WORKABLE_DISABLED "Workable integration is disabled for MVP"
 
-/* O3: 401 (JWT ladder), 503 MVP flag, 503 no client id, 200 {"url"}. */
-static void workable_api_authorize_url(http_req_t *req)
+/* ---- O3 GET /organizations/workable/authorize-url ---- */
+
+/* After the table's 401 (JWT ladder): 503 MVP flag, 503 no client id,
+ * 200 {"url"}. */
+static err_t workable_api_authorize_url(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    if (!auth_require_user(req))
-        return;
-    const config_t *c = http_config(req);
-    if (c->mvp_disable_workable) {
-        http_reply_detail(req, 503, WORKABLE_DISABLED);
-        return;
-    }
-    if (!c->workable_client_id || !*c->workable_client_id) {
-        http_reply_detail(req, 503, "Workable integration is not configured");
-        return;
-    }
-    json_t *out = json_object();
-    json_object_set_new(out, "url",
-                        json_string(workable_authorize_url(req->arena, c->workable_client_id, c->frontend_url)));
-    http_reply_json(req, 200, out);
+    const config_t *c = http_config(ctx->req);
+    if (c->mvp_disable_workable)
+        return api_fail(out, ERR_UNAVAILABLE, WORKABLE_DISABLED);
+    if (!c->workable_client_id || !*c->workable_client_id)
+        return api_fail(out, ERR_UNAVAILABLE, "Workable integration is not configured");
+    json_t *body = json_object();
+    json_object_set_new(body, "url",
+                        json_string(workable_authorize_url(ctx->arena, c->workable_client_id, c->frontend_url)));
+    return api_json(out, body);
 }
 
-/* O4: 422 for a body that is not JSON, 401 (JWT ladder), 422 (body),
- * 503 MVP flag, 404 no organisation, 400 exchange failed, 500 not
- * stored, 200 {"success":true,"subdomain":...}. */
-static void workable_api_connect(http_req_t *req)
+/* ---- O4 POST /organizations/workable/connect ---- */
+
+typedef struct {
+    vld_str_t code;
+} workable_connect_in_t;
+
+static void workable_parse_connect(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t code_rule = {VLD_REQUIRED, 0, 0, NULL};
-    http_verr_t *hv = http_verr_new(req);
-    json_t *body = NULL;
-    const auth_user_t *u = auth_require_user_json(req, hv, &body);
-    if (!u)
-        return;
-    vld_t v;
-    vld_init(&v, req->arena);
-    vld_str_t code = {0};
-    if (vld_body_object(&v, body))
-        vld_str(&v, "body", body, "code", &code_rule, &code);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    if (http_config(req)->mvp_disable_workable) {
-        http_reply_detail(req, 503, WORKABLE_DISABLED);
-        return;
-    }
-    db_t *db = http_db(req);
-    if (!db) {
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-        return;
-    }
+    workable_connect_in_t *in = in_;
+    if (vld_body_object(&ctx->v, ctx->body))
+        vld_str(&ctx->v, "body", ctx->body, "code", &code_rule, &in->code);
+}
+
+/* After the table's 422 for a body that is not JSON, 401 (JWT ladder) and
+ * 422 (body): 503 MVP flag, 404 no organisation, 400 exchange failed, 500
+ * not stored, 200 {"success":true,"subdomain":...}. */
+static err_t workable_api_connect(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const workable_connect_in_t *in = in_;
+    const auth_user_t *u = ctx->principal;
+    if (http_config(ctx->req)->mvp_disable_workable)
+        return api_fail(out, ERR_UNAVAILABLE, WORKABLE_DISABLED);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     organizations_org_t org;
-    err_t e = u->has_organization ? organizations_get(db, req->arena, u->organization_id, &org) : ERR_NOT_FOUND;
-    if (e == ERR_NOT_FOUND) {
-        http_reply_detail(req, 404, "Organization not found");
-        return;
-    }
-    if (e != ERR_OK) {
-        http_reply_err(req, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL, "Internal Server Error");
-        return;
-    }
+    e = u->has_organization ? organizations_get(db, ctx->arena, u->organization_id, &org) : ERR_NOT_FOUND;
+    if (e == ERR_NOT_FOUND)
+        return api_fail(out, ERR_NOT_FOUND, "Organization not found");
+    if (e != ERR_OK)
+        return api_fail(out, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL, "Internal Server Error");
     workable_tokens_t tokens;
-    if (workable_exchange_code(req->arena, mem_strndup(req->arena, code.value, code.len), &tokens) != ERR_OK) {
-        http_reply_detail(req, 400, "Workable OAuth failed. Please try again.");
-        return;
-    }
+    if (workable_exchange_code(ctx->arena, mem_strndup(ctx->arena, in->code.value, in->code.len), &tokens) != ERR_OK)
+        return api_fail(out, ERR_BAD_REQUEST, "Workable OAuth failed. Please try again.");
     e = organizations_workable_connect(db, org.id, tokens.access_token, tokens.refresh_token, tokens.subdomain);
     if (e != ERR_OK) {
         log_error(WORKABLE_LOGGER, "organisation %lld: Workable connection not stored (%s)", (long long)org.id,
                   err_name(e));
-        http_reply_detail(req, 500, "Failed to store Workable connection");
-        return;
+        return api_fail(out, ERR_INTERNAL, "Failed to store Workable connection");
     }
     log_info(WORKABLE_LOGGER, "organisation %lld connected to Workable", (long long)org.id);
-    json_t *out = json_object();
-    json_object_set_new(out, "success", json_true());
-    json_object_set_new(out, "subdomain", json_string(tokens.subdomain));
-    http_reply_json(req, 200, out);
+    json_t *body = json_object();
+    json_object_set_new(body, "success", json_true());
+    json_object_set_new(body, "subdomain", json_string(tokens.subdomain));
+    return api_json(out, body);
 }
+
+/* ---- W1 POST /webhooks/workable ---- */
 
 static void workable_api_json_decref(void *p)
 {
     json_decref((json_t *)p);
 }
 
-/* W1: 503 MVP flag and 503 no secret (before the body is looked at), 401
- * bad or missing signature, 500 for a verified body that is not a JSON
- * object (the original failed there too; the answer is JSON, policy fix
- * 1), then 200 {"status":"received"} for every event. */
-static void workable_api_webhook(http_req_t *req)
+/* The raw body, checked against X-Workable-Signature (HMAC): 503 MVP flag
+ * and 503 no secret (before the body is looked at), 401 bad or missing
+ * signature, 500 for a verified body that is not a JSON object (the
+ * original failed there too; the answer is JSON, policy fix 1), then 200
+ * {"status":"received"} for every event. */
+static err_t workable_api_webhook(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
+    http_req_t *req = ctx->req;
     const config_t *c = http_config(req);
-    if (c->mvp_disable_workable) {
-        http_reply_detail(req, 503, WORKABLE_DISABLED);
-        return;
-    }
+    if (c->mvp_disable_workable)
+        return api_fail(out, ERR_UNAVAILABLE, WORKABLE_DISABLED);
     const char *secret = c->workable_webhook_secret;
-    if (!secret || !*secret) {
-        http_reply_detail(req, 503, "Workable webhook secret is not configured");
-        return;
-    }
+    if (!secret || !*secret)
+        return api_fail(out, ERR_UNAVAILABLE, "Workable webhook secret is not configured");
     if (!workable_signature_valid(http_header(req, "X-Workable-Signature"), req->body, req->body_len, secret)) {
         log_warn(WORKABLE_LOGGER, "webhook refused: invalid signature");
-        http_reply_detail(req, 401, "Invalid webhook signature");
-        return;
+        return api_fail(out, ERR_UNAUTHORIZED, "Invalid webhook signature");
     }
     json_t *event = json_parse(req->body, req->body_len, JSON_MAX_DEPTH_DEFAULT, NULL);
     if (!json_is_object(event)) {
         json_decref(event);
         log_warn(WORKABLE_LOGGER, "webhook body is not a JSON object");
-        http_reply_detail(req, 500, "Internal Server Error");
-        return;
+        return api_fail(out, ERR_INTERNAL, "Internal Server Error");
     }
-    mem_defer(req->arena, workable_api_json_decref, event);
-    db_t *db = http_db(req);
-    if (!db) {
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-        return;
-    }
+    mem_defer(ctx->arena, workable_api_json_decref, event);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     workable_event_outcome_t outcome;
     int64_t assessment_id = 0;
-    err_t e = workable_handle_event(db, event, &outcome, &assessment_id);
+    e = workable_handle_event(db, event, &outcome, &assessment_id);
     if (e != ERR_OK) {
         /* Not acknowledged: Workable delivers the event again later. */
-        http_reply_err(req, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL, "Internal Server Error");
-        return;
+        return api_fail(out, e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL, "Internal Server Error");
     }
     const char *type = json_get_str(event, "type");
     if (outcome == WORKABLE_EVENT_CREATED)
@@ -141,19 +129,22 @@ static void workable_api_webhook(http_req_t *req)
                  (long long)assessment_id);
     else
         log_info(WORKABLE_LOGGER, "webhook %s: %s", type ? type : "(no type)", workable_event_outcome_name(outcome));
-    json_t *out = json_object();
-    json_object_set_new(out, "status", json_string("received"));
-    http_reply_json(req, 200, out);
+    json_t *body = json_object();
+    json_object_set_new(body, "status", json_string("received"));
+    return api_json(out, body);
 }
+
+static const api_route_t workable_routes[] = {
+    {"GET", "/api/v1/organizations/workable/authorize-url", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,
+     workable_api_authorize_url, 200, "Workable OAuth authorize URL", "organizations"},
+    {"POST", "/api/v1/organizations/workable/connect", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE,
+     workable_parse_connect, sizeof(workable_connect_in_t), workable_api_connect, 200,
+     "Connect Workable with an OAuth code", "organizations"},
+    {"POST", "/api/v1/webhooks/workable", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, workable_api_webhook,
+     200, "Workable webhook (candidate stage changes)", "webhooks"},
+};
 
 void workable_register(http_server_t *s)
 {
-    static const http_route_doc_t d_url = {"Workable OAuth authorize URL", "organizations", "bearer", 200};
-    static const http_route_doc_t d_connect = {"Connect Workable with an OAuth code", "organizations", "bearer",
-                                               200};
-    static const http_route_doc_t d_webhook = {"Workable webhook (candidate stage changes)", "webhooks",
-                                               "signature", 200};
-    http_route(s, "GET", "/api/v1/organizations/workable/authorize-url", workable_api_authorize_url, &d_url);
-    http_route(s, "POST", "/api/v1/organizations/workable/connect", workable_api_connect, &d_connect);
-    http_route(s, "POST", "/api/v1/webhooks/workable", workable_api_webhook, &d_webhook);
+    api_routes(s, workable_routes, sizeof workable_routes / sizeof workable_routes[0]);
 }
