@@ -25,6 +25,7 @@ failed its checks.  Loopback only; every child is bounded by a timeout.
 
 import argparse
 import datetime
+import json
 import os
 import pathlib
 import re
@@ -82,8 +83,37 @@ def parse_wrk(out):
     p99 = to_ms(*m.groups()) if m else float("nan")
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
-    return rps, total, p99, errors
+    return rps, total, p99, int(non2xx.group(1)) if non2xx else 0, sum(map(int, sock.groups())) if sock else 0
+
+
+def server_errors(path):
+    """The 5xx lines the server logged (status, detail), oldest first."""
+    out = []
+    try:
+        with open(path) as f:
+            for line in f:
+                try:
+                    o = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(o, dict) and o.get("level") == "ERROR":
+                    out.append((o.get("status"), o.get("detail") or o.get("message")))
+    except OSError:
+        pass
+    return out
+
+
+def slope_mib_per_min(samples):
+    """Least-squares slope of (seconds, KiB) samples, in MiB per minute."""
+    if len(samples) < 2:
+        return 0.0
+    n = len(samples)
+    mx = sum(t for t, _ in samples) / n
+    my = sum(k for _, k in samples) / n
+    var = sum((t - mx) ** 2 for t, _ in samples)
+    if var == 0:
+        return 0.0
+    return sum((t - mx) * (k - my) for t, k in samples) / var * 60 / 1024
 
 
 def prepare(srv):
@@ -117,15 +147,18 @@ def run(args):
                 break
             secs = int(min(args.window, left))
             start = time.monotonic() - t0
-            cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{secs}s", "--latency", "-s",
+            # a 10 s timeout: a slow moment of a shared machine is not an
+            # error, an answer that takes longer is
+            cmd = ["wrk", "-t2", f"-c{args.connections}", f"-d{secs}s", "--timeout", "10s", "--latency", "-s",
                    str(ROOT / "bench" / "soak.lua"), srv.base, "--", f"w{len(windows)}x{uuid.uuid4().hex[:6]}",
                    token, task, ",".join(ids)]
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60).stdout
-            rps, total, p99, errors = parse_wrk(out)
+            rps, total, p99, non2xx, sock = parse_wrk(out)
+            errors = non2xx + sock
             end = time.monotonic() - t0
             in_window = [k for t, k in list(sampler.samples) if start <= t <= end] or [vm_rss_kib(srv.proc.pid)]
             windows.append({"start": start, "end": end, "rps": rps, "requests": total, "p99_ms": p99,
-                            "errors": errors, "rss_max_kib": max(in_window)})
+                            "errors": errors, "non2xx": non2xx, "socket": sock, "rss_max_kib": max(in_window)})
             w = windows[-1]
             print(f"{w['start']:6.0f}-{w['end']:4.0f}s  {w['rps']:8.1f} req/s  p99 {w['p99_ms']:8.2f} ms  "
                   f"errors {w['errors']}  RSS {w['rss_max_kib'] / 1024:.1f} MiB", flush=True)
@@ -137,10 +170,10 @@ def run(args):
         if sampler:
             sampler.stop.set()
         srv.stop()
-    return windows, alive, sampler.samples if sampler else []
+    return windows, alive, sampler.samples if sampler else [], server_errors(srv.stdout_path)
 
 
-def verdict(windows, alive):
+def verdict(windows, alive, samples):
     warm = max(1, int(round(len(windows) * WARMUP_SHARE)))
     warm_rss = max(w["rss_max_kib"] for w in windows[:warm])
     late = windows[len(windows) // 2:]
@@ -148,25 +181,34 @@ def verdict(windows, alive):
     slack = max(RSS_SLACK_KIB, warm_rss * RSS_SLACK_SHARE)
     errors = sum(w["errors"] for w in windows)
     ok = alive and errors == 0 and late_rss <= warm_rss + slack
-    return ok, {"warm_rss": warm_rss, "late_rss": late_rss, "slack": slack, "errors": errors, "warm": warm}
+    half = windows[len(windows) // 2]["start"]
+    slope = slope_mib_per_min([(t, k) for t, k in samples if t >= half])
+    return ok, {"warm_rss": warm_rss, "late_rss": late_rss, "slack": slack, "errors": errors, "warm": warm,
+                "slope": slope}
 
 
-def report(args, windows, ok, v):
+def report(args, windows, ok, v, logged):
     lines = [f"### Soak on {args.db} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%dT%H:%MZ}, "
              f"bench/soak.py --minutes {args.minutes:g} --window {args.window}, wrk -t2 -c{args.connections})",
              "",
              f"{sum(w['requests'] for w in windows)} requests in {windows[-1]['end']:.0f} s, 7 reads : 3 writes; "
              f"{os.cpu_count()} CPUs shared with wrk (and with other work on this machine).",
              "",
-             "| window | requests/s | p99 | errors | peak VmRSS |",
-             "|---|---:|---:|---:|---:|"]
+             "| window | requests/s | p99 | non-2xx | socket errors | peak VmRSS |",
+             "|---|---:|---:|---:|---:|---:|"]
     for w in windows:
-        lines.append(f"| {w['start']:.0f}-{w['end']:.0f} s | {w['rps']:,.0f} | {w['p99_ms']:.2f} ms | {w['errors']} | "
-                     f"{w['rss_max_kib'] / 1024:.1f} MiB |")
+        lines.append(f"| {w['start']:.0f}-{w['end']:.0f} s | {w['rps']:,.0f} | {w['p99_ms']:.2f} ms | {w['non2xx']} | "
+                     f"{w['socket']} | {w['rss_max_kib'] / 1024:.1f} MiB |")
     lines += ["",
               f"Verdict: **{'pass' if ok else 'FAIL'}**: {v['errors']} errors; peak RSS by the end of warm-up "
               f"(first {v['warm']} window(s)) {v['warm_rss'] / 1024:.1f} MiB, in the second half "
-              f"{v['late_rss'] / 1024:.1f} MiB (allowed: +{v['slack'] / 1024:.1f} MiB).", ""]
+              f"{v['late_rss'] / 1024:.1f} MiB (allowed: +{v['slack'] / 1024:.1f} MiB); RSS trend over the second "
+              f"half {v['slope']:+.2f} MiB/min.", ""]
+    if logged:
+        kinds = {}
+        for status, detail in logged:
+            kinds[(status, detail)] = kinds.get((status, detail), 0) + 1
+        lines += ["Server ERROR lines: " + "; ".join(f"{n} x {st} {d}" for (st, d), n in kinds.items()), ""]
     return "\n".join(lines)
 
 
@@ -180,11 +222,11 @@ def main():
     args = ap.parse_args()
     if args.db == "postgres" and not os.environ.get("TALI_TEST_PG_URL"):
         sys.exit("--db postgres needs TALI_TEST_PG_URL (run under tests/with-postgres)")
-    windows, alive, _ = run(args)
+    windows, alive, samples, logged = run(args)
     if not windows:
         sys.exit("no window completed")
-    ok, v = verdict(windows, alive)
-    text = report(args, windows, ok, v)
+    ok, v = verdict(windows, alive, samples)
+    text = report(args, windows, ok, v, logged)
     print()
     print(text)
     if args.save:
