@@ -17,7 +17,7 @@ hundred bytes per request shows up as a steady climb across windows; a
 pool or cache filling up does not.
 
 usage: bench/soak.py [--db sqlite|postgres] [--minutes 10] [--window 30]
-                     [--connections 64] [--save]
+                     [--connections 64] [--pool 16] [--save]
 
 --save appends the table to bench/results.md.  Exit status 1 when the run
 failed its checks.  Loopback only; every child is bounded by a timeout.
@@ -132,7 +132,7 @@ def prepare(srv):
 
 
 def run(args):
-    srv = api.Server(args.db, {"WORKER_THREADS": "16"})
+    srv = api.Server(args.db, {"WORKER_THREADS": str(args.pool)})
     sampler = None
     try:
         token, task, ids = prepare(srv)
@@ -189,7 +189,8 @@ def verdict(windows, alive, samples):
 
 def report(args, windows, ok, v, logged):
     lines = [f"### Soak on {args.db} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%dT%H:%MZ}, "
-             f"bench/soak.py --minutes {args.minutes:g} --window {args.window}, wrk -t2 -c{args.connections})",
+             f"bench/soak.py --minutes {args.minutes:g} --window {args.window} --pool {args.pool}, "
+             f"wrk -t2 -c{args.connections})",
              "",
              f"{sum(w['requests'] for w in windows)} requests in {windows[-1]['end']:.0f} s, 7 reads : 3 writes; "
              f"{os.cpu_count()} CPUs shared with wrk (and with other work on this machine).",
@@ -218,6 +219,7 @@ def main():
     ap.add_argument("--minutes", type=float, default=10.0, help="total duration (default 10)")
     ap.add_argument("--window", type=int, default=30, help="seconds per wrk window (default 30)")
     ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--pool", type=int, default=16, help="WORKER_THREADS: database connections (default 16)")
     ap.add_argument("--save", action="store_true", help="append the table to bench/results.md")
     args = ap.parse_args()
     if args.db == "postgres" and not os.environ.get("TALI_TEST_PG_URL"):
