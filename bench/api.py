@@ -82,7 +82,9 @@ class Server:
         if os.environ.get("MALLOC_ARENA_MAX"):
             env["MALLOC_ARENA_MAX"] = os.environ["MALLOC_ARENA_MAX"]
         env.update(extra_env)
-        self.proc = subprocess.Popen([TALI, "serve"], env=env, cwd=self.tmp, stdout=subprocess.DEVNULL,
+        # the log lines (JSON, LOG_LEVEL warning) go to stdout.log for scenarios that read them
+        self.stdout_path = f"{self.tmp}/stdout.log"
+        self.proc = subprocess.Popen([TALI, "serve"], env=env, cwd=self.tmp, stdout=open(self.stdout_path, "w"),
                                      stderr=open(f"{self.tmp}/stderr.log", "w"))
         for _ in range(200):
             try:

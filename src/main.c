@@ -73,6 +73,8 @@ static db_pool_t *main_open_db(void)
     db_pool_t *pool = db_pool_open(cfg->database_url, cfg->worker_threads, err, sizeof err);
     if (!pool)
         fprintf(stderr, "tali: cannot open DATABASE_URL: %s\n", err);
+    else
+        db_pool_set_wait_ms(pool, cfg->db_pool_timeout_s * 1000);
     return pool;
 }
 

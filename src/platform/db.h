@@ -69,6 +69,9 @@ db_kind_t db_pool_kind(const db_pool_t *pool);
  * PostgreSQL connection is replaced transparently.  NULL when none could be
  * had (then err is ERR_UNAVAILABLE). */
 db_t *db_acquire(db_pool_t *pool);
+/* How long db_acquire waits for a free connection (DB_POOL_TIMEOUT; 30 s
+ * unless set).  ms <= 0 keeps the current value.  Call before serving. */
+void db_pool_set_wait_ms(db_pool_t *pool, int ms);
 /* Returns a connection.  An open transaction is rolled back first. */
 void db_release(db_pool_t *pool, db_t *db);
 
@@ -105,6 +108,28 @@ void db_res_free(db_res_t *r);
 
 /* The last driver error text of this connection (for logs only). */
 const char *db_last_error(const db_t *db);
+
+/* What kind of trouble the last failed statement on this connection hit,
+ * since it was acquired: the server went away, the disk is full, or the
+ * database refuses writes (read-only file, read-only transaction or
+ * standby).  DB_FAULT_NONE for anything else (constraint violations,
+ * bugs), which says nothing about the database's health. */
+typedef enum { DB_FAULT_NONE, DB_FAULT_UNREACHABLE, DB_FAULT_FULL, DB_FAULT_READONLY } db_fault_t;
+db_fault_t db_fault(const db_t *db);
+
+/* The client-facing text for a fault (a 503 detail); NULL for
+ * DB_FAULT_NONE. */
+const char *db_fault_detail(db_fault_t f);
+
+/* Whether the database can take writes, without writing: false when the
+ * most recent write through this pool failed for lack of space or a
+ * read-only database and none has succeeded since, and, on SQLite, when
+ * the file system holding the database file is mounted read-only or has
+ * less than DB_MIN_FREE_BYTES free (one statvfs call).  A PostgreSQL
+ * server's disk is only known through its answers (SQLSTATE 53100 disk
+ * full, 25006 read-only). */
+#define DB_MIN_FREE_BYTES (1024 * 1024)
+bool db_writable(db_t *db);
 
 /* Dialect helpers: SQL fragments to splice into statement text. */
 const char *db_sql_ilike(const db_t *db);        /* "ILIKE" / "LIKE" (SQLite LIKE is ASCII case-insensitive) */

@@ -31,14 +31,19 @@ typedef struct {
 
 /* Saves obj as described above.  On success *location receives a heap
  * string (caller frees): the S3 URL "https://<bucket>.s3.amazonaws.com/<key>"
- * when the S3 copy succeeded, else the absolute local path.  ERR_INTERNAL
- * when the local copy could not be written (the reason is logged);
+ * when the S3 copy succeeded, else the absolute local path.  ERR_UNAVAILABLE
+ * when the local copy could not be written because the disk is full or
+ * read-only, ERR_INTERNAL for any other failure (the reason is logged);
  * ERR_BAD_REQUEST when doc_type or ext is not a plain word. */
+#define STORAGE_FULL_DETAIL "Insufficient storage: the server cannot save the file right now"
+
 err_t storage_save(const config_t *c, const storage_object_t *obj, char **location);
 
 /* Writes data to <dir>/<relpath>, creating directories (0750) as needed;
- * the file is created 0640 or replaced.  *abspath (may be NULL) receives
- * the absolute path (heap).  Returns ERR_INTERNAL on any failure. */
+ * the file is created 0640 or replaced (a partial file is removed).
+ * *abspath (may be NULL) receives the absolute path (heap).  Returns
+ * ERR_UNAVAILABLE when the disk is full or read-only, ERR_INTERNAL on any
+ * other failure. */
 err_t storage_local_write(const char *dir, const char *relpath, const void *data, size_t len, char **abspath);
 
 /* true when both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are non-empty. */

@@ -139,16 +139,22 @@ def test_slow_model_does_not_hold_the_database(server_factory, fake):
     task = make_task(srv, h)
     sessions = [started(srv, h, task)[0] for _ in range(3)]
     for _ in sessions:
-        fake.reply_slow(3.0, "slow answer")
+        fake.reply_slow(5.0, "slow answer")
     answers = []
     threads = [threading.Thread(target=lambda a=a: answers.append(chat(srv, a, message="hi"))) for a in sessions]
+    before = len(fake.calls())
     for t in threads:
         t.start()
-    time.sleep(1.0)
-    t0 = time.monotonic()
+    # wait until the three chats are at the model (no fixed pause)
+    deadline = time.monotonic() + 30
+    while len(fake.calls()) < before + 3:
+        assert time.monotonic() < deadline, "the chats never reached the model"
+        time.sleep(0.02)
     r = srv.get(BASE + "/", headers=h)
-    elapsed = time.monotonic() - t0
+    waiting = [t.is_alive() for t in threads]
     for t in threads:
         t.join()
-    assert r.status_code == 200 and elapsed < 1.5, elapsed
+    assert r.status_code == 200, r.text
+    # the read was answered while every chat still waited on the model
+    assert waiting == [True, True, True], "the dashboard read waited for a chat to finish"
     assert [x["response"] for x in answers] == ["slow answer"] * 3

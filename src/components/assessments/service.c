@@ -563,7 +563,7 @@ err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const 
     /* the upload gives the connection back for storage and extraction */
     db_lease_t lease = {conn->take, conn->give_back, conn->ctx};
     e = candidates_process_upload(a, c, CANDIDATES_UPLOAD_CV, r.id, in->file, &lease, &up, &why);
-    if (e == ERR_BAD_REQUEST) {
+    if ((e == ERR_BAD_REQUEST || e == ERR_UNAVAILABLE) && why) {
         *detail = why;
         return e;
     }

@@ -219,8 +219,8 @@ static err_t cand_api_upload(api_ctx_t *ctx, const cand_upload_in_t *in, candida
     const char *detail = NULL;
     db_lease_t lease = http_db_lease(ctx->req);
     e = candidates_process_upload(ctx->arena, http_config(ctx->req), kind, id, in->file, &lease, &up, &detail);
-    if (e == ERR_BAD_REQUEST)
-        return api_fail(out, ERR_BAD_REQUEST, detail);
+    if ((e == ERR_BAD_REQUEST || e == ERR_UNAVAILABLE) && detail)
+        return api_fail(out, e, detail);
     if (e == ERR_OK && (e = api_db(ctx, out, &db)) != ERR_OK)
         return e;
     if (e == ERR_OK)

@@ -141,9 +141,10 @@ typedef struct {
  * then stores the file (platform/storage, entity_id names it) and
  * extracts its text (shared/documents; a failed extraction is logged and
  * gives ""; it never fails the upload).  On ERR_BAD_REQUEST *detail is
- * the contract's 400 text.  ERR_INTERNAL when the file could not be
- * stored (callers answer their own 500).  Strings of *out live in
- * arena a.  Once the checks pass, the caller's connection is given back
+ * the contract's 400 text.  ERR_UNAVAILABLE, with *detail set, when the
+ * disk is full or read-only (a 503); ERR_INTERNAL when the file could not
+ * be stored otherwise (callers answer their own 500).  Strings of *out live
+ * in arena a.  Once the checks pass, the caller's connection is given back
  * through lease (never held across storage and extraction, which can
  * take seconds); the caller takes one again for its write. */
 err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_upload_kind_t kind, int64_t entity_id,

@@ -230,8 +230,10 @@ err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_up
                             .now_s = now / 1000000};
     char *location = NULL;
     err_t se = storage_save(c, &obj, &location);
+    if (se == ERR_UNAVAILABLE)
+        *detail = STORAGE_FULL_DETAIL;
     if (se != ERR_OK)
-        return ERR_INTERNAL;
+        return se == ERR_UNAVAILABLE ? se : ERR_INTERNAL;
     out->file_url = mem_strdup(a, location);
     free(location);
 

@@ -15,9 +15,11 @@ static err_t health_get(api_ctx_t *ctx, const void *in, api_out_t *out)
     db_t *db = http_db(ctx->req);
     if (db) {
         db_res_t *r = NULL;
-        db_ok = db_query(db, "SELECT 1", NULL, 0, &r) == ERR_OK && db_res_rows(r) == 1;
+        bool reads = db_query(db, "SELECT 1", NULL, 0, &r) == ERR_OK && db_res_rows(r) == 1;
         db_res_free(r);
-        jobs_ok = db_ok && jobs_stats(db, &st) == ERR_OK;
+        jobs_ok = reads && jobs_stats(db, &st) == ERR_OK;
+        /* a database that answers but cannot store anything is not up */
+        db_ok = reads && db_writable(db);
     }
     json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", jobs_ok, "queued", (json_int_t)st.queued, "running",
                              (json_int_t)st.running, "failed", (json_int_t)st.failed);

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,6 +46,9 @@ struct db_conn {
     PGconn *pg;
     char errmsg[512];
     db_stmt_cache_t cache;
+    db_fault_t fault;       /* of the last failure since acquired */
+    bool tx_wrote;          /* the open transaction changed data */
+    _Atomic int *write_bad; /* the pool's "last write failed" flag; NULL outside a pool */
 };
 
 /* Cells live in one buffer and are addressed by offset, so the buffer can
@@ -83,6 +87,14 @@ void db_res_set_real(db_res_t *r, int col, double v);
 
 /* Records a driver message on the connection and logs it at level. */
 void db_note_error(db_t *db, log_level_t level, const char *what, const char *msg);
+
+/* Back ends report what they learn about the database's ability to
+ * write: the fault of a failed statement (remembered by the pool when it
+ * is FULL or READONLY), and a statement that changed data (in_tx: inside
+ * an open transaction, which counts once it commits).  A write that
+ * reached the database clears the pool's memory of a failed one. */
+void db_note_fault(db_t *db, db_fault_t f);
+void db_note_wrote(db_t *db, bool in_tx);
 
 /* The fixed text forms used in statements: time for SQLite storage
  * ("YYYY-MM-DD HH:MM:SS.ffffff") and for PostgreSQL parameters (same +

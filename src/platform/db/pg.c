@@ -132,9 +132,24 @@ static err_t map_sqlstate(const char *st)
     if (strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0)
         return ERR_TIMEOUT;
     if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 ||
-        strcmp(st, "57P03") == 0 || strcmp(st, "53300") == 0)
+        strcmp(st, "57P03") == 0 || strcmp(st, "53300") == 0 || strcmp(st, "53100") == 0 ||
+        strcmp(st, "25006") == 0)
         return ERR_UNAVAILABLE;
     return ERR_INTERNAL;
+}
+
+/* The SQLSTATEs that say the database cannot take data right now. */
+static db_fault_t map_fault(const char *st)
+{
+    if (!st || strlen(st) != 5)
+        return DB_FAULT_NONE;
+    if (strcmp(st, "53100") == 0)
+        return DB_FAULT_FULL;
+    if (strcmp(st, "25006") == 0)
+        return DB_FAULT_READONLY;
+    if (strncmp(st, "08", 2) == 0 || strncmp(st, "57P0", 4) == 0 || strcmp(st, "53300") == 0)
+        return DB_FAULT_UNREACHABLE;
+    return DB_FAULT_NONE;
 }
 
 /* Classifies a failed result and records the message. */
@@ -144,9 +159,12 @@ static err_t fail(db_t *db, PGresult *res, const char *what)
     const char *msg;
     if (PQstatus(db->pg) != CONNECTION_OK) {
         e = ERR_UNAVAILABLE;
+        db_note_fault(db, DB_FAULT_UNREACHABLE);
         msg = PQerrorMessage(db->pg);
     } else if (res) {
-        e = map_sqlstate(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        e = map_sqlstate(state);
+        db_note_fault(db, map_fault(state));
         msg = PQresultErrorMessage(res);
     } else {
         e = ERR_INTERNAL;
@@ -154,6 +172,19 @@ static err_t fail(db_t *db, PGresult *res, const char *what)
     }
     db_note_error(db, e == ERR_CONFLICT ? LOG_DEBUG : LOG_ERROR, what, msg);
     return e;
+}
+
+/* The command tag of a statement that changed rows ("INSERT 0 1",
+ * "UPDATE 3", "DELETE 1", "MERGE 2"). */
+static bool pg_changes_data(const char *tag)
+{
+    static const char *const verbs[] = {"INSERT ", "UPDATE ", "DELETE ", "MERGE "};
+    if (!tag)
+        return false;
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strncmp(tag, verbs[i], strlen(verbs[i])) == 0)
+            return true;
+    return false;
 }
 
 static void copy_result(PGresult *res, db_res_t **out)
@@ -264,6 +295,8 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
         const char *n = PQcmdTuples(res);
         *affected = n && *n ? strtoll(n, NULL, 10) : 0;
     }
+    if (pg_changes_data(PQcmdStatus(res)))
+        db_note_wrote(db, PQtransactionStatus(db->pg) != PQTRANS_IDLE);
     if (out)
         copy_result(res, out);
     PQclear(res);

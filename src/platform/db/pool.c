@@ -4,17 +4,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "platform/db/db_internal.h"
 #include "platform/mem.h"
 
-#define POOL_WAIT_S 30
+#define POOL_WAIT_MS 30000
 
 struct db_pool {
     db_kind_t kind;
     char *target; /* libpq URL or SQLite path */
     int size;
+    int wait_ms;
+    _Atomic int write_bad; /* the last write failed with FULL/READONLY, none succeeded since */
     int open;     /* connections in existence, idle or lent out */
     int nidle;
     db_t **idle;
@@ -68,6 +71,8 @@ db_pool_t *db_pool_open(const char *url, int size, char *err, size_t errlen)
         pool->target = sqlite_path(url);
     }
     pool->size = size > 0 ? size : 1;
+    pool->wait_ms = POOL_WAIT_MS;
+    atomic_init(&pool->write_bad, 0);
     /* Each connection to ":memory:" would be a database of its own. */
     if (pool->kind == DB_SQLITE && strcmp(pool->target, ":memory:") == 0)
         pool->size = 1;
@@ -87,9 +92,16 @@ db_pool_t *db_pool_open(const char *url, int size, char *err, size_t errlen)
         db_pool_close(pool);
         return NULL;
     }
+    first->write_bad = &pool->write_bad;
     pool->idle[pool->nidle++] = first;
     pool->open = 1;
     return pool;
+}
+
+void db_pool_set_wait_ms(db_pool_t *pool, int ms)
+{
+    if (ms > 0)
+        pool->wait_ms = ms;
 }
 
 static void conn_close(db_t *db)
@@ -122,14 +134,19 @@ db_t *db_acquire(db_pool_t *pool)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_sec += POOL_WAIT_S;
+    deadline.tv_sec += pool->wait_ms / 1000;
+    deadline.tv_nsec += (long)(pool->wait_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
 
     pthread_mutex_lock(&pool->mu);
     while (pool->nidle == 0 && pool->open >= pool->size) {
         int rc = pthread_cond_timedwait(&pool->cv, &pool->mu, &deadline);
         if (rc == ETIMEDOUT && pool->nidle == 0 && pool->open >= pool->size) {
             pthread_mutex_unlock(&pool->mu);
-            log_msg(LOG_ERROR, DB_LOGGER, "no database connection free after %d s (pool size %d)", POOL_WAIT_S,
+            log_msg(LOG_ERROR, DB_LOGGER, "no database connection free after %d ms (pool size %d)", pool->wait_ms,
                     pool->size);
             return NULL;
         }
@@ -157,7 +174,9 @@ db_t *db_acquire(db_pool_t *pool)
             pthread_mutex_unlock(&pool->mu);
             return NULL;
         }
+        db->write_bad = &pool->write_bad;
     }
+    db->fault = DB_FAULT_NONE;
     return db;
 }
 
@@ -171,6 +190,8 @@ void db_release(db_pool_t *pool, db_t *db)
     else if ((db->kind == DB_POSTGRES ? db_pg_in_tx(db) : db_sqlite_in_tx(db)) && db_rollback(db) != ERR_OK)
         keep = false;
     db->errmsg[0] = '\0';
+    db->fault = DB_FAULT_NONE;
+    db->tx_wrote = false;
 
     pthread_mutex_lock(&pool->mu);
     if (keep) {
@@ -205,6 +226,71 @@ const char *db_last_error(const db_t *db)
     return db->errmsg;
 }
 
+void db_note_fault(db_t *db, db_fault_t f)
+{
+    if (f == DB_FAULT_NONE)
+        return;
+    db->fault = f;
+    if ((f == DB_FAULT_FULL || f == DB_FAULT_READONLY) && db->write_bad)
+        atomic_store(db->write_bad, 1);
+}
+
+void db_note_wrote(db_t *db, bool in_tx)
+{
+    if (in_tx)
+        db->tx_wrote = true;
+    else if (db->write_bad)
+        atomic_store(db->write_bad, 0);
+}
+
+db_fault_t db_fault(const db_t *db)
+{
+    return db->fault;
+}
+
+const char *db_fault_detail(db_fault_t f)
+{
+    switch (f) {
+    case DB_FAULT_NONE: return NULL;
+    case DB_FAULT_UNREACHABLE: return "Database unavailable";
+    case DB_FAULT_FULL: return "Insufficient storage: the database cannot save data right now";
+    case DB_FAULT_READONLY: return "Database is read-only: it cannot save data right now";
+    }
+    return NULL;
+}
+
+/* The file system holding the SQLite file: read-only, or nearly full. */
+static bool sqlite_fs_writable(db_t *db)
+{
+    const char *file = sqlite3_db_filename(db->lite, "main");
+    if (!file || !*file)
+        return true; /* in memory */
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", file);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        dir[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    struct statvfs st;
+    if (statvfs(dir, &st) != 0)
+        return false;
+    if (st.f_flag & ST_RDONLY)
+        return false;
+    return (unsigned long long)st.f_bavail * st.f_frsize >= DB_MIN_FREE_BYTES;
+}
+
+bool db_writable(db_t *db)
+{
+    if (db->write_bad && atomic_load(db->write_bad))
+        return false;
+    if (db->kind == DB_SQLITE && sqlite3_db_readonly(db->lite, "main") == 1)
+        return false;
+    return db->kind != DB_SQLITE || sqlite_fs_writable(db);
+}
+
 err_t db_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected)
 {
     if (db->kind == DB_POSTGRES)
@@ -237,11 +323,16 @@ err_t db_begin(db_t *db)
 
 err_t db_commit(db_t *db)
 {
-    return db_exec(db, "COMMIT", NULL, 0, NULL);
+    err_t e = db_exec(db, "COMMIT", NULL, 0, NULL);
+    if (e == ERR_OK && db->tx_wrote)
+        db_note_wrote(db, false);
+    db->tx_wrote = false;
+    return e;
 }
 
 err_t db_rollback(db_t *db)
 {
+    db->tx_wrote = false;
     return db_exec(db, "ROLLBACK", NULL, 0, NULL);
 }
 

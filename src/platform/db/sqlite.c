@@ -33,15 +33,33 @@ static err_t map_error(int rc)
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
+    case SQLITE_READONLY:
         return ERR_UNAVAILABLE;
     default:
         return ERR_INTERNAL;
     }
 }
 
+/* A failure that says the database cannot take data right now. */
+static db_fault_t map_fault(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_FULL:
+        return DB_FAULT_FULL;
+    case SQLITE_READONLY:
+        return DB_FAULT_READONLY;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+        return DB_FAULT_UNREACHABLE;
+    default:
+        return DB_FAULT_NONE;
+    }
+}
+
 static err_t fail(db_t *db, int rc, const char *what)
 {
     err_t e = map_error(rc);
+    db_note_fault(db, map_fault(rc));
     db_note_error(db, e == ERR_CONFLICT ? LOG_DEBUG : LOG_ERROR, what, sqlite3_errmsg(db->lite));
     return e;
 }
@@ -280,6 +298,8 @@ err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int np
         db_res_free(r);
         return e;
     }
+    if (!sqlite3_stmt_readonly(st))
+        db_note_wrote(db, !sqlite3_get_autocommit(db->lite));
     if (out)
         *out = r;
     return ERR_OK;
@@ -290,7 +310,9 @@ err_t db_sqlite_script(db_t *db, const char *sql)
     char *msg = NULL;
     int rc = sqlite3_exec(db->lite, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
-        err_t e = map_error(sqlite3_extended_errcode(db->lite));
+        int code = sqlite3_extended_errcode(db->lite);
+        err_t e = map_error(code);
+        db_note_fault(db, map_fault(code));
         db_note_error(db, LOG_ERROR, "script", msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
         return e;

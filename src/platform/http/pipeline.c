@@ -92,6 +92,68 @@ static bool pipe_rate_limit(http_server_t *s, http_req_t *req)
     return false;
 }
 
+/* A 500 or 503 given while the request's database connection reported
+ * that the database is unreachable, full or read-only says so, as a 503
+ * (the condition is temporary; api-contract has no other code for it),
+ * whatever generic text the handler chose. */
+static void pipe_db_fault(http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    if ((p->status != 500 && p->status != 503) || !p->db)
+        return;
+    const char *detail = db_fault_detail(db_fault(p->db));
+    if (detail)
+        http_reply_detail(req, 503, detail);
+}
+
+/* The detail of a JSON {"detail": "..."} body, or NULL when the body is
+ * not one. */
+static const char *pipe_json_detail(http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    if (!p->ctype || strcmp(p->ctype, "application/json") != 0 || !p->resp_body)
+        return NULL;
+    json_t *j = json_loadb(p->resp_body, p->resp_len, 0, NULL);
+    json_t *d = json_object_get(j, "detail");
+    const char *out = NULL;
+    if (json_is_string(d))
+        out = mem_strdup(req->arena, json_string_value(d));
+    else if (d)
+        out = "";
+    json_decref(j);
+    return out;
+}
+
+/* Every 5xx leaves as JSON with a detail, and with an error line in the
+ * log that carries the request id: a handler that answered a 5xx some
+ * other way (plain text, empty) gets the generic JSON body instead. */
+static void pipe_json_5xx(http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    if (p->status < 500)
+        return;
+    const char *detail = pipe_json_detail(req);
+    if (!detail) {
+        detail = p->status == 503 ? "Service Unavailable" : "Internal Server Error";
+        http_reply_detail(req, p->status, detail);
+    }
+}
+
+static void pipe_log_5xx(http_req_t *req)
+{
+    struct http_req_priv *p = req->priv;
+    if (p->status < 500)
+        return;
+    const char *detail = pipe_json_detail(req);
+    json_t *fields = json_pack("{ss si ss*}", "path", req->path, "status", p->status, "detail", detail);
+    if (fields)
+        log_fields(LOG_ERROR, HTTP_LOGGER, fields, "answered %d to %s %s: %s", p->status, p->log_method, req->path,
+                   detail ? detail : "");
+    else
+        log_msg(LOG_ERROR, HTTP_LOGGER, "answered %d to %s: %s", p->status, p->log_method, detail ? detail : "");
+    json_decref(fields);
+}
+
 static void pipe_route(http_server_t *s, http_req_t *req)
 {
     struct http_req_priv *p = req->priv;
@@ -121,6 +183,8 @@ static void pipe_route(http_server_t *s, http_req_t *req)
         log_msg(LOG_ERROR, HTTP_LOGGER, "handler for %s %s set no response", req->method, s->routes[m.id].pattern);
         http_reply_detail(req, 500, "Internal Server Error");
     }
+    pipe_db_fault(req);
+    pipe_json_5xx(req);
 }
 
 static double pipe_elapsed_ms(const struct timespec *t0)
@@ -159,6 +223,7 @@ void http_pipeline_handle(http_server_t *s, http_req_t *req)
         pipe_security_headers(s, req);
     }
 
+    pipe_log_5xx(req);
     http_set_header(req, "X-Request-Id", req->request_id);
     double ms = pipe_elapsed_ms(&p->t0);
     char tbuf[32];

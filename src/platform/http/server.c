@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform/http/internal.h"
@@ -525,8 +526,44 @@ static void srv_test_sleep(http_req_t *req)
     http_reply_json(req, 200, json_pack("{sI}", "slept_ms", (json_int_t)ms));
 }
 
+/* Test hooks for the platform's 5xx guarantees: a handler that sets no
+ * response, one that answers a plain-text 500, and one that keeps a
+ * database connection for ?ms= milliseconds (to exhaust the pool). */
+static void srv_test_no_response(http_req_t *req)
+{
+    (void)req;
+}
+
+static void srv_test_plain_500(http_req_t *req)
+{
+    static const char text[] = "plain text failure";
+    http_reply_bytes(req, 500, "text/plain; charset=utf-8", text, sizeof text - 1);
+}
+
+static void srv_test_hold_db(http_req_t *req)
+{
+    const char *ms_s = http_query(req, "ms");
+    long ms = ms_s ? strtol(ms_s, NULL, 10) : 0;
+    if (ms < 0 || ms > 10000)
+        ms = 10000;
+    if (!http_db(req)) {
+        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
+        return;
+    }
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    http_reply_json(req, 200, json_pack("{sI}", "held_ms", (json_int_t)ms));
+}
+
 void http_register_test_hooks(http_server_t *s)
 {
     http_route_doc_t doc = {.summary = "Sleep (test hook)", .tag = "test", .auth = NULL, .success_status = 200};
     http_route(s, "GET", "/__test__/sleep", srv_test_sleep, &doc);
+    static const http_route_doc_t none = {"Test hook: set no response", "test", NULL, 500};
+    http_route(s, "GET", "/__test__/no-response", srv_test_no_response, &none);
+    static const http_route_doc_t plain = {"Test hook: a plain-text 500", "test", NULL, 500};
+    http_route(s, "GET", "/__test__/plain-500", srv_test_plain_500, &plain);
+    static const http_route_doc_t hold = {"Test hook: keep a database connection", "test", NULL, 200};
+    http_route(s, "GET", "/__test__/hold-db", srv_test_hold_db, &hold);
 }

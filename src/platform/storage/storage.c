@@ -64,6 +64,13 @@ static int st_mkdirs(const char *path)
     return 0;
 }
 
+/* A disk that is full or read-only is a temporary condition of the
+ * server (503), anything else a fault (500). */
+static err_t st_write_err(int e)
+{
+    return e == ENOSPC || e == EDQUOT || e == EROFS ? ERR_UNAVAILABLE : ERR_INTERNAL;
+}
+
 err_t storage_local_write(const char *dir, const char *relpath, const void *data, size_t len, char **abspath)
 {
     if (abspath)
@@ -80,15 +87,17 @@ err_t storage_local_write(const char *dir, const char *relpath, const void *data
         path = xasprintf("%s/%s/%s", cwd, dir, relpath);
     }
     if (st_mkdirs(path) != 0) {
+        err_t e = st_write_err(errno);
         log_error(STORAGE_LOG, "cannot create the directories of %s: %s", path, strerror(errno));
         free(path);
-        return ERR_INTERNAL;
+        return e;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0) {
+        err_t e = st_write_err(errno);
         log_error(STORAGE_LOG, "cannot create %s: %s", path, strerror(errno));
         free(path);
-        return ERR_INTERNAL;
+        return e;
     }
     const char *p = data;
     size_t left = len;
@@ -97,20 +106,22 @@ err_t storage_local_write(const char *dir, const char *relpath, const void *data
         if (w < 0) {
             if (errno == EINTR)
                 continue;
+            err_t e = st_write_err(errno);
             log_error(STORAGE_LOG, "cannot write %s: %s", path, strerror(errno));
             close(fd);
             unlink(path);
             free(path);
-            return ERR_INTERNAL;
+            return e;
         }
         p += w;
         left -= (size_t)w;
     }
     if (close(fd) != 0) {
+        err_t e = st_write_err(errno);
         log_error(STORAGE_LOG, "cannot close %s: %s", path, strerror(errno));
         unlink(path);
         free(path);
-        return ERR_INTERNAL;
+        return e;
     }
     if (abspath)
         *abspath = path;

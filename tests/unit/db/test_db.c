@@ -355,6 +355,73 @@ static void test_conflicts(void **state)
     db_release(f->pool, db);
 }
 
+/* A refused write is classified (DB_FAULT_READONLY), remembered by the
+ * pool until a write succeeds (db_writable on another connection says
+ * so), and forgotten by the connection when it goes back to the pool. */
+static void test_write_faults(void **state)
+{
+    fx_t *f = *state;
+    NEED_DB(f);
+    db_t *db = db_acquire(f->pool);
+    assert_non_null(db);
+    exec_ok(db, "CREATE TABLE wf (id INTEGER PRIMARY KEY, v TEXT)");
+    assert_true(db_writable(db));
+    assert_int_equal(db_fault(db), DB_FAULT_NONE);
+    /* a conflict says nothing about the database's health */
+    exec_ok(db, "INSERT INTO wf (id, v) VALUES (1, 'a')");
+    assert_int_equal(db_exec(db, "INSERT INTO wf (id, v) VALUES (1, 'b')", NULL, 0, NULL), ERR_CONFLICT);
+    assert_int_equal(db_fault(db), DB_FAULT_NONE);
+
+    exec_ok(db, is_pg(f) ? "SET default_transaction_read_only = on" : "PRAGMA query_only = ON");
+    assert_int_equal(db_exec(db, "INSERT INTO wf (id, v) VALUES (2, 'c')", NULL, 0, NULL), ERR_UNAVAILABLE);
+    assert_int_equal(db_fault(db), DB_FAULT_READONLY);
+    assert_non_null(db_fault_detail(DB_FAULT_READONLY));
+    assert_false(db_writable(db));
+    db_t *other = db_acquire(f->pool);
+    assert_non_null(other);
+    assert_false(db_writable(other)); /* the pool remembers */
+    /* reads still work */
+    assert_int_equal(count_rows(other, "SELECT COUNT(*) FROM wf"), 1);
+    db_release(f->pool, other);
+
+    exec_ok(db, is_pg(f) ? "SET default_transaction_read_only = off" : "PRAGMA query_only = OFF");
+    assert_false(db_writable(db)); /* nothing written yet */
+    /* a write inside a transaction counts once it commits */
+    assert_int_equal(db_begin(db), ERR_OK);
+    exec_ok(db, "INSERT INTO wf (id, v) VALUES (3, 'd')");
+    assert_false(db_writable(db));
+    assert_int_equal(db_commit(db), ERR_OK);
+    assert_true(db_writable(db));
+    db_release(f->pool, db);
+    db = db_acquire(f->pool);
+    assert_int_equal(db_fault(db), DB_FAULT_NONE);
+    db_release(f->pool, db);
+    assert_null(db_fault_detail(DB_FAULT_NONE));
+}
+
+/* db_pool_set_wait_ms bounds the wait for a free connection. */
+static void test_pool_wait(void **state)
+{
+    fx_t *f = *state;
+    NEED_DB(f);
+    db_pool_close(f->pool);
+    fx_open(f, 1);
+    db_pool_set_wait_ms(f->pool, 200);
+    db_t *held = db_acquire(f->pool);
+    assert_non_null(held);
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_null(db_acquire(f->pool));
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double waited = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    assert_true(waited >= 0.199);
+    assert_true(waited < 30.0); /* not the default wait */
+    db_release(f->pool, held);
+    held = db_acquire(f->pool);
+    assert_non_null(held);
+    db_release(f->pool, held);
+}
+
 static void test_transactions(void **state)
 {
     fx_t *f = *state;
@@ -1125,6 +1192,8 @@ int main(void)
         BOTH(test_nulls, setup_pool),
         BOTH(test_conflicts, setup_pool),
         BOTH(test_transactions, setup_pool),
+        BOTH(test_write_faults, setup_pool),
+        BOTH(test_pool_wait, setup_pool),
         BOTH(test_time_roundtrip, setup_pool),
         BOTH(test_pool_threads, setup_pool),
         BOTH(test_migrate_schema, setup_pool),
