@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rc == 0);
     size_t lines = 0;
     for (char *line = obuf, *nl; line && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
-        json_t *o = json_loadb(line, (size_t)(nl - line), 0, NULL);
+        json_t *o = json_loadb(line, (size_t)(nl - line), JSON_ALLOW_NUL, NULL);
         FUZZ_CHECK(json_is_object(o));
         FUZZ_CHECK(json_is_boolean(json_object_get(o, "ok")));
         json_decref(o);
