@@ -31,11 +31,16 @@ static void h_list(http_req_t *req)
     vld_init(&v, req->arena);
     long long limit, offset;
     vld_page(&v, http_query(req, "limit"), http_query(req, "offset"), &limit, &offset);
+    /* a decoded query value is raw bytes: it must pass as a str before it
+     * goes into JSON */
+    static const vld_str_rule_t q_rule = {VLD_OPTIONAL, 0, 0, NULL};
+    vld_str_t q = {0};
+    vld_raw_str(&v, "query", "q", http_query(req, "q"), &q_rule, &q);
     http_verr_t *hv = http_verr_new(req);
     if (vld_reply_if_invalid(req, hv, &v))
         return;
     http_reply_json(req, 200, json_pack("{sIsIss?}", "limit", (json_int_t)limit, "offset", (json_int_t)offset, "q",
-                                        http_query(req, "q")));
+                                        q.presence == VLD_SET ? q.value : NULL));
 }
 
 static void h_task(http_req_t *req)
