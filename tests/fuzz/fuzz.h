@@ -19,12 +19,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* Aborts with the failed condition: libFuzzer then saves the input as a
  * crash, the replay program fails its test. */
-#define FUZZ_CHECK(cond)                                                                                   \
-    do {                                                                                                   \
-        if (!(cond)) {                                                                                     \
-            fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);                  \
-            abort();                                                                                       \
-        }                                                                                                  \
+#define FUZZ_CHECK(cond)                                                                                               \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            fprintf(stderr, "%s:%d: fuzz check failed: %s\n", __FILE__, __LINE__, #cond);                              \
+            abort();                                                                                                   \
+        }                                                                                                              \
     } while (0)
 
 /* A cursor over the input that hands out pieces split at a separator

@@ -40,8 +40,9 @@ static void h_list(http_req_t *req)
     http_verr_t *hv = http_verr_new(req);
     if (vld_reply_if_invalid(req, hv, &v))
         return;
-    http_reply_json(req, 200, json_pack("{sIsIss?}", "limit", (json_int_t)limit, "offset", (json_int_t)offset, "q",
-                                        q.presence == VLD_SET ? q.value : NULL));
+    http_reply_json(req, 200,
+                    json_pack("{sIsIss?}", "limit", (json_int_t)limit, "offset", (json_int_t)offset, "q",
+                              q.presence == VLD_SET ? q.value : NULL));
 }
 
 static void h_task(http_req_t *req)
@@ -104,8 +105,9 @@ static void h_upload(http_req_t *req)
     http_verr_t *hv = http_verr_new(req);
     if (vld_reply_if_invalid(req, hv, &v))
         return;
-    http_reply_json(req, 200, json_pack("{sIss?}", "size", (json_int_t)f->len, "token",
-                                        token.presence == VLD_SET ? token.value : NULL));
+    http_reply_json(
+        req, 200,
+        json_pack("{sIss?}", "size", (json_int_t)f->len, "token", token.presence == VLD_SET ? token.value : NULL));
 }
 
 static void h_me(http_req_t *req)

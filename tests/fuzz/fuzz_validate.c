@@ -36,8 +36,8 @@ static void fz_fields(vld_t *v, const json_t *obj)
     static const vld_str_rule_t name = {VLD_REQUIRED, 1, 200, NULL};
     static const vld_str_rule_t slug = {VLD_OPTIONAL, 0, 0, "^[a-z0-9-]+$"};
     static const vld_int_rule_t score = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 0, .has_le = true, .le = 100};
-    static const vld_int_rule_t count = {.need = VLD_REQUIRED_NULLABLE, .has_gt = true, .gt = 0, .has_lt = true,
-                                         .lt = 1000};
+    static const vld_int_rule_t count = {
+        .need = VLD_REQUIRED_NULLABLE, .has_gt = true, .gt = 0, .has_lt = true, .lt = 1000};
     vld_str_t s;
     vld_int_t i;
     vld_float_t f;
@@ -85,7 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *errs = vld_take(&v);
     size_t idx;
     json_t *e;
-    json_array_foreach(errs, idx, e) {
+    json_array_foreach(errs, idx, e)
+    {
         FUZZ_CHECK(json_is_string(json_object_get(e, "type")));
         FUZZ_CHECK(json_is_array(json_object_get(e, "loc")));
         FUZZ_CHECK(json_is_string(json_object_get(e, "msg")));
