@@ -3,9 +3,9 @@
  * input through the target on each run.  Arguments are files or
  * directories (their regular files, not recursively, in name order); a
  * missing directory counts as empty so a target without regressions needs
- * no placeholder.  Exits 0 when every input went through; a target that
- * breaks aborts, which fails the test with the input's name printed
- * first. */
+ * no placeholder.  Exits 0 when every input went through and there was at
+ * least one; a target that breaks aborts, which fails the test with the
+ * input's name printed first. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -116,5 +116,10 @@ int main(int argc, char **argv)
         }
     }
     printf("replayed %d inputs\n", count);
+    /* a target whose seeds went missing would otherwise pass on nothing */
+    if (count == 0) {
+        fprintf(stderr, "replay: no input found\n");
+        rc = 1;
+    }
     return rc;
 }
