@@ -12,7 +12,7 @@ ifneq ($(SANITIZE),)
 MESON_OPTS += -Db_sanitize=$(SANITIZE) -Db_lundef=false -Dbuildtype=debug
 endif
 
-.PHONY: all deps build run test unit api unit-only api-only test-asan build-release bench clean
+.PHONY: all deps build run test unit api unit-only api-only test-asan build-release fuzz bench clean
 
 all: build
 
@@ -58,8 +58,14 @@ build-release: deps
 	test -f build-rel/build.ninja || meson setup build-rel -Dbuildtype=release
 	ninja -C build-rel
 
+# Every fuzz target (tests/fuzz) for FUZZ_SECONDS seconds each, with clang,
+# libFuzzer, ASan and UBSan in build-fuzz; fails on a crash, leak or hang.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/run-fuzz
+
 bench: build
 	bench/run-all
 
 clean:
-	rm -rf build build-asan build-rel
+	rm -rf build build-asan build-rel build-fuzz

@@ -206,7 +206,9 @@ bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, 
  * src "body" (form fields) an empty string counts as not sent, as FastAPI
  * did for Form parameters.  A missing item's input is JSON null; a bad
  * value's input is the raw string.  A query value that is not UTF-8 is
- * string_unicode (its input with U+FFFD for the bad bytes). */
+ * string_unicode (its input with U+FFFD for the bad bytes); a form value
+ * reads as U+FFFD for them (Starlette's decoding), and vld_raw_str's
+ * out->value is that text (in v->arena; raw itself when v has none). */
 bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
                  const vld_str_rule_t *rule, vld_str_t *out);
 bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw,

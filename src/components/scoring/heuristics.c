@@ -377,8 +377,18 @@ static err_t sig_prompt_speed(const hctx_t *c, json_t **out, char *err, size_t e
     return ERR_OK;
 }
 
-static json_t *sig_prompt_frequency(const hctx_t *c)
+/* One 10-minute window per started period of the session.  The original
+ * built the list for any duration; a session longer than a year (which
+ * the expiry sweep never lets happen, but the score CLI may be handed)
+ * would mean tens of millions of windows, so it is refused instead. */
+#define SIG_MAX_DURATION_S (366LL * 24 * 3600)
+
+static err_t sig_prompt_frequency(const hctx_t *c, json_t **out, char *err, size_t errlen)
 {
+    if (c->has_duration && c->duration > SIG_MAX_DURATION_S) {
+        set_err(err, errlen, "prompt_frequency: session longer than a year");
+        return ERR_VALIDATION;
+    }
     json_t *o = new_signal("prompt_frequency");
     json_object_set_new(o, "total", json_integer((json_int_t)c->n));
     json_t *windows = json_array();
@@ -417,7 +427,8 @@ static json_t *sig_prompt_frequency(const hctx_t *c)
     }
     json_object_set_new(o, "windows", windows);
     set_flag(o, c->n > 30 ? "excessive" : NULL);
-    return o;
+    *out = o;
+    return ERR_OK;
 }
 
 /* The message of a prompt as Python's p.get("message", "") gives it; a
@@ -995,7 +1006,7 @@ err_t scoring_heuristics_compute(const json_t *in, json_t **out, char *err, size
     if (e == ERR_OK)
         e = sig_prompt_speed(&c, &sig[1], err, errlen);
     if (e == ERR_OK)
-        sig[2] = sig_prompt_frequency(&c);
+        e = sig_prompt_frequency(&c, &sig[2], err, errlen);
     if (e == ERR_OK)
         e = sig_prompt_length_stats(&c, &sig[3], err, errlen);
     if (e == ERR_OK)

@@ -933,7 +933,8 @@ char *vld_email_normalize(const char *s, size_t n, char **reason)
     }
     while (gn > 0 && py_space(all.c[gs + gn - 1]))
         gn--;
-    char *err = validate_address(all.c + gs, gn, &result);
+    /* an empty input leaves all.c NULL, and NULL + 0 is undefined */
+    char *err = validate_address(gn ? all.c + gs : all.c, gn, &result);
     free(all.c);
     if (err) {
         *reason = err;

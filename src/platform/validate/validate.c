@@ -751,12 +751,20 @@ bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
     } else {
         ok = vld_str_value(v, vld_loc(src, name), j, rule, out);
     }
-    json_decref(j);
     if (ok) {
-        /* Point at the caller's string, which outlives the JSON copy. */
+        /* Hand out what was validated.  That is the caller's string when it
+         * is UTF-8; otherwise the text with U+FFFD for each bad sequence,
+         * as Starlette decoded it, kept in the arena (without one, the
+         * caller's bytes: there is nowhere else to keep it). */
+        size_t n = strlen(raw);
         out->value = raw;
-        out->len = strlen(raw);
+        out->len = n;
+        if (v->arena && !vld_utf8_valid(raw, n)) {
+            out->len = json_string_length(j);
+            out->value = mem_strndup(v->arena, json_string_value(j), out->len);
+        }
     }
+    json_decref(j);
     return ok;
 }
 

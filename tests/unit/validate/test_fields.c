@@ -297,6 +297,27 @@ static void test_query_and_form(void **state)
     vld_free(&v);
 }
 
+/* A form value that is not UTF-8 is validated as Starlette
+ * decoded it (U+FFFD for each bad sequence), and that decoded text is
+ * what the caller gets, never the raw bytes (a fuzzer's case). */
+static void test_raw_str_not_utf8(void **state)
+{
+    (void)state;
+    mem_arena_t *a = mem_arena_new();
+    vld_t v;
+    vld_init(&v, a);
+    vld_str_t s;
+    const vld_str_rule_t any = {.need = VLD_REQUIRED};
+    assert_true(vld_raw_str(&v, "body", "q", "caf\xf2\xf2" "e", &any, &s));
+    assert_int_equal(s.len, 10);
+    assert_memory_equal(s.value, "caf\xef\xbf\xbd\xef\xbf\xbd" "e", 10);
+    const vld_str_rule_t max3 = {.need = VLD_REQUIRED, .max_length = 3};
+    assert_false(vld_raw_str(&v, "body", "q", "ab\xff\xff", &max3, &s));
+    assert_int_equal(vld_count(&v), 1);
+    vld_free(&v);
+    mem_arena_free(a);
+}
+
 static void test_pagination(void **state)
 {
     (void)state;
@@ -353,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_containers),
         cmocka_unit_test(test_body_not_object),
         cmocka_unit_test(test_query_and_form),
+        cmocka_unit_test(test_raw_str_not_utf8),
         cmocka_unit_test(test_pagination),
         cmocka_unit_test(test_utf8),
     };

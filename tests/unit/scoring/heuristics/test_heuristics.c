@@ -344,6 +344,29 @@ static void test_prompt_scores(void **state)
     json_decref(empty);
 }
 
+/* One window per 10 minutes: a year of session is the most computed
+ * (52705 windows); a longer one is refused rather than allocating one
+ * window per 10 minutes of a thousand years (a fuzzer's case). */
+static void test_prompt_frequency_session_length_bound(void **state)
+{
+    json_t *h = run_ok("{\"ai_prompts\":[],\"started_at\":\"2025-01-01T00:00:00+00:00\","
+                       "\"completed_at\":\"2026-01-02T00:00:00+00:00\",\"tests_passed\":null,"
+                       "\"tests_total\":null,\"tab_switch_count\":0}");
+    const json_t *w = json_object_get(json_object_get(h, "prompt_frequency"), "windows");
+    assert_int_equal(json_array_size(w), 366 * 24 * 6 + 1);
+    json_decref(h);
+
+    json_t *in = parse("{\"ai_prompts\":[],\"started_at\":\"1013-04-01T09:00:00+00:00\","
+                       "\"completed_at\":\"2026-02-01T09:07:58+00:00\",\"tests_passed\":null,"
+                       "\"tests_total\":null,\"tab_switch_count\":6}");
+    json_t *out = NULL;
+    char err[256] = "";
+    assert_int_equal(scoring_heuristics_compute(in, &out, err, sizeof err), ERR_VALIDATION);
+    assert_null(out);
+    assert_string_equal(err, "prompt_frequency: session longer than a year");
+    json_decref(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_errors_where_python_raises),
         cmocka_unit_test(test_token_efficiency_values),
         cmocka_unit_test(test_prompt_scores),
+        cmocka_unit_test(test_prompt_frequency_session_length_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
