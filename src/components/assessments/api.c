@@ -1,9 +1,11 @@
-/* Routes of /api/v1/assessments (api-contract S1-S14): request ->
- * validation -> service -> response (S13 hands the S3 object to the
- * report renderer).  Recruiter routes check the JWT
- * before validating (a body that is not JSON at all comes first, as in
- * the original); candidate routes validate path, header and body together
- * and then apply the token rules of each endpoint. */
+/* Routes of /api/v1/assessments (api-contract S1-S14) as route-table
+ * entries: parse functions fill the input structs, handlers call the
+ * service and return err_t (S13 hands the S3 object to the report
+ * renderer and answers its bytes).  The table does the prelude: recruiter
+ * routes check the JWT before validating (a body that is not JSON at all
+ * comes first), candidate routes validate path, header and body together
+ * (in that order) and then apply the token rules of each endpoint in the
+ * service.  No status is written here. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,19 +16,12 @@
 #include "components/auth/auth.h"
 #include "components/integrations/workable/workable.h"
 #include "components/organizations/organizations.h"
+#include "platform/api.h"
 #include "platform/http.h"
-#include "platform/log.h"
 #include "platform/validate.h"
 
 #define ASSESS_BASE "/api/v1/assessments"
-
-static db_t *api_db(http_req_t *req)
-{
-    db_t *db = http_db(req);
-    if (!db)
-        http_reply_err(req, ERR_UNAVAILABLE, "Database unavailable");
-    return db;
-}
+#define ASSESS_NOT_FOUND "Assessment not found"
 
 static db_t *api_conn_take(void *ctx)
 {
@@ -40,469 +35,417 @@ static void api_conn_give_back(void *ctx)
 
 /* The request's connection for services that give it back while they
  * wait on a sandbox or the model. */
-static assessments_conn_t api_conn(http_req_t *req)
+static assessments_conn_t api_conn(api_ctx_t *ctx)
 {
-    assessments_conn_t c = {api_conn_take, api_conn_give_back, req};
+    assessments_conn_t c = {api_conn_take, api_conn_give_back, ctx->req};
     return c;
 }
 
-static assessments_owner_t api_owner(const auth_user_t *u)
+static assessments_owner_t api_owner(const api_ctx_t *ctx)
 {
+    const auth_user_t *u = ctx->principal;
     assessments_owner_t o = {u->has_organization, u->organization_id};
     return o;
 }
 
-static void api_done(http_req_t *req, err_t e, const char *detail, int status, json_t *out)
+static int64_t api_id(const api_ctx_t *ctx)
 {
-    if (e != ERR_OK)
-        http_reply_err(req, e, detail);
-    else
-        http_reply_json(req, status, out);
+    return api_path_int(ctx, "assessment_id");
 }
 
-/* A recruiter route with an id in the path and no body: JWT, then the
- * id.  Returns the user or NULL after replying. */
-static const auth_user_t *api_recruiter_id(http_req_t *req, int64_t *id)
+/* A service's answer: out on success, else e with the service's detail
+ * ("" when it gave none, as the answer always carried a string). */
+static err_t api_done(api_out_t *out, err_t e, const char *detail, json_t *body)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return NULL;
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), id);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return NULL;
-    return u;
-}
-
-/* S1 POST /api/v1/assessments/ */
-static void api_create(http_req_t *req)
-{
-    http_verr_t *probe = http_verr_new(req);
-    json_t *body = NULL;
-    const auth_user_t *u = auth_require_user_json(req, probe, &body);
-    if (!u)
-        return;
-    http_verr_t *hv = http_verr_new(req);
-    body = http_json_body(req, hv);
-    vld_t v;
-    vld_init(&v, req->arena);
-    assessments_create_in_t in;
-    if (body)
-        assessments_schema_create(&v, body, &in);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    json_t *out = NULL;
-    const char *detail = NULL;
-    err_t e = assessments_svc_create(db, req->arena, api_owner(u), &in, &out, &detail);
-    api_done(req, e, detail, 201, out);
-}
-
-/* S2 GET /api/v1/assessments/ */
-static void api_list(http_req_t *req)
-{
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    assessments_list_in_t in;
-    assessments_schema_list(&v, http_query(req, "status"), http_query(req, "task_id"),
-                            http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"),
-                            &in);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    json_t *out = NULL;
-    const char *detail = NULL;
-    err_t e = assessments_svc_list(db, req->arena, api_owner(u), &in, &out, &detail);
-    api_done(req, e, detail, 200, out);
-}
-
-/* S3 GET /api/v1/assessments/{assessment_id} */
-static void api_get(http_req_t *req)
-{
-    int64_t id = 0;
-    const auth_user_t *u = api_recruiter_id(req, &id);
-    if (!u)
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    assessments_row_t r;
-    assessments_names_t n;
-    const char *detail = NULL;
-    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, &n, &detail);
-    api_done(req, e, detail, 200, e == ERR_OK ? assessments_schema_model(&r, &n) : NULL);
-}
-
-/* S13 GET /api/v1/assessments/{assessment_id}/report.pdf: the S3 object
- * drawn by the report renderer. */
-static void api_report(http_req_t *req)
-{
-    int64_t id = 0;
-    const auth_user_t *u = api_recruiter_id(req, &id);
-    if (!u)
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    assessments_row_t r;
-    assessments_names_t n;
-    const char *detail = NULL;
-    err_t e = assessments_svc_get_for_org(db, req->arena, api_owner(u), id, &r, &n, &detail);
     if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
+        json_decref(body);
+        return api_fail(out, e, detail ? detail : "");
     }
+    return api_json(out, body);
+}
+
+/* ---- S1 POST /assessments/, S2 GET /assessments/ ---- */
+
+static void api_parse_create(api_ctx_t *ctx, void *in)
+{
+    if (ctx->body)
+        assessments_schema_create(&ctx->v, ctx->body, in);
+}
+
+static err_t api_create(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    json_t *body = NULL;
+    const char *detail = NULL;
+    e = assessments_svc_create(db, ctx->arena, api_owner(ctx), in, &body, &detail);
+    return api_done(out, e, detail, body);
+}
+
+static void api_parse_list(api_ctx_t *ctx, void *in)
+{
+    http_req_t *req = ctx->req;
+    assessments_schema_list(&ctx->v, http_query(req, "status"), http_query(req, "task_id"),
+                            http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"), in);
+}
+
+static err_t api_list(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    json_t *body = NULL;
+    const char *detail = NULL;
+    e = assessments_svc_list(db, ctx->arena, api_owner(ctx), in, &body, &detail);
+    return api_done(out, e, detail, body);
+}
+
+/* ---- S3 GET, S10 DELETE /{id}, S11 /resend, S13 /report.pdf ---- */
+
+static err_t api_get(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    (void)in;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    assessments_row_t r;
+    assessments_names_t n;
+    const char *detail = NULL;
+    e = assessments_svc_get_for_org(db, ctx->arena, api_owner(ctx), api_id(ctx), &r, &n, &detail);
+    return api_done(out, e, detail, e == ERR_OK ? assessments_schema_model(&r, &n) : NULL);
+}
+
+/* The S3 object drawn by the report renderer, as an attachment. */
+static err_t api_report(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    (void)in;
+    int64_t id = api_id(ctx);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    assessments_row_t r;
+    assessments_names_t n;
+    const char *detail = NULL;
+    e = assessments_svc_get_for_org(db, ctx->arena, api_owner(ctx), id, &r, &n, &detail);
+    if (e != ERR_OK)
+        return api_done(out, e, detail, NULL);
     const char *org_name = NULL;
     organizations_org_t org;
-    if (r.organization_id.set && organizations_get(db, req->arena, r.organization_id.v, &org) == ERR_OK)
+    if (r.organization_id.set && organizations_get(db, ctx->arena, r.organization_id.v, &org) == ERR_OK)
         org_name = org.name;
     json_t *obj = assessments_schema_model(&r, &n);
     unsigned char *pdf = NULL;
     size_t len = 0;
     e = assessments_report_pdf(obj, n.candidate_name, n.candidate_email, org_name, &pdf, &len);
     json_decref(obj);
-    if (e != ERR_OK) {
-        http_reply_err(req, ERR_INTERNAL, "Failed to generate report");
-        return;
-    }
+    if (e != ERR_OK)
+        return api_fail(out, ERR_INTERNAL, "Failed to generate report");
+    mem_defer(ctx->arena, free, pdf);
     char disp[96];
     snprintf(disp, sizeof disp, "attachment; filename=\"assessment-%lld.pdf\"", (long long)id);
-    http_set_header(req, "Content-Disposition", disp);
-    http_reply_bytes(req, 200, "application/pdf", pdf, len);
-    free(pdf);
+    http_set_header(ctx->req, "Content-Disposition", disp);
+    out->bytes = pdf;
+    out->len = len;
+    out->ctype = "application/pdf";
+    return ERR_OK;
 }
 
-/* S10 DELETE /api/v1/assessments/{assessment_id} */
-static void api_delete(http_req_t *req)
+static err_t api_delete(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    int64_t id = 0;
-    const auth_user_t *u = api_recruiter_id(req, &id);
-    if (!u)
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    const char *detail = NULL;
-    err_t e = assessments_svc_delete(db, req->arena, api_owner(u), id, &detail);
+    (void)in;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
-        http_reply_err(req, e, detail);
-    else
-        http_reply_empty(req, 204);
-}
-
-/* S11 POST /api/v1/assessments/{assessment_id}/resend */
-static void api_resend(http_req_t *req)
-{
-    int64_t id = 0;
-    const auth_user_t *u = api_recruiter_id(req, &id);
-    if (!u)
-        return;
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+        return e;
     const char *detail = NULL;
-    err_t e = assessments_svc_resend(db, req->arena, api_owner(u), id, &detail);
-    api_done(req, e, detail, 200, e == ERR_OK ? json_pack("{s:b}", "success", 1) : NULL);
+    e = assessments_svc_delete(db, ctx->arena, api_owner(ctx), api_id(ctx), &detail);
+    return e == ERR_OK ? ERR_OK : api_done(out, e, detail, NULL);
 }
 
-/* S12 POST /api/v1/assessments/{assessment_id}/post-to-workable: the MVP
- * 503 after the JWT, then the Workable integration posts now. */
-static void api_post_to_workable(http_req_t *req)
+static err_t api_resend(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    const auth_user_t *u = auth_require_user(req);
-    if (!u)
-        return;
-    if (cfg->mvp_disable_workable) {
-        http_reply_detail(req, 503, "Workable integration is disabled for MVP");
-        return;
-    }
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    if (!u->has_organization) {
-        http_reply_detail(req, 404, "Assessment not found");
-        return;
-    }
-    db_t *db = api_db(req);
-    if (!db)
-        return;
-    workable_post_outcome_t outcome;
-    if (workable_post_assessment_now(db, u->organization_id, id, &outcome) != ERR_OK) {
-        http_reply_err(req, ERR_INTERNAL, "Failed to post to Workable");
-        return;
-    }
+    (void)in;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    const char *detail = NULL;
+    e = assessments_svc_resend(db, ctx->arena, api_owner(ctx), api_id(ctx), &detail);
+    return api_done(out, e, detail, e == ERR_OK ? json_pack("{s:b}", "success", 1) : NULL);
+}
+
+/* ---- S12 POST /{id}/post-to-workable ---- */
+
+/* The answer of each outcome of the Workable post. */
+static err_t api_workable_outcome(api_out_t *out, workable_post_outcome_t outcome)
+{
     switch (outcome) {
-    case WORKABLE_POST_OK:
-        http_reply_json(req, 200, json_pack("{s:b}", "success", 1));
-        return;
-    case WORKABLE_POST_ALREADY:
-        http_reply_json(req, 200, json_pack("{s:b,s:b}", "success", 1, "already_posted", 1));
-        return;
-    case WORKABLE_POST_NOT_FOUND:
-        http_reply_detail(req, 404, "Assessment not found");
-        return;
-    case WORKABLE_POST_NOT_CONNECTED:
-        http_reply_detail(req, 400, "Workable is not connected");
-        return;
+    case WORKABLE_POST_OK: return api_json(out, json_pack("{s:b}", "success", 1));
+    case WORKABLE_POST_ALREADY: return api_json(out, json_pack("{s:b,s:b}", "success", 1, "already_posted", 1));
+    case WORKABLE_POST_NOT_FOUND: return api_fail(out, ERR_NOT_FOUND, ASSESS_NOT_FOUND);
+    case WORKABLE_POST_NOT_CONNECTED: return api_fail(out, ERR_BAD_REQUEST, "Workable is not connected");
     case WORKABLE_POST_NOT_LINKED:
-        http_reply_detail(req, 400, "Assessment is not linked to a Workable candidate");
-        return;
+        return api_fail(out, ERR_BAD_REQUEST, "Assessment is not linked to a Workable candidate");
     case WORKABLE_POST_UPSTREAM_FAILED:
-    default:
-        http_reply_detail(req, 502, "Failed to post to Workable");
-        return;
+    default: return api_fail(out, ERR_BAD_GATEWAY, "Failed to post to Workable");
     }
 }
 
-/* S14 POST /api/v1/assessments/{assessment_id}/notes */
-static void api_notes(http_req_t *req)
+/* The MVP 503 comes after the JWT but before the path id is validated,
+ * so this route's id is a plain parameter the handler validates itself
+ * (a problem recorded here is answered as the table's 422). */
+static err_t api_post_to_workable(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    http_verr_t *probe = http_verr_new(req);
-    json_t *body = NULL;
-    const auth_user_t *u = auth_require_user_json(req, probe, &body);
-    if (!u)
-        return;
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
+    (void)in;
+    if (cfg->mvp_disable_workable)
+        return api_fail(out, ERR_UNAVAILABLE, "Workable integration is disabled for MVP");
     int64_t id = 0;
-    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
-    vld_move_to(&v, hv);
-    body = http_json_body(req, hv);
-    const char *note = NULL;
-    if (body)
-        assessments_schema_note(&v, body, &note);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
+    if (!assessments_schema_path_id(&ctx->v, "assessment_id", http_path_param(ctx->req, "assessment_id"), &id))
+        return api_invalid(ctx);
+    const auth_user_t *u = ctx->principal;
+    if (!u->has_organization)
+        return api_fail(out, ERR_NOT_FOUND, ASSESS_NOT_FOUND);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    workable_post_outcome_t outcome;
+    if (workable_post_assessment_now(db, u->organization_id, id, &outcome) != ERR_OK)
+        return api_fail(out, ERR_INTERNAL, "Failed to post to Workable");
+    return api_workable_outcome(out, outcome);
+}
+
+/* ---- S14 POST /{id}/notes ---- */
+
+typedef struct {
+    const char *note;
+} api_note_in_t;
+
+static void api_parse_note(api_ctx_t *ctx, void *in_)
+{
+    api_note_in_t *in = in_;
+    if (ctx->body)
+        assessments_schema_note(&ctx->v, ctx->body, &in->note);
+}
+
+static err_t api_notes(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const api_note_in_t *in = in_;
     /* Blank after trimming: 400 before the lookup, as the original. */
-    const char *s = note ? note : "";
+    const char *s = in->note ? in->note : "";
     while (*s && isspace((unsigned char)*s))
         s++;
     size_t n = strlen(s);
     while (n > 0 && isspace((unsigned char)s[n - 1]))
         n--;
-    if (n == 0) {
-        http_reply_detail(req, 400, "note is required");
-        return;
-    }
-    char *trimmed = mem_strndup(req->arena, s, n);
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    if (n == 0)
+        return api_fail(out, ERR_BAD_REQUEST, "note is required");
+    char *trimmed = mem_strndup(ctx->arena, s, n);
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     json_t *timeline = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_add_note(db, req->arena, api_owner(u), id, trimmed, &timeline, &detail);
-    if (e != ERR_OK) {
-        http_reply_err(req, e, detail);
-        return;
-    }
+    e = assessments_svc_add_note(db, ctx->arena, api_owner(ctx), api_id(ctx), trimmed, &timeline, &detail);
+    if (e != ERR_OK)
+        return api_done(out, e, detail, NULL);
     json_t *o = json_object();
     json_object_set_new(o, "success", json_true());
     json_object_set_new(o, "timeline", timeline);
-    http_reply_json(req, 200, o);
+    return api_json(out, o);
 }
 
-/* S4 POST /api/v1/assessments/token/{token}/start (any body ignored) */
-static void api_start(http_req_t *req)
+/* ---- S4 POST /token/{token}/start (any body ignored) ---- */
+
+static err_t api_start(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    assessments_conn_t conn = api_conn(req);
-    const char *token = http_path_param(req, "token");
-    json_t *out = NULL;
+    (void)in;
+    assessments_conn_t conn = api_conn(ctx);
+    json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_start(&conn, req->arena, token ? token : "", &out, &detail);
-    api_done(req, e, detail, 200, out);
+    err_t e = assessments_svc_start(&conn, ctx->arena, ctx->token ? ctx->token : "", &body, &detail);
+    return api_done(out, e, detail, body);
 }
+
+/* ---- S5 POST /{id}/upload-cv (form token), S6 POST /token/{token}/upload-cv ---- */
+
+typedef struct {
+    const http_file_t *file;
+    const char *token; /* S5: the form field */
+} api_cv_in_t;
 
 /* The multipart "file" part: missing entirely is a 422; a plain field of
  * that name is a file without a filename (400 from the upload rules). */
-static bool api_file(http_req_t *req, vld_t *v, const http_file_t **file)
+static void api_parse_file(api_ctx_t *ctx, api_cv_in_t *in)
 {
-    *file = http_file(req, "file");
-    if (*file || http_form(req, "file"))
-        return true;
-    vld_add(v, "missing", vld_loc("body", "file"), "Field required", NULL, NULL);
-    return false;
+    in->file = http_file(ctx->req, "file");
+    if (!in->file && !http_form(ctx->req, "file"))
+        vld_add(&ctx->v, "missing", vld_loc("body", "file"), "Field required", NULL, NULL);
 }
 
-/* S5 POST /api/v1/assessments/{assessment_id}/upload-cv (form token) */
-static void api_upload_cv_by_id(http_req_t *req)
+/* S5: the file, then the form's token (FastAPI's declaration order). */
+static void api_parse_cv_by_id(api_ctx_t *ctx, void *in_)
 {
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    int64_t id = 0;
-    assessments_schema_path_id(&v, "assessment_id", http_path_param(req, "assessment_id"), &id);
-    const http_file_t *file = NULL;
-    api_file(req, &v, &file);
+    api_cv_in_t *in = in_;
+    api_parse_file(ctx, in);
     static const vld_str_rule_t tok_rule = {.need = VLD_REQUIRED};
     vld_str_t tok = {0};
-    vld_raw_str(&v, "body", "token", http_form(req, "token"), &tok_rule, &tok);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    assessments_conn_t conn = api_conn(req);
-    assessments_cv_in_t in = {.by_token = false, .id = id, .token = tok.value, .file = file};
-    json_t *out = NULL;
+    if (vld_raw_str(&ctx->v, "body", "token", http_form(ctx->req, "token"), &tok_rule, &tok))
+        in->token = ctx->token = tok.value;
+}
+
+static void api_parse_cv_by_token(api_ctx_t *ctx, void *in)
+{
+    api_parse_file(ctx, in);
+}
+
+/* The service gives the connection back while it stores and extracts. */
+static err_t api_upload_cv(api_ctx_t *ctx, const assessments_cv_in_t *cv, api_out_t *out)
+{
+    assessments_conn_t conn = api_conn(ctx);
+    json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_upload_cv(&conn, req->arena, http_config(req), &in, &out, &detail);
-    api_done(req, e, detail, 200, out);
+    err_t e = assessments_svc_upload_cv(&conn, ctx->arena, http_config(ctx->req), cv, &body, &detail);
+    return api_done(out, e, detail, body);
 }
 
-/* S6 POST /api/v1/assessments/token/{token}/upload-cv */
-static void api_upload_cv_by_token(http_req_t *req)
+static err_t api_upload_cv_by_id(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
-    http_verr_t *hv = http_verr_new(req);
-    vld_t v;
-    vld_init(&v, req->arena);
-    const http_file_t *file = NULL;
-    api_file(req, &v, &file);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    assessments_conn_t conn = api_conn(req);
-    const char *token = http_path_param(req, "token");
-    assessments_cv_in_t in = {.by_token = true, .token = token ? token : "", .file = file};
-    json_t *out = NULL;
+    const api_cv_in_t *in = in_;
+    assessments_cv_in_t cv = {.by_token = false, .id = api_id(ctx), .token = in->token, .file = in->file};
+    return api_upload_cv(ctx, &cv, out);
+}
+
+static err_t api_upload_cv_by_token(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const api_cv_in_t *in = in_;
+    assessments_cv_in_t cv = {.by_token = true, .token = ctx->token ? ctx->token : "", .file = in->file};
+    return api_upload_cv(ctx, &cv, out);
+}
+
+/* ---- S7 /execute, S8 /claude, S9 /submit (X-Assessment-Token) ---- */
+
+typedef struct {
+    const char *code;
+    int64_t tab_switch_count;
+} api_code_in_t;
+
+static void api_parse_execute(api_ctx_t *ctx, void *in_)
+{
+    api_code_in_t *in = in_;
+    if (ctx->body)
+        assessments_schema_execute(&ctx->v, ctx->body, &in->code);
+}
+
+static err_t api_execute(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const api_code_in_t *in = in_;
+    assessments_conn_t conn = api_conn(ctx);
+    json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_upload_cv(&conn, req->arena, http_config(req), &in, &out, &detail);
-    api_done(req, e, detail, 200, out);
+    err_t e = assessments_svc_execute(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, &body, &detail);
+    return api_done(out, e, detail, body);
 }
 
-/* The common start of S7-S9: path id, X-Assessment-Token and the JSON
- * body, all problems reported together.  Returns the body (or NULL after
- * replying 422). */
-static json_t *api_candidate_begin(http_req_t *req, vld_t *v, http_verr_t **hv_out, int64_t *id, const char **token)
+static void api_parse_chat(api_ctx_t *ctx, void *in)
 {
-    http_verr_t *hv = http_verr_new(req);
-    vld_init(v, req->arena);
-    assessments_schema_path_id(v, "assessment_id", http_path_param(req, "assessment_id"), id);
-    static const vld_str_rule_t tok_rule = {.need = VLD_REQUIRED};
-    vld_str_t tok = {0};
-    if (vld_raw_str(v, "header", "x-assessment-token", http_header(req, "X-Assessment-Token"), &tok_rule, &tok))
-        *token = tok.value;
-    vld_move_to(v, hv);
-    *hv_out = hv;
-    return http_json_body(req, hv);
+    if (ctx->body)
+        assessments_schema_chat(&ctx->v, ctx->body, in);
 }
 
-/* S7 POST /api/v1/assessments/{assessment_id}/execute */
-static void api_execute(http_req_t *req)
+static err_t api_chat(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    vld_t v;
-    http_verr_t *hv = NULL;
-    int64_t id = 0;
-    const char *token = NULL, *code = NULL;
-    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
-    if (body)
-        assessments_schema_execute(&v, body, &code);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    assessments_conn_t conn = api_conn(req);
-    json_t *out = NULL;
+    assessments_conn_t conn = api_conn(ctx);
+    json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_execute(&conn, req->arena, id, token, code, &out, &detail);
-    api_done(req, e, detail, 200, out);
+    err_t e = assessments_svc_chat(&conn, ctx->arena, api_id(ctx), ctx->token, in, &body, &detail);
+    return api_done(out, e, detail, body);
 }
 
-/* S8 POST /api/v1/assessments/{assessment_id}/claude */
-static void api_chat(http_req_t *req)
+static void api_parse_submit(api_ctx_t *ctx, void *in_)
 {
-    vld_t v;
-    http_verr_t *hv = NULL;
-    int64_t id = 0;
-    const char *token = NULL;
-    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
-    assessments_chat_in_t in;
-    if (body)
-        assessments_schema_chat(&v, body, &in);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    assessments_conn_t conn = api_conn(req);
-    json_t *out = NULL;
+    api_code_in_t *in = in_;
+    if (ctx->body)
+        assessments_schema_submit(&ctx->v, ctx->body, &in->code, &in->tab_switch_count);
+}
+
+static err_t api_submit(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const api_code_in_t *in = in_;
+    assessments_conn_t conn = api_conn(ctx);
+    json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_chat(&conn, req->arena, id, token, &in, &out, &detail);
-    api_done(req, e, detail, 200, out);
+    err_t e = assessments_svc_submit(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, in->tab_switch_count,
+                                     &body, &detail);
+    return api_done(out, e, detail, body);
 }
 
-/* S9 POST /api/v1/assessments/{assessment_id}/submit */
-static void api_submit(http_req_t *req)
-{
-    vld_t v;
-    http_verr_t *hv = NULL;
-    int64_t id = 0, tabs = 0;
-    const char *token = NULL, *code = NULL;
-    json_t *body = api_candidate_begin(req, &v, &hv, &id, &token);
-    if (body)
-        assessments_schema_submit(&v, body, &code, &tabs);
-    if (vld_reply_if_invalid(req, hv, &v))
-        return;
-    assessments_conn_t conn = api_conn(req);
-    json_t *out = NULL;
-    const char *detail = NULL;
-    err_t e = assessments_svc_submit(&conn, req->arena, id, token, code, tabs, &out, &detail);
-    api_done(req, e, detail, 200, out);
-}
+/* ---- POST /__test__/assessments/expire-sweep (TALI_TEST_HOOKS only) ---- */
 
-/* POST /__test__/assessments/expire-sweep (TALI_TEST_HOOKS only): runs
- * one expiry sweep now and answers {"expired": n}. */
-static void api_test_expire(http_req_t *req)
+/* Runs one expiry sweep now and answers {"expired": n}. */
+static err_t api_test_expire(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    db_t *db = api_db(req);
-    if (!db)
-        return;
+    (void)in;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
     int64_t n = 0;
-    err_t e = assessments_expire_sweep(db, db_now_us(), &n);
-    api_done(req, e, "Expiry sweep failed", 200, e == ERR_OK ? json_pack("{s:I}", "expired", (json_int_t)n) : NULL);
+    e = assessments_expire_sweep(db, db_now_us(), &n);
+    if (e != ERR_OK)
+        return api_fail(out, e, "Expiry sweep failed");
+    return api_json(out, json_pack("{s:I}", "expired", (json_int_t)n));
 }
+
+#define ASSESS_ID ASSESS_BASE "/{assessment_id:int}"
+
+static const api_route_t assess_routes[] = {
+    {"POST", ASSESS_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_create,
+     sizeof(assessments_create_in_t), api_create, 201, "Create an assessment", "assessments"},
+    {"GET", ASSESS_BASE "/", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, api_parse_list,
+     sizeof(assessments_list_in_t), api_list, 200, "List assessments", "assessments"},
+    {"GET", ASSESS_ID, API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_get, 200, "Get an assessment",
+     "assessments"},
+    {"POST", ASSESS_BASE "/token/{token}/start", API_AUTH_TOKEN_PATH, API_BODY_NONE, API_RL_CANDIDATE_TOKEN, NULL, 0,
+     api_start, 200, "Start or resume an assessment", "assessments"},
+    {"POST", ASSESS_ID "/upload-cv", API_AUTH_TOKEN_FORM, API_BODY_FORM, API_RL_ASSESSMENT, api_parse_cv_by_id,
+     sizeof(api_cv_in_t), api_upload_cv_by_id, 200, "Upload the candidate's CV (form token)", "assessments"},
+    {"POST", ASSESS_BASE "/token/{token}/upload-cv", API_AUTH_TOKEN_PATH, API_BODY_FORM, API_RL_CANDIDATE_TOKEN,
+     api_parse_cv_by_token, sizeof(api_cv_in_t), api_upload_cv_by_token, 200,
+     "Upload the candidate's CV (path token)", "assessments"},
+    {"POST", ASSESS_ID "/execute", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_execute,
+     sizeof(api_code_in_t), api_execute, 200, "Run code in the sandbox", "assessments"},
+    {"POST", ASSESS_ID "/claude", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_chat,
+     sizeof(assessments_chat_in_t), api_chat, 200, "Ask the AI assistant", "assessments"},
+    {"POST", ASSESS_ID "/submit", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_submit,
+     sizeof(api_code_in_t), api_submit, 200, "Submit and score", "assessments"},
+    {"DELETE", ASSESS_ID, API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_delete, 204,
+     "Delete an assessment", "assessments"},
+    {"POST", ASSESS_ID "/resend", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_resend, 200,
+     "Re-send the invitation", "assessments"},
+    /* plain {assessment_id}: validated after the MVP 503 (see the handler) */
+    {"POST", ASSESS_BASE "/{assessment_id}/post-to-workable", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL,
+     0, api_post_to_workable, 200, "Post results to Workable", "assessments"},
+    {"GET", ASSESS_ID "/report.pdf", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_report, 200,
+     "Download the assessment report (PDF)", "assessments"},
+    {"POST", ASSESS_ID "/notes", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_note,
+     sizeof(api_note_in_t), api_notes, 200, "Add a recruiter note", "assessments"},
+};
+
+static const api_route_t assess_test_routes[] = {
+    {"POST", "/__test__/assessments/expire-sweep", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0,
+     api_test_expire, 200, "Run the expiry sweep now (tests)", "test"},
+};
 
 void assessments_register(http_server_t *s)
 {
-    static const struct {
-        const char *method, *pattern;
-        http_handler_fn fn;
-        http_route_doc_t doc;
-    } routes[] = {
-        {"POST", ASSESS_BASE "/", api_create, {"Create an assessment", "assessments", "bearer", 201}},
-        {"GET", ASSESS_BASE "/", api_list, {"List assessments", "assessments", "bearer", 200}},
-        {"GET", ASSESS_BASE "/{assessment_id}", api_get, {"Get an assessment", "assessments", "bearer", 200}},
-        {"POST", ASSESS_BASE "/token/{token}/start", api_start,
-         {"Start or resume an assessment", "assessments", "assessment_token", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/upload-cv", api_upload_cv_by_id,
-         {"Upload the candidate's CV (form token)", "assessments", "assessment_token", 200}},
-        {"POST", ASSESS_BASE "/token/{token}/upload-cv", api_upload_cv_by_token,
-         {"Upload the candidate's CV (path token)", "assessments", "assessment_token", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/execute", api_execute,
-         {"Run code in the sandbox", "assessments", "assessment_token", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/claude", api_chat,
-         {"Ask the AI assistant", "assessments", "assessment_token", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/submit", api_submit,
-         {"Submit and score", "assessments", "assessment_token", 200}},
-        {"DELETE", ASSESS_BASE "/{assessment_id}", api_delete, {"Delete an assessment", "assessments", "bearer", 204}},
-        {"POST", ASSESS_BASE "/{assessment_id}/resend", api_resend,
-         {"Re-send the invitation", "assessments", "bearer", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/post-to-workable", api_post_to_workable,
-         {"Post results to Workable", "assessments", "bearer", 200}},
-        {"GET", ASSESS_BASE "/{assessment_id}/report.pdf", api_report,
-         {"Download the assessment report (PDF)", "assessments", "bearer", 200}},
-        {"POST", ASSESS_BASE "/{assessment_id}/notes", api_notes,
-         {"Add a recruiter note", "assessments", "bearer", 200}},
-    };
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-        http_route(s, routes[i].method, routes[i].pattern, routes[i].fn, &routes[i].doc);
-    if (cfg->enable_test_hooks) {
-        static const http_route_doc_t doc = {"Run the expiry sweep now (tests)", "test", NULL, 200};
-        http_route(s, "POST", "/__test__/assessments/expire-sweep", api_test_expire, &doc);
-    }
+    api_routes(s, assess_routes, sizeof assess_routes / sizeof assess_routes[0]);
+    if (cfg->enable_test_hooks)
+        api_routes(s, assess_test_routes, sizeof assess_test_routes / sizeof assess_test_routes[0]);
 }

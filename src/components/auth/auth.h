@@ -41,25 +41,11 @@ typedef struct {
  * 401 "Not authenticated" (no Bearer header), 401 "Invalid or expired
  * token" (bad or expired JWT, or one issued before the user's last
  * password reset), 401 "Invalid token payload" (no user_id claim), 404
- * "User not found", 400 "Inactive user".  On failure it has already
- * replied and returns NULL.  On success it returns the user (owned by
- * req->arena) and stores it in req->principal. */
-const auth_user_t *auth_require_user(http_req_t *req);
-
-/* The same check as the route table's recruiter resolver
- * (api_set_recruiter_resolver): ERR_OK with *principal the user (an
+ * "User not found", 400 "Inactive user".  It is the route table's
+ * recruiter resolver (api_set_recruiter_resolver): ERR_OK with *principal the user (an
  * auth_user_t owned by req->arena, also stored in req->principal), or the
  * error with *detail (401s add the WWW-Authenticate: Bearer header). */
 err_t auth_resolve(http_req_t *req, const void **principal, const char **detail);
-
-/* auth_require_user for endpoints with a JSON body, in the original's
- * precedence (api-contract §1.3): a body that is not JSON at all is a 422
- * before authentication; the JWT ladder comes next; any other body
- * problem (missing, wrong type) is left in v for the caller to report
- * together with its own validation.  *body receives the parsed body
- * (borrowed, owned by the request) or NULL when v holds its problem.
- * Returns NULL after replying. */
-const auth_user_t *auth_require_user_json(http_req_t *req, http_verr_t *v, json_t **body);
 
 /* The User object of api-contract §2.1 ({id, email, full_name, is_active,
  * is_email_verified, organization_id, created_at} in that order, datetimes
