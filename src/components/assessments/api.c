@@ -14,7 +14,6 @@
 #include "components/assessments/internal.h"
 #include "components/assessments_report/report.h"
 #include "components/auth/auth.h"
-#include "components/integrations/workable/workable.h"
 #include "components/organizations/organizations.h"
 #include "platform/api.h"
 #include "platform/http.h"
@@ -177,47 +176,6 @@ static err_t api_resend(api_ctx_t *ctx, const void *in, api_out_t *out)
     const char *detail = NULL;
     e = assessments_svc_resend(db, ctx->arena, api_owner(ctx), api_id(ctx), &detail);
     return api_done(out, e, detail, e == ERR_OK ? json_pack("{s:b}", "success", 1) : NULL);
-}
-
-/* ---- S12 POST /{id}/post-to-workable ---- */
-
-/* The answer of each outcome of the Workable post. */
-static err_t api_workable_outcome(api_out_t *out, workable_post_outcome_t outcome)
-{
-    switch (outcome) {
-    case WORKABLE_POST_OK: return api_json(out, json_pack("{s:b}", "success", 1));
-    case WORKABLE_POST_ALREADY: return api_json(out, json_pack("{s:b,s:b}", "success", 1, "already_posted", 1));
-    case WORKABLE_POST_NOT_FOUND: return api_fail(out, ERR_NOT_FOUND, ASSESS_NOT_FOUND);
-    case WORKABLE_POST_NOT_CONNECTED: return api_fail(out, ERR_BAD_REQUEST, "Workable is not connected");
-    case WORKABLE_POST_NOT_LINKED:
-        return api_fail(out, ERR_BAD_REQUEST, "Assessment is not linked to a Workable candidate");
-    case WORKABLE_POST_UPSTREAM_FAILED:
-    default: return api_fail(out, ERR_BAD_GATEWAY, "Failed to post to Workable");
-    }
-}
-
-/* The MVP 503 comes after the JWT but before the path id is validated,
- * so this route's id is a plain parameter the handler validates itself
- * (a problem recorded here is answered as the table's 422). */
-static err_t api_post_to_workable(api_ctx_t *ctx, const void *in, api_out_t *out)
-{
-    (void)in;
-    if (cfg->mvp_disable_workable)
-        return api_fail(out, ERR_UNAVAILABLE, "Workable integration is disabled for MVP");
-    int64_t id = 0;
-    if (!assessments_schema_path_id(&ctx->v, "assessment_id", http_path_param(ctx->req, "assessment_id"), &id))
-        return api_invalid(ctx);
-    const auth_user_t *u = ctx->principal;
-    if (!u->has_organization)
-        return api_fail(out, ERR_NOT_FOUND, ASSESS_NOT_FOUND);
-    db_t *db;
-    err_t e = api_db(ctx, out, &db);
-    if (e != ERR_OK)
-        return e;
-    workable_post_outcome_t outcome;
-    if (workable_post_assessment_now(db, u->organization_id, id, &outcome) != ERR_OK)
-        return api_fail(out, ERR_INTERNAL, "Failed to post to Workable");
-    return api_workable_outcome(out, outcome);
 }
 
 /* ---- S14 POST /{id}/notes ---- */
@@ -429,9 +387,6 @@ static const api_route_t assess_routes[] = {
      "Delete an assessment", "assessments"},
     {"POST", ASSESS_ID "/resend", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_resend, 200,
      "Re-send the invitation", "assessments"},
-    /* plain {assessment_id}: validated after the MVP 503 (see the handler) */
-    {"POST", ASSESS_BASE "/{assessment_id}/post-to-workable", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL,
-     0, api_post_to_workable, 200, "Post results to Workable", "assessments"},
     {"GET", ASSESS_ID "/report.pdf", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_report, 200,
      "Download the assessment report (PDF)", "assessments"},
     {"POST", ASSESS_ID "/notes", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_note,

@@ -30,6 +30,16 @@
 /* The job kind of the expiry sweep. */
 #define ASSESSMENTS_EXPIRE_JOB "assessments.expire"
 
+/* The event a submit publishes through the job queue when background jobs
+ * are on (MVP_DISABLE_CELERY off, as the original's Celery tasks needed):
+ * one job of this kind per completed assessment, payload
+ * {"assessment_id": int, "organization_id": int or null}, enqueued in the
+ * submit's transaction.  Assessments knows none of its subscribers: an
+ * integration that reacts to completed assessments registers the handler
+ * of this kind with the job runner (integrations/workable does, to post
+ * the results). */
+#define ASSESSMENTS_COMPLETED_JOB "assessment.completed"
+
 /* Registers S1-S14 (/api/v1/assessments/...) on s; S13's PDF is drawn by
  * components/assessments_report. */
 void assessments_register(http_server_t *s);
@@ -109,7 +119,7 @@ err_t assessments_rescore_org_each(db_t *db, int64_t org_id, assessments_rescore
 /* assessments_rescore_org_each without a callback. */
 err_t assessments_rescore_org(db_t *db, int64_t org_id, int *count, int *failed);
 
-/* ---- Workable ---- (workable_link.c; called by integrations/workable) */
+/* ---- Workable columns (repo.c; called by integrations/workable) ---- */
 
 /* Inserts a PENDING assessment of organisation org_id for candidate_id on
  * task_id, created by the Workable webhook: a new 43-character token,

@@ -12,7 +12,6 @@
 #include "components/assessments/repo.h"
 #include "components/auth/auth.h"
 #include "components/candidates/candidates.h"
-#include "components/integrations/workable/workable.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
 #include "components/scoring/scoring.h"
@@ -32,6 +31,19 @@
 #define D_SANDBOX_FAIL "Could not start code environment. Please try again later."
 
 /* ---- helpers ---- */
+
+/* Enqueues the ASSESSMENTS_COMPLETED_JOB event of assessment id on db as
+ * it is (inside the submit's transaction), when background jobs are on. */
+static err_t svc_publish_completed(db_t *db, int64_t id, bool has_org, int64_t org_id)
+{
+    if (cfg->mvp_disable_celery)
+        return ERR_OK;
+    json_t *payload = json_pack("{s:I,s:o}", "assessment_id", (json_int_t)id, "organization_id",
+                                has_org ? json_integer((json_int_t)org_id) : json_null());
+    err_t e = jobs_enqueue(db, ASSESSMENTS_COMPLETED_JOB, payload, 0, 0, NULL);
+    json_decref(payload);
+    return e;
+}
 
 static char *svc_trim(mem_arena_t *a, const char *s)
 {
@@ -896,9 +908,10 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         *detail = "Assessment cannot be submitted in current state";
         return ERR_BAD_REQUEST;
     }
-    /* Results go to Workable by a job when that integration is on. */
+    /* Subscribers (the Workable results post) hear of it through the
+     * queue, in this transaction. */
     if (e == ERR_OK)
-        e = workable_enqueue_post(db, id, NULL);
+        e = svc_publish_completed(db, id, r.organization_id.set, r.organization_id.v);
     if (e == ERR_OK && r.organization_id.set) {
         const char *to = NULL;
         err_t fe = auth_first_user_email_of_org(db, a, r.organization_id.v, &to);

@@ -23,6 +23,17 @@
 #include "platform/http.h"
 #include "platform/mem.h"
 
+/* Creates the organisation a registration names (A1 with a non-empty
+ * organization_name), on db as it is (inside the registration's
+ * transaction); *id receives its id.  Returns the database error, if any. */
+typedef err_t (*auth_org_create_fn)(db_t *db, const char *name, int64_t *id);
+
+/* Installs the organisation creator A1 calls.  Auth knows no organisation
+ * component: main hands it organizations_create once at start-up, before
+ * any request is served (not thread-safe).  Until one is installed, a
+ * registration that names an organisation fails with ERR_INTERNAL. */
+void auth_set_org_creator(auth_org_create_fn fn);
+
 /* A recruiter as other components see it.  Strings are owned by whatever
  * arena the call that produced the struct was given. */
 typedef struct {

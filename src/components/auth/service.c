@@ -9,7 +9,6 @@
 #include "components/auth/internal.h"
 #include "components/auth/repo.h"
 #include "components/notifications/notifications.h"
-#include "components/organizations/organizations.h"
 #include "platform/config.h"
 #include "platform/json.h"
 #include "platform/log.h"
@@ -21,6 +20,14 @@
 #define AUTH_TX_ATTEMPTS 10
 
 /* ---- lookups for other components ---- */
+
+/* Set once at start-up (auth_set_org_creator), read-only afterwards. */
+static auth_org_create_fn auth_org_create;
+
+void auth_set_org_creator(auth_org_create_fn fn)
+{
+    auth_org_create = fn;
+}
 
 err_t auth_first_user_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email)
 {
@@ -91,7 +98,7 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
             return ERR_BAD_REQUEST;
         }
         if (e == ERR_OK && has_org)
-            e = organizations_create(db, in->organization_name, &org_id);
+            e = auth_org_create ? auth_org_create(db, in->organization_name, &org_id) : ERR_INTERNAL;
         if (e == ERR_OK)
             e = auth_repo_insert(db, a, in->email, hash, in->full_name, has_org, org_id, token, db_now_us(), out);
         if (e == ERR_OK)

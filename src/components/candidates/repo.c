@@ -230,3 +230,14 @@ err_t cand_repo_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n,
     db_res_free(r);
     return ERR_OK;
 }
+
+err_t candidates_set_workable(db_t *db, int64_t id, const char *workable_candidate_id, const char *workable_data_json)
+{
+    db_value_t p[] = {DB_V_TEXT(workable_candidate_id), DB_V_JSON(workable_data_json), DB_V_INT(id)};
+    int64_t n = 0;
+    err_t e = db_exec(db, "UPDATE candidates SET workable_candidate_id = $1, workable_data = $2 WHERE id = $3", p, 3,
+                      &n);
+    if (e != ERR_OK)
+        return e;
+    return n == 1 ? ERR_OK : ERR_NOT_FOUND;
+}

@@ -134,6 +134,51 @@ static err_t workable_api_webhook(api_ctx_t *ctx, const void *in, api_out_t *out
     return api_json(out, body);
 }
 
+/* ---- S12 POST /api/v1/assessments/{id}/post-to-workable ----
+ * Routed here, not by assessments, so that assessments never calls this
+ * integration. */
+
+/* The answer of each outcome of the Workable post. */
+static err_t workable_api_outcome(api_out_t *out, workable_post_outcome_t outcome)
+{
+    switch (outcome) {
+    case WORKABLE_POST_OK: return api_json(out, json_pack("{s:b}", "success", 1));
+    case WORKABLE_POST_ALREADY: return api_json(out, json_pack("{s:b,s:b}", "success", 1, "already_posted", 1));
+    case WORKABLE_POST_NOT_FOUND: return api_fail(out, ERR_NOT_FOUND, "Assessment not found");
+    case WORKABLE_POST_NOT_CONNECTED: return api_fail(out, ERR_BAD_REQUEST, "Workable is not connected");
+    case WORKABLE_POST_NOT_LINKED:
+        return api_fail(out, ERR_BAD_REQUEST, "Assessment is not linked to a Workable candidate");
+    case WORKABLE_POST_UPSTREAM_FAILED:
+    default: return api_fail(out, ERR_BAD_GATEWAY, "Failed to post to Workable");
+    }
+}
+
+/* The MVP 503 comes after the JWT but before the path id is validated,
+ * so this route's id is a plain parameter the handler validates itself
+ * (a problem recorded here is answered as the table's 422). */
+static err_t workable_api_post_results(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    (void)in;
+    if (http_config(ctx->req)->mvp_disable_workable)
+        return api_fail(out, ERR_UNAVAILABLE, WORKABLE_DISABLED);
+    static const vld_int_rule_t id_rule = {.need = VLD_REQUIRED};
+    vld_int_t idv = {0};
+    if (!vld_raw_int(&ctx->v, "path", "assessment_id", http_path_param(ctx->req, "assessment_id"), &id_rule, &idv))
+        return api_invalid(ctx);
+    int64_t id = idv.value;
+    const auth_user_t *u = ctx->principal;
+    if (!u->has_organization)
+        return api_fail(out, ERR_NOT_FOUND, "Assessment not found");
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    workable_post_outcome_t outcome;
+    if (workable_post_assessment_now(db, u->organization_id, id, &outcome) != ERR_OK)
+        return api_fail(out, ERR_INTERNAL, "Failed to post to Workable");
+    return workable_api_outcome(out, outcome);
+}
+
 static const api_route_t workable_routes[] = {
     {"GET", "/api/v1/organizations/workable/authorize-url", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,
      workable_api_authorize_url, 200, "Workable OAuth authorize URL", "organizations"},
@@ -142,6 +187,9 @@ static const api_route_t workable_routes[] = {
      "Connect Workable with an OAuth code", "organizations"},
     {"POST", "/api/v1/webhooks/workable", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, workable_api_webhook,
      200, "Workable webhook (candidate stage changes)", "webhooks"},
+    /* plain {assessment_id}: validated after the MVP 503 (see the handler) */
+    {"POST", "/api/v1/assessments/{assessment_id}/post-to-workable", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL,
+     0, workable_api_post_results, 200, "Post results to Workable", "assessments"},
 };
 
 void workable_register(http_server_t *s)

@@ -1,6 +1,8 @@
 /* jobs.c: posting an assessment's results to the Workable candidate's
  * activity feed, on demand (S12) and as the job that replaces the
- * original's Celery task post_results_to_workable (3 retries, 120 s). */
+ * original's Celery task post_results_to_workable (3 retries, 120 s),
+ * queued by the subscriber of the assessments component's
+ * ASSESSMENTS_COMPLETED_JOB event. */
 #include "components/integrations/workable/workable.h"
 
 #include <inttypes.h>
@@ -113,6 +115,29 @@ err_t workable_enqueue_post(db_t *db, int64_t assessment_id, bool *queued)
     return e;
 }
 
+/* The subscriber of ASSESSMENTS_COMPLETED_JOB: queues the results post
+ * when the completed assessment qualifies (workable_enqueue_post).  A
+ * database error retries the event; anything else ends it. */
+static err_t workable_completed_job(void *unused, db_pool_t *pool, const json_t *payload, char *err, size_t errlen)
+{
+    (void)unused;
+    json_t *idv = json_object_get(payload, "assessment_id");
+    if (!json_is_integer(idv)) {
+        snprintf(err, errlen, "assessment.completed event without assessment_id");
+        return ERR_BAD_REQUEST;
+    }
+    db_t *db = db_acquire(pool);
+    if (!db) {
+        snprintf(err, errlen, "database unavailable");
+        return ERR_UNAVAILABLE;
+    }
+    err_t e = workable_enqueue_post(db, (int64_t)json_integer_value(idv), NULL);
+    if (e != ERR_OK)
+        snprintf(err, errlen, "database error (%s)", err_name(e));
+    db_release(pool, db);
+    return e;
+}
+
 /* The job: re-checks at run time (a manual post may have come first, the
  * organisation may have disconnected), posts, marks.  A failed post is
  * retried by the runner; anything that makes the post pointless ends the
@@ -167,4 +192,5 @@ static err_t workable_post_job(void *unused, db_pool_t *pool, const json_t *payl
 void workable_register_jobs(jobs_runner_t *r)
 {
     jobs_runner_handle(r, WORKABLE_POST_JOB, workable_post_job, NULL, WORKABLE_POST_RETRY_DELAY_S);
+    jobs_runner_handle(r, ASSESSMENTS_COMPLETED_JOB, workable_completed_job, NULL, 60);
 }

@@ -10,8 +10,9 @@
  * cfg->workable_oauth_base + "/oauth/token"; the SPI API is
  * cfg->workable_api_base with "{subdomain}" replaced by the
  * organisation's subdomain.  This component owns no table: it reaches
- * organisations, candidates, tasks and assessments through their
- * headers. */
+ * organisations, candidates, tasks and assessments through their public
+ * headers, and none of them calls it back: assessments publishes an
+ * ASSESSMENTS_COMPLETED_JOB event this component subscribes to. */
 #ifndef TALI_COMPONENTS_WORKABLE_H
 #define TALI_COMPONENTS_WORKABLE_H
 
@@ -143,7 +144,8 @@ typedef enum {
 err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_id,
                                    workable_post_outcome_t *outcome);
 
-/* For submit: when Workable and the job queue are both enabled
+/* For a completed assessment (the ASSESSMENTS_COMPLETED_JOB event): when
+ * Workable and the job queue are both enabled
  * (MVP_DISABLE_WORKABLE and MVP_DISABLE_CELERY off, as the original
  * required) and the assessment is linked to a Workable candidate, not yet
  * posted, and its organisation is connected, enqueues one
@@ -152,14 +154,16 @@ err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_
  * Returns the database error, if any. */
 err_t workable_enqueue_post(db_t *db, int64_t assessment_id, bool *queued);
 
-/* Registers the WORKABLE_POST_JOB handler (4 attempts, 120 s apart). */
+/* Registers the WORKABLE_POST_JOB handler (4 attempts, 120 s apart) and
+ * subscribes to ASSESSMENTS_COMPLETED_JOB (queues the post). */
 void workable_register_jobs(jobs_runner_t *r);
 
 /* ---- routes (api.c) ---- */
 
 /* Registers O3 (GET /api/v1/organizations/workable/authorize-url), O4
- * (POST /api/v1/organizations/workable/connect) and W1 (POST
- * /api/v1/webhooks/workable) on s. */
+ * (POST /api/v1/organizations/workable/connect), W1 (POST
+ * /api/v1/webhooks/workable) and S12 (POST
+ * /api/v1/assessments/{assessment_id}/post-to-workable) on s. */
 void workable_register(http_server_t *s);
 
 #endif
