@@ -11,8 +11,8 @@
 
 #include "components/assessments/internal.h"
 #include "components/integrations/claude/claude.h"
-#include "components/scoring/pysem.h"
 #include "platform/log.h"
+#include "shared/pynum.h"
 
 #define LOGGER "tali.assessments"
 
@@ -247,7 +247,7 @@ static json_t *ai_parse_per_prompt(const json_t *list)
             double d = 0.0;
             if (!ai_number(json_object_get(p, keys[k]), &d))
                 d = 0.0;
-            json_object_set_new(o, keys[k], json_real(pysem_round(ai_clamp(d, 0.0, 10.0), 2)));
+            json_object_set_new(o, keys[k], json_real(pynum_round(ai_clamp(d, 0.0, 10.0), 2)));
         }
         json_array_append_new(out, o);
     }
@@ -347,7 +347,7 @@ static void ai_calibration(mem_arena_t *a, const json_t *prompts, const char *ca
     double scores[ASSESSMENTS_AI_SCORE_COUNT];
     if (ai_parse_session(text, 1, scores, NULL, NULL)) {
         out->has_calibration_score = true;
-        out->calibration_score = pysem_round(scores[0], 2);
+        out->calibration_score = pynum_round(scores[0], 2);
     } else {
         ai_error(errors, "calibration", "Claude answer is not a prompt analysis JSON object");
     }

@@ -156,7 +156,7 @@ err_t assessments_workable_info(db_t *db, mem_arena_t *a, bool scoped, int64_t o
  * whether this call marked it.  Returns the database error, if any. */
 err_t assessments_mark_posted(db_t *db, int64_t id, int64_t now_us, bool *changed);
 
-/* ---- organisation figures (insights.c): analytics N1 and billing B1 ---- */
+/* ---- organisation figures (repo.c): analytics N1 and billing B1 ---- */
 
 typedef struct {
     int64_t total;     /* every assessment of the organisation */

@@ -7,9 +7,9 @@
 
 #include "components/assessments/internal.h"
 #include "components/integrations/claude/claude.h"
-#include "components/scoring/pysem.h"
 #include "components/scoring/scoring.h"
 #include "platform/log.h"
+#include "shared/pynum.h"
 
 #define LOGGER "tali.assessments"
 
@@ -101,7 +101,7 @@ static json_t *submit_ai_prompt_scores(const assessments_ai_result_t *ai)
 {
     json_t *o = json_object();
     for (size_t i = 0; i < ASSESSMENTS_AI_SCORE_COUNT; i++)
-        json_object_set_new(o, assessments_ai_score_key(i), json_real(pysem_round(ai->scores[i], 2)));
+        json_object_set_new(o, assessments_ai_score_key(i), json_real(pynum_round(ai->scores[i], 2)));
     return o;
 }
 
@@ -109,7 +109,7 @@ static double submit_ai_score(const assessments_ai_result_t *ai, const char *key
 {
     for (size_t i = 0; i < ASSESSMENTS_AI_SCORE_COUNT; i++)
         if (strcmp(assessments_ai_score_key(i), key) == 0)
-            return pysem_round(ai->scores[i], 2);
+            return pynum_round(ai->scores[i], 2);
     return 0.0;
 }
 
@@ -135,7 +135,7 @@ static void submit_apply_ai(const assessments_ai_result_t *ai, scoring_columns_t
         c->error_recovery_score = submit_ai_score(ai, "error_recovery");
         c->requirement_comprehension_score = submit_ai_score(ai, "requirement_comprehension");
         c->ai_usage_score =
-            pysem_round((c->prompt_quality_score + c->independence_score + c->prompt_efficiency_score) / 3.0, 2);
+            pynum_round((c->prompt_quality_score + c->independence_score + c->prompt_efficiency_score) / 3.0, 2);
         if (pa) {
             json_object_set_new(pa, "ai_scores", submit_ai_prompt_scores(ai));
             json_object_set_new(pa, "ai_per_prompt_scores",

@@ -6,25 +6,16 @@
 #include "platform/jobs.h"
 #include "platform/log.h"
 
-/* H1: always 200; "degraded" when the database or the job queue does not
- * answer. */
+/* H1: always 200; "degraded" when the database (reading and writing) or
+ * the job queue does not answer (health_check). */
 static err_t health_get(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    bool db_ok = false, jobs_ok = false;
-    jobs_stats_t st = {0};
-    db_t *db = http_db(ctx->req);
-    if (db) {
-        db_res_t *r = NULL;
-        bool reads = db_query(db, "SELECT 1", NULL, 0, &r) == ERR_OK && db_res_rows(r) == 1;
-        db_res_free(r);
-        jobs_ok = reads && jobs_stats(db, &st) == ERR_OK;
-        /* a database that answers but cannot store anything is not up */
-        db_ok = reads && db_writable(db);
-    }
-    json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", jobs_ok, "queued", (json_int_t)st.queued, "running",
-                             (json_int_t)st.running, "failed", (json_int_t)st.failed);
-    return api_json(out, json_pack("{s:s,s:s,s:b,s:b,s:o}", "status", db_ok && jobs_ok ? "healthy" : "degraded",
-                                   "service", "tali-api", "database", db_ok, "redis", jobs_ok, "jobs", jobs));
+    health_status_t st;
+    health_check(http_db(ctx->req), &st);
+    json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", st.jobs, "queued", (json_int_t)st.stats.queued, "running",
+                             (json_int_t)st.stats.running, "failed", (json_int_t)st.stats.failed);
+    return api_json(out, json_pack("{s:s,s:s,s:b,s:b,s:o}", "status", health_status_name(&st), "service",
+                                   "tali-api", "database", st.database, "redis", st.jobs, "jobs", jobs));
 }
 
 /* The parsed JSON body as it is (the table answers 422 for a missing or
