@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "components/assessments/assessments.h"
-#include "components/assessments/sandbox.h"
+#include "components/integrations/sandbox/sandbox.h"
 #include "platform/config.h"
 #include "platform/db.h"
 #include "platform/err.h"

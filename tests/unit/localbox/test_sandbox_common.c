@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "components/assessments/sandbox.h"
+#include "components/integrations/sandbox/sandbox.h"
 #include "platform/mem.h"
 
 static sandbox_result_t parsed(const char *out, const char *err)

@@ -21,7 +21,7 @@
 #ifndef TALI_COMPONENTS_INTEGRATIONS_E2B_E2B_H
 #define TALI_COMPONENTS_INTEGRATIONS_E2B_E2B_H
 
-#include "components/assessments/sandbox.h"
+#include "components/integrations/sandbox/sandbox.h"
 #include "platform/config.h"
 
 typedef struct {

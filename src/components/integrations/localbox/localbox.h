@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "components/assessments/sandbox.h"
+#include "components/integrations/sandbox/sandbox.h"
 #include "platform/config.h"
 
 typedef struct {

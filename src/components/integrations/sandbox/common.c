@@ -1,9 +1,7 @@
-/* sandbox_common: the helpers of sandbox.h that both providers share (the
+/* sandbox common: the helpers of sandbox.h that both providers share (the
  * result's lifetime, its JSON shape, and the pytest summary parsing of the
- * original's E2B wrapper, platform-integrations §3.1).  Built as the small
- * `sandbox_common` library in integrations/localbox/meson.build so that the
- * e2b provider can link it without linking localbox. */
-#include "components/assessments/sandbox.h"
+ * original's E2B wrapper, platform-integrations §3.1). */
+#include "components/integrations/sandbox/sandbox.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,11 +1,13 @@
-/* sandbox: the interface the assessments component owns for running a
- * candidate's code.  Two providers implement it: localbox (the embedded
+/* sandbox: the interface for running a candidate's code, which the
+ * assessments component calls.  It sits in its own folder (with the
+ * helpers both providers share, common.c) so that assessments and the two
+ * providers all depend on it and none on another.  Two providers implement it: localbox (the embedded
  * default: bubblewrap + seccomp + rlimits on this machine) and e2b (E2B's
  * cloud sandboxes over HTTP).  Both give the same shaped output as the
  * original's E2B wrapper (platform-integrations §3.1), and both keep a
  * sandbox for as long as its assessment needs it (policy fix 11). */
-#ifndef TALI_COMPONENTS_ASSESSMENTS_SANDBOX_H
-#define TALI_COMPONENTS_ASSESSMENTS_SANDBOX_H
+#ifndef TALI_COMPONENTS_SANDBOX_H
+#define TALI_COMPONENTS_SANDBOX_H
 
 #include <jansson.h>
 #include <stdbool.h>
