@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "components/assessments/internal.h"
-#include "components/assessments_report/report.h"
+#include "components/assessments_report/assessments_report.h"
 #include "components/auth/auth.h"
 #include "components/organizations/organizations.h"
 #include "platform/api.h"

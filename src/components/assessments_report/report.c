@@ -5,7 +5,7 @@
  * amount of timeline fits.  Every string from the assessment goes through
  * report_clean() first: cairo puts a context into a permanent error state on
  * invalid UTF-8, and control characters would draw as boxes. */
-#include "components/assessments_report/report.h"
+#include "components/assessments_report/assessments_report.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

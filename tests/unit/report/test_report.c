@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "components/assessments_report/report.h"
+#include "components/assessments_report/assessments_report.h"
 #include "platform/mem.h"
 
 /* A completed assessment as S3 returns it (§2.5, model variant; the long
