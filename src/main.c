@@ -31,6 +31,7 @@
 #include "platform/http.h"
 #include "platform/httpclient.h"
 #include "platform/jobs.h"
+#include "platform/json.h"
 #include "platform/log.h"
 #include "platform/openapi.h"
 #include "shared/documents.h"
@@ -479,6 +480,7 @@ static int main_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    json_use_abort_alloc();
     httpc_global_init();
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return main_help(argc, argv), argc < 2 ? 2 : 0;

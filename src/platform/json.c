@@ -656,3 +656,8 @@ bool json_get_int(const json_t *obj, const char *key, long long *out)
     *out = json_integer_value(v);
     return true;
 }
+
+void json_use_abort_alloc(void)
+{
+    json_set_alloc_funcs(xmalloc, free);
+}

@@ -11,6 +11,14 @@
 
 #include "platform/mem.h"
 
+/* Makes jansson allocate through xmalloc (platform/mem.h), so that an
+ * exhausted heap aborts with the one message instead of surfacing as a
+ * NULL value far from its cause.  Call once at the start of the process,
+ * before any jansson value exists and before threads start (main, and the
+ * setup of unit tests).  Memory stays malloc-compatible: libraries that
+ * free jansson's output with free() keep working. */
+void json_use_abort_alloc(void);
+
 /* Formats d as Python's repr(float) does ("7.5", "8.0", "1e-07", "1e+16",
  * "inf", "nan") into buf, which must hold 32 bytes.  Returns buf. */
 char *json_fmt_double(double d, char buf[32]);

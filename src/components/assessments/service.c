@@ -802,6 +802,11 @@ static db_value_t v_json(mem_arena_t *a, const json_t *j)
     return j ? DB_V_JSON(json_encode_arena(a, j)) : DB_V_NULL;
 }
 
+static void svc_scored_release(void *p)
+{
+    assessments_scored_free(p);
+}
+
 err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
                              const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail)
 {
@@ -845,12 +850,13 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         .calibration_prompt = task.calibration_prompt,
         .now_us = now,
     };
-    assessments_scored_t s;
-    if (assessments_submit_score(a, &in, sid, &s) != ERR_OK)
+    /* In the arena, released with it: every exit below leaves it there. */
+    assessments_scored_t *sp = mem_alloc(a, sizeof *sp);
+    if (assessments_submit_score(a, &in, sid, sp) != ERR_OK)
         return ERR_INTERNAL;
-    const scoring_columns_t *c = s.columns;
+    mem_defer(a, svc_scored_release, sp);
+    const scoring_columns_t *c = sp->columns;
     if (!svc_resume(conn, &db, detail)) {
-        assessments_scored_free(&s);
         return ERR_UNAVAILABLE;
     }
 
@@ -859,13 +865,13 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
     v[ASR_COMPLETED_AT] = DB_V_TIME(now);
     v[ASR_SCORE] = v_real(c->score);
     v[ASR_FINAL_SCORE] = v_real(c->final_score);
-    v[ASR_TESTS_PASSED] = DB_V_INT(s.tests_passed);
-    v[ASR_TESTS_TOTAL] = DB_V_INT(s.tests_total);
-    v[ASR_TESTS_PASS_COUNT] = DB_V_INT(s.tests_passed);
-    v[ASR_TESTS_RUN_COUNT] = DB_V_INT(s.tests_total);
-    v[ASR_TEST_RESULTS] = v_json(a, s.test_results);
-    v[ASR_CODE_SNAPSHOTS] = v_json(a, s.code_snapshots);
-    v[ASR_TIMELINE] = v_json(a, s.timeline);
+    v[ASR_TESTS_PASSED] = DB_V_INT(sp->tests_passed);
+    v[ASR_TESTS_TOTAL] = DB_V_INT(sp->tests_total);
+    v[ASR_TESTS_PASS_COUNT] = DB_V_INT(sp->tests_passed);
+    v[ASR_TESTS_RUN_COUNT] = DB_V_INT(sp->tests_total);
+    v[ASR_TEST_RESULTS] = v_json(a, sp->test_results);
+    v[ASR_CODE_SNAPSHOTS] = v_json(a, sp->code_snapshots);
+    v[ASR_TIMELINE] = v_json(a, sp->timeline);
     v[ASR_CODE_QUALITY] = v_real(c->code_quality_score);
     v[ASR_PROMPT_QUALITY] = v_real(c->prompt_quality_score);
     v[ASR_PROMPT_EFFICIENCY] = v_real(c->prompt_efficiency_score);
@@ -879,7 +885,7 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
     v[ASR_REQUIREMENT_COMPREHENSION] = v_real(c->requirement_comprehension_score);
     v[ASR_AI_USAGE] = v_real(c->ai_usage_score);
     v[ASR_TIME_EFFICIENCY] = v_real(c->time_efficiency_score);
-    v[ASR_CALIBRATION] = s.has_calibration_score ? v_real(s.calibration_score) : DB_V_NULL;
+    v[ASR_CALIBRATION] = sp->has_calibration_score ? v_real(sp->calibration_score) : DB_V_NULL;
     v[ASR_CV_JOB_MATCH_SCORE] = c->has_cv_job_match_score ? v_real(c->cv_job_match_score) : DB_V_NULL;
     v[ASR_CV_JOB_MATCH_DETAILS] = v_json(a, c->cv_job_match_details);
     v[ASR_SCORE_BREAKDOWN] = v_json(a, c->score_breakdown);
@@ -890,12 +896,12 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
     v[ASR_BROWSER_FOCUS_RATIO] = c->has_browser_focus_ratio ? v_real(c->browser_focus_ratio) : DB_V_NULL;
     v[ASR_TIME_TO_FIRST_PROMPT] = c->has_time_to_first_prompt ? DB_V_INT(c->time_to_first_prompt_seconds) : DB_V_NULL;
     v[ASR_SCORED_AT] = DB_V_TIME(now);
-    v[ASR_TOTAL_DURATION] = DB_V_INT(s.duration_seconds);
+    v[ASR_TOTAL_DURATION] = DB_V_INT(sp->duration_seconds);
     v[ASR_TOTAL_PROMPTS] = DB_V_INT(c->total_prompts);
     v[ASR_TOTAL_INPUT_TOKENS] = DB_V_INT(c->total_input_tokens);
     v[ASR_TOTAL_OUTPUT_TOKENS] = DB_V_INT(c->total_output_tokens);
-    v[ASR_AI_PROMPTS] = json_array_size(s.ai_prompts) > 0 ? v_json(a, s.ai_prompts) : (r.ai_prompts ? DB_V_JSON(r.ai_prompts) : DB_V_NULL);
-    v[ASR_TAB_SWITCH_COUNT] = DB_V_INT(s.tab_switch_count);
+    v[ASR_AI_PROMPTS] = json_array_size(sp->ai_prompts) > 0 ? v_json(a, sp->ai_prompts) : (r.ai_prompts ? DB_V_JSON(r.ai_prompts) : DB_V_NULL);
+    v[ASR_TAB_SWITCH_COUNT] = DB_V_INT(sp->tab_switch_count);
     v[ASR_UPDATED_AT] = DB_V_TIME(now);
 
     bool claimed = false;
@@ -904,7 +910,6 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         e = assessments_repo_submit(db, id, v, &claimed);
     if (e == ERR_OK && !claimed) {
         svc_rollback(db);
-        assessments_scored_free(&s);
         *detail = "Assessment cannot be submitted in current state";
         return ERR_BAD_REQUEST;
     }
@@ -926,7 +931,6 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         e = db_commit(db);
     if (e != ERR_OK) {
         svc_rollback(db);
-        assessments_scored_free(&s);
         log_error(LOGGER, "submit %lld: write failed (%s)", (long long)id, err_name(e));
         *detail = "Failed to submit assessment";
         return ERR_INTERNAL;
@@ -935,8 +939,7 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         sandbox_provider_t *sb = assessments_sandbox();
         sb->destroy(sb->self, sid);
     }
-    *out = assessments_submit_response(&s);
-    assessments_scored_free(&s);
+    *out = assessments_submit_response(sp);
     return ERR_OK;
 }
 

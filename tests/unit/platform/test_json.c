@@ -283,9 +283,27 @@ static void test_writer(void **state)
     json_decref(sub);
 }
 
+/* json_use_abort_alloc (called first in main) routes jansson through
+ * xmalloc, and what jansson hands out can be freed with free(). */
+static void test_abort_alloc(void **state)
+{
+    json_malloc_t m = NULL;
+    json_free_t f = NULL;
+    json_get_alloc_funcs(&m, &f);
+    assert_ptr_equal(m, xmalloc);
+    assert_ptr_equal(f, free);
+    json_t *v = json_pack("{s:[i,s]}", "k", 1, "v");
+    char *text = json_dumps(v, JSON_COMPACT);
+    assert_string_equal(text, "{\"k\":[1,\"v\"]}");
+    free(text);
+    json_decref(v);
+}
+
 int main(void)
 {
+    json_use_abort_alloc();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_abort_alloc),
         cmocka_unit_test(test_fmt_double_table), cmocka_unit_test(test_encode_compact_ordered),
         cmocka_unit_test(test_encode_utf8_and_escapes), cmocka_unit_test(test_encode_ascii),
         cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors), cmocka_unit_test(test_truthy),
