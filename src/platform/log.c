@@ -12,6 +12,7 @@
 
 #include "platform/json.h"
 #include "platform/mem.h"
+#include "shared/text.h"
 
 /* Output settings are configuration: set at start-up (or by tests), read
  * by every thread.  The mutex also makes each line one uninterrupted write. */
@@ -69,56 +70,13 @@ void log_set_stream(FILE *f)
     pthread_mutex_unlock(&log_lock);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t log_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 /* A JSON string for text that may hold invalid UTF-8 (messages format
  * arbitrary input): bad bytes become U+FFFD, as Python's "replace" would. */
 static json_t *log_string(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s);
-    mem_buf_t b = {0};
-    for (size_t i = 0; i < n;) {
-        size_t len = log_utf8_seq(p + i, n - i);
-        if (len) {
-            mem_buf_append(&b, p + i, len);
-            i += len;
-        } else {
-            mem_buf_puts(&b, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
-    char *text = mem_buf_take(&b);
+    char *text = xmalloc(UTF8_SCRUB_MAX(n));
+    utf8_scrub(s, n, text);
     json_t *v = json_string(text);
     free(text);
     return v ? v : json_string("");

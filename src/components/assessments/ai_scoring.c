@@ -13,6 +13,7 @@
 #include "components/integrations/claude/claude.h"
 #include "platform/log.h"
 #include "shared/pynum.h"
+#include "shared/text.h"
 
 #define LOGGER "tali.assessments"
 
@@ -140,25 +141,12 @@ static void ai_code_quality(mem_arena_t *a, const char *final_code, json_t *erro
 /* s cut to its first n characters (code points of UTF-8). */
 static char *ai_utf8_prefix(mem_arena_t *a, const char *s, size_t n)
 {
-    size_t i = 0, chars = 0;
-    while (s[i]) {
-        if (((unsigned char)s[i] & 0xC0) != 0x80) {
-            if (chars == n)
-                break;
-            chars++;
-        }
-        i++;
-    }
-    return mem_strndup(a, s, i);
+    return mem_strndup(a, s, utf8_prefix(s, strlen(s), n));
 }
 
 static size_t ai_utf8_len(const char *s)
 {
-    size_t chars = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            chars++;
-    return chars;
+    return utf8_count(s, strlen(s));
 }
 
 static const char *ai_str(const json_t *o, const char *k)

@@ -19,6 +19,7 @@
 
 #include "platform/json.h"
 #include "platform/mem.h"
+#include "shared/text.h"
 
 /* A4 in PostScript points. */
 #define REPORT_PAGE_W 595.276
@@ -52,41 +53,6 @@ typedef struct {
 
 /* ---- text hygiene ------------------------------------------------------ */
 
-/* Length of the well-formed UTF-8 sequence at s (at most avail bytes), or 0
- * when s does not start one (overlong forms, surrogates and code points
- * above U+10FFFF are rejected).  *cp receives the code point. */
-static size_t report_utf8_seq(const unsigned char *s, size_t avail, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t v, min;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > avail)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 /* A heap copy of s (NULL reads as "") that is valid UTF-8 with no control
  * characters except '\n': invalid bytes become U+FFFD, tabs and other
  * controls become spaces, CR and CRLF become '\n'.  At most max_bytes of
@@ -109,9 +75,9 @@ static char *report_clean(const char *s, size_t max_bytes)
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
-        size_t n = report_utf8_seq(p + i, len - i, &cp);
+        size_t n = utf8_decode((const char *)p, len, i, &cp);
         if (n == 0) {
-            mem_buf_append(&b, "\xEF\xBF\xBD", 3);
+            mem_buf_append(&b, TEXT_REPLACEMENT_UTF8, 3);
             i++;
             continue;
         }

@@ -4,8 +4,8 @@
  * points, as Python does.
  *
  * Known approximations (Unicode data we do not carry): the domain is
- * lower-cased with vld_u_lower (ASCII, Latin-1, Latin Extended-A, Greek,
- * Cyrillic) instead of full UTS-46 mapping; no NFC normalisation; IDNA
+ * lower-cased with Unicode's simple case mapping (text_lower_cp) instead
+ * of full UTS-46 mapping; no NFC normalisation; IDNA
  * 2008 code point and bidi rules are not checked; character names in
  * messages are known only for spaces and format characters. */
 #include <arpa/inet.h>
@@ -568,7 +568,7 @@ static uint32_t remap(uint32_t c)
         return '-';
     if ((c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A))
         c = c - 0xFF10 + '0';
-    return vld_u_lower(c);
+    return text_lower_cp(c);
 }
 
 static bool label_ascii_host(const uint32_t *c, size_t n)
@@ -854,7 +854,7 @@ static char *validate_address(const uint32_t *c, size_t n, char **result)
         for (size_t k = 0; k < sizeof role_mailboxes / sizeof role_mailboxes[0]; k++)
             if (strcmp(lc, role_mailboxes[k]) == 0)
                 for (size_t i = 0; i < sp.local.n; i++)
-                    sp.local.c[i] = vld_u_lower(sp.local.c[i]);
+                    sp.local.c[i] = text_lower_cp(sp.local.c[i]);
         free(lc);
     }
     if (sp.domain.n == 0) {
@@ -913,7 +913,7 @@ char *vld_email_normalize(const char *s, size_t n, char **reason)
     cps_t all = {0};
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += vld_u8_next(s, n, i, &cp);
+        i += utf8_next(s, n, i, &cp);
         cps_push(&all, cp);
     }
     char *result = NULL;

@@ -8,20 +8,13 @@
 #include <stdint.h>
 
 #include "platform/mem.h"
-
-/* Decodes the code point at s[i] (i < n).  Returns the number of bytes it
- * takes (at least 1); a malformed sequence yields *cp = 0xFFFD and 1. */
-size_t vld_u8_next(const char *s, size_t n, size_t i, uint32_t *cp);
+#include "shared/text.h"
 
 /* Appends the UTF-8 encoding of cp. */
 void vld_u8_put(mem_buf_t *b, uint32_t cp);
 
 /* Unicode White_Space (what Python's str.strip() and Rust's trim() drop). */
 bool vld_u_is_space(uint32_t cp);
-
-/* Lower case of cp for ASCII, Latin-1, Latin Extended-A, Greek and
- * Cyrillic capitals; other code points are returned unchanged. */
-uint32_t vld_u_lower(uint32_t cp);
 
 /* Rough Unicode general-category classes, enough for email-validator's
  * "unsafe character" rules. */

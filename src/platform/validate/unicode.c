@@ -1,93 +1,27 @@
-/* Just enough Unicode for validation: UTF-8 decoding and checking, code
- * point counting, White_Space, a small lower-casing table and rough
- * general categories for email-validator's unsafe-character rules. */
+/* Just enough Unicode for validation: White_Space and rough general
+ * categories for email-validator's unsafe-character rules.  Decoding,
+ * encoding and lower-casing are shared/text.h's. */
 #include <stdio.h>
 #include <string.h>
 
 #include "platform/validate.h"
 #include "platform/validate/internal.h"
-
-size_t vld_u8_next(const char *s, size_t n, size_t i, uint32_t *cp)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    unsigned char c = u[i];
-    size_t need;
-    uint32_t v, min;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1; v = c & 0x1Fu; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; v = c & 0x0Fu; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; v = c & 0x07u; min = 0x10000;
-    } else {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    if (n - i <= need) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if ((u[i + k] & 0xC0u) != 0x80u) {
-            *cp = 0xFFFD;
-            return 1;
-        }
-        v = (v << 6) | (u[i + k] & 0x3Fu);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-        *cp = 0xFFFD;
-        return 1;
-    }
-    *cp = v;
-    return need + 1;
-}
+#include "shared/text.h"
 
 bool vld_utf8_valid(const char *s, size_t n)
 {
-    size_t i = 0;
-    while (i < n) {
-        uint32_t cp;
-        size_t k = vld_u8_next(s, n, i, &cp);
-        /* U+FFFD itself is three bytes; a one-byte U+FFFD is an error. */
-        if (cp == 0xFFFD && k == 1)
-            return false;
-        i += k;
-    }
-    return true;
+    return utf8_valid(s, n);
 }
 
 size_t vld_utf8_len(const char *s, size_t n)
 {
-    size_t count = 0, i = 0;
-    while (i < n) {
-        uint32_t cp;
-        i += vld_u8_next(s, n, i, &cp);
-        count++;
-    }
-    return count;
+    return utf8_count(s, n);
 }
 
 void vld_u8_put(mem_buf_t *b, uint32_t cp)
 {
     char t[4];
-    size_t k;
-    if (cp < 0x80) {
-        t[0] = (char)cp; k = 1;
-    } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | (cp >> 6)); t[1] = (char)(0x80 | (cp & 0x3F)); k = 2;
-    } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | (cp >> 12)); t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F)); k = 3;
-    } else {
-        t[0] = (char)(0xF0 | (cp >> 18)); t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); t[3] = (char)(0x80 | (cp & 0x3F)); k = 4;
-    }
-    mem_buf_append(b, t, k);
+    mem_buf_append(b, t, utf8_encode(cp, t));
 }
 
 bool vld_u_is_space(uint32_t cp)
@@ -95,43 +29,6 @@ bool vld_u_is_space(uint32_t cp)
     return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
            cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
            cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
-uint32_t vld_u_lower(uint32_t cp)
-{
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 0x20;
-    if (cp < 0xC0)
-        return cp;
-    if (cp <= 0xDE)
-        return cp == 0xD7 ? cp : cp + 0x20;
-    if (cp >= 0x100 && cp <= 0x137)
-        return (cp & 1u) ? cp : cp + 1;
-    if (cp >= 0x139 && cp <= 0x148)
-        return (cp & 1u) ? cp + 1 : cp;
-    if (cp >= 0x14A && cp <= 0x177)
-        return (cp & 1u) ? cp : cp + 1;
-    if (cp == 0x178)
-        return 0xFF;
-    if (cp >= 0x179 && cp <= 0x17E)
-        return (cp & 1u) ? cp + 1 : cp;
-    if (cp == 0x386)
-        return 0x3AC;
-    if (cp >= 0x388 && cp <= 0x38A)
-        return cp + 0x25;
-    if (cp == 0x38C)
-        return 0x3CC;
-    if (cp == 0x38E || cp == 0x38F)
-        return cp + 0x3F;
-    if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
-        return cp + 0x20;
-    if (cp >= 0x400 && cp <= 0x40F)
-        return cp + 0x50;
-    if (cp >= 0x410 && cp <= 0x42F)
-        return cp + 0x20;
-    if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF))
-        return (cp & 1u) ? cp : cp + 1;
-    return cp;
 }
 
 typedef struct {

@@ -246,7 +246,7 @@ static const char *trim(const char *s, size_t *n)
     size_t a = 0, b = *n;
     while (a < b) {
         uint32_t cp;
-        size_t k = vld_u8_next(s, b, a, &cp);
+        size_t k = utf8_next(s, b, a, &cp);
         if (!vld_u_is_space(cp))
             break;
         a += k;
@@ -256,7 +256,7 @@ static const char *trim(const char *s, size_t *n)
         while (start > a && ((unsigned char)s[start] & 0xC0u) == 0x80u)
             start--;
         uint32_t cp;
-        size_t k = vld_u8_next(s, b, start, &cp);
+        size_t k = utf8_next(s, b, start, &cp);
         if (start + k != b || !vld_u_is_space(cp))
             break;
         b = start;
@@ -704,7 +704,7 @@ static json_t *raw_json(const char *raw)
     mem_buf_t b = {0};
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        i += vld_u8_next(raw, n, i, &cp);
+        i += utf8_next(raw, n, i, &cp);
         vld_u8_put(&b, cp);
     }
     json_t *j = jnew(json_stringn(b.data, b.len));

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "shared/documents.h"
+#include "shared/text.h"
 
 const char *documents_status_message(documents_status_t s)
 {
@@ -46,27 +47,7 @@ bool documents_kind_from_ext(const char *ext, documents_kind_t *out)
 static void doc_put_cp(mem_buf_t *b, uint32_t cp)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    mem_buf_append(b, u, n);
+    mem_buf_append(b, u, utf8_encode(cp, u));
 }
 
 /* The Unicode "maximal subpart" rule, which is what CPython's decoder
