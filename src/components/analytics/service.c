@@ -4,14 +4,7 @@
 #include <stdlib.h>
 
 #include "components/analytics/analytics.h"
-
-/* Python's round(x, 1): exact binary value, ties to even (glibc printf). */
-static double analytics_round1(double x)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.1f", x);
-    return strtod(buf, NULL);
-}
+#include "shared/pynum.h"
 
 json_t *analytics_json(bool has_org, const assessments_org_stats_t *st)
 {
@@ -35,13 +28,13 @@ json_t *analytics_json(bool has_org, const assessments_org_stats_t *st)
     json_object_set_new(o, "completed_count", json_integer(st->completed));
     /* the original: the int 0 without assessments, else a float */
     json_object_set_new(o, "completion_rate",
-                        st->total ? json_real(analytics_round1((double)st->completed / (double)st->total * 100.0))
+                        st->total ? json_real(pynum_round((double)st->completed / (double)st->total * 100.0, 1))
                                   : json_integer(0));
     json_object_set_new(o, "top_score", st->has_top_score ? json_real(st->top_score) : json_null());
-    json_object_set_new(o, "avg_score", st->has_avg_score ? json_real(analytics_round1(st->avg_score)) : json_null());
+    json_object_set_new(o, "avg_score", st->has_avg_score ? json_real(pynum_round(st->avg_score, 1)) : json_null());
     json_object_set_new(o, "avg_time_minutes",
                         st->has_avg_minutes ? json_integer((json_int_t)nearbyint(st->avg_minutes)) : json_null());
     json_object_set_new(o, "avg_calibration_score",
-                        st->has_avg_calibration ? json_real(analytics_round1(st->avg_calibration)) : json_null());
+                        st->has_avg_calibration ? json_real(pynum_round(st->avg_calibration, 1)) : json_null());
     return o;
 }
