@@ -151,7 +151,7 @@ err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_up
                                 const http_file_t *file, const db_lease_t *lease, candidates_upload_t *out,
                                 const char **detail);
 
-/* The Workable webhook (workable_link.c): stores the Workable candidate
+/* The Workable webhook (repo.c): stores the Workable candidate
  * id (may be NULL) and raw Workable payload (JSON text, may be NULL) on
  * candidate id, on db as it is.  ERR_NOT_FOUND when the candidate does
  * not exist; otherwise the database error. */

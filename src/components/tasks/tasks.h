@@ -91,7 +91,7 @@ json_t *tasks_json(const task_t *t);
  * as values. */
 json_t *tasks_json_column(const char *text);
 
-/* The Workable webhook's task (workable_link.c): the first (lowest id)
+/* The Workable webhook's task (repo.c): the first (lowest id)
  * task of organisation org_id with is_active true.  *found says whether
  * there is one; then *task_id and *duration_minutes (the task's, or 30
  * when it has none) are written.  Returns the database error, if any. */
