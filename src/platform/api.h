@@ -48,10 +48,10 @@ typedef enum {
 } api_auth_t;
 
 typedef enum {
-    API_BODY_NONE,  /* no body, or one the handler ignores */
-    API_BODY_JSON,  /* a JSON body: ctx->body */
-    API_BODY_FORM,  /* form-urlencoded or multipart: http_form / http_file */
-    API_BODY_RAW,   /* bytes the handler reads itself (webhooks) */
+    API_BODY_NONE, /* no body, or one the handler ignores */
+    API_BODY_JSON, /* a JSON body: ctx->body */
+    API_BODY_FORM, /* form-urlencoded or multipart: http_form / http_file */
+    API_BODY_RAW,  /* bytes the handler reads itself (webhooks) */
 } api_body_t;
 
 /* The rate-limit bucket the route falls in (api-contract §1.6).  The
@@ -70,11 +70,11 @@ typedef enum {
 typedef struct api_ctx {
     http_req_t *req;
     mem_arena_t *arena;
-    const void *principal;  /* API_AUTH_RECRUITER: what the resolver returned */
-    json_t *body;           /* API_BODY_JSON: the parsed body (borrowed), NULL when absent or invalid */
-    const char *token;      /* API_AUTH_TOKEN_PATH / _HEADER: the candidate token */
-    vld_t v;                /* parse functions record their problems here */
-    http_verr_t *verr;      /* the 422 list the table answers with */
+    const void *principal; /* API_AUTH_RECRUITER: what the resolver returned */
+    json_t *body;          /* API_BODY_JSON: the parsed body (borrowed), NULL when absent or invalid */
+    const char *token;     /* API_AUTH_TOKEN_PATH / _HEADER: the candidate token */
+    vld_t v;               /* parse functions record their problems here */
+    http_verr_t *verr;     /* the 422 list the table answers with */
     const char *int_names[API_MAX_PATH_INTS];
     int64_t ints[API_MAX_PATH_INTS];
     size_t nints;
@@ -82,12 +82,12 @@ typedef struct api_ctx {
 
 /* What a handler answers.  Zeroed before the handler runs. */
 typedef struct {
-    int status;              /* 0: the route's success status */
-    json_t *json;            /* the JSON body (a new reference the table takes over) */
-    const void *bytes;       /* or raw bytes (copied) with ctype, when json is NULL */
+    int status;        /* 0: the route's success status */
+    json_t *json;      /* the JSON body (a new reference the table takes over) */
+    const void *bytes; /* or raw bytes (copied) with ctype, when json is NULL */
     size_t len;
     const char *ctype;
-    const char *detail;      /* with an error: the {"detail"} text (NULL: the status's reason) */
+    const char *detail; /* with an error: the {"detail"} text (NULL: the status's reason) */
 } api_out_t;
 
 typedef err_t (*api_handler_fn)(api_ctx_t *ctx, const void *in, api_out_t *out);
@@ -99,15 +99,15 @@ typedef void (*api_parse_fn)(api_ctx_t *ctx, void *in);
 
 typedef struct {
     const char *method;
-    const char *pattern;      /* "/api/v1/tasks/{task_id:int}"; ":int" params are validated as integers */
+    const char *pattern; /* "/api/v1/tasks/{task_id:int}"; ":int" params are validated as integers */
     api_auth_t auth;
     api_body_t body;
     api_rl_t ratelimit;
-    api_parse_fn parse;       /* NULL: nothing to parse */
-    size_t in_size;           /* size of the input struct parse fills (0: none) */
+    api_parse_fn parse; /* NULL: nothing to parse */
+    size_t in_size;     /* size of the input struct parse fills (0: none) */
     api_handler_fn fn;
-    int status;               /* success status: 200, 201, 204 */
-    const char *summary;      /* one line, for the OpenAPI document */
+    int status;          /* success status: 200, 201, 204 */
+    const char *summary; /* one line, for the OpenAPI document */
     const char *tag;
 } api_route_t;
 

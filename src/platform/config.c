@@ -56,15 +56,21 @@ static const cfg_setting_t cfg_settings[] = {
     {{"ASSESSMENT_PRICE_PENCE"}, CFG_INT, CFG_OFF(assessment_price_pence), "2500", 0, 0},
     {{"ASSESSMENT_EXPIRY_DAYS"}, CFG_INT, CFG_OFF(assessment_expiry_days), "7", 0, 0},
     {{"EMAIL_FROM"}, CFG_STR, CFG_OFF(email_from), "TALI <noreply@tali.dev>", 0, 0},
-    {{"SCORE_WEIGHTS"}, CFG_STR, CFG_OFF(score_weights),
+    {{"SCORE_WEIGHTS"},
+     CFG_STR,
+     CFG_OFF(score_weights),
      "{\"tests\":0.30,\"code_quality\":0.15,\"prompt_quality\":0.15,\"prompt_efficiency\":0.10,"
      "\"independence\":0.10,\"context_utilization\":0.05,\"design_thinking\":0.05,"
      "\"debugging_strategy\":0.05,\"written_communication\":0.05}",
-     0, 0},
-    {{"DEFAULT_CALIBRATION_PROMPT"}, CFG_STR, CFG_OFF(default_calibration_prompt),
+     0,
+     0},
+    {{"DEFAULT_CALIBRATION_PROMPT"},
+     CFG_STR,
+     CFG_OFF(default_calibration_prompt),
      "Ask Claude to help you write a Python function that reverses a string. "
      "Show your approach to working with AI assistance.",
-     0, 0},
+     0,
+     0},
     {{"MVP_DISABLE_STRIPE"}, CFG_BOOL, CFG_OFF(mvp_disable_stripe), "true", 0, 0},
     {{"MVP_DISABLE_WORKABLE"}, CFG_BOOL, CFG_OFF(mvp_disable_workable), "true", 0, 0},
     {{"MVP_DISABLE_CELERY"}, CFG_BOOL, CFG_OFF(mvp_disable_celery), "true", 0, 0},
@@ -92,11 +98,19 @@ static const cfg_setting_t cfg_settings[] = {
     {{"RESEND_BASE_URL", "RESEND_API_URL"}, CFG_STR, CFG_OFF(resend_base_url), "https://api.resend.com", 0, 0},
     {{"SMTP_URL"}, CFG_STR, CFG_OFF(smtp_url), "", 0, 0},
     {{"STRIPE_API_BASE"}, CFG_STR, CFG_OFF(stripe_api_base), "https://api.stripe.com", 0, 0},
-    {{"WORKABLE_API_BASE", "WORKABLE_API_BASE_TEMPLATE"}, CFG_STR, CFG_OFF(workable_api_base),
-     "https://{subdomain}.workable.com/spi/v3", 0, 0},
+    {{"WORKABLE_API_BASE", "WORKABLE_API_BASE_TEMPLATE"},
+     CFG_STR,
+     CFG_OFF(workable_api_base),
+     "https://{subdomain}.workable.com/spi/v3",
+     0,
+     0},
     {{"WORKABLE_OAUTH_BASE"}, CFG_STR, CFG_OFF(workable_oauth_base), "https://www.workable.com", 0, 0},
-    {{"AWS_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}, CFG_OPT_STR, CFG_OFF(aws_s3_endpoint_url),
-     NULL, 0, 0},
+    {{"AWS_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"},
+     CFG_OPT_STR,
+     CFG_OFF(aws_s3_endpoint_url),
+     NULL,
+     0,
+     0},
     {{"UPLOAD_DIR"}, CFG_STR, CFG_OFF(upload_dir), "uploads", 0, 0},
     {{"SANDBOX_PROVIDER"}, CFG_STR, CFG_OFF(sandbox_provider), "", 0, 0},
     {{"SANDBOX_ROOT"}, CFG_STR, CFG_OFF(sandbox_root), "./sandboxes", 0, 0},
@@ -108,7 +122,10 @@ static const cfg_setting_t cfg_settings[] = {
 
 /* Secrets the original refused in production (platform-integrations §2.6). */
 static const char *const cfg_insecure_secrets[] = {
-    "dev-secret-key-change-in-production", "changeme", "secret", "",
+    "dev-secret-key-change-in-production",
+    "changeme",
+    "secret",
+    "",
 };
 
 /* ---- dotenv ---- */

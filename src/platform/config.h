@@ -11,33 +11,33 @@
 
 typedef struct config {
     /* original settings (names and defaults as the original) */
-    char *database_url;            /* DATABASE_URL; "" → sqlite:///tali.db */
-    char *secret_key;              /* SECRET_KEY */
-    char *algorithm;               /* ALGORITHM (HS256) */
+    char *database_url;              /* DATABASE_URL; "" → sqlite:///tali.db */
+    char *secret_key;                /* SECRET_KEY */
+    char *algorithm;                 /* ALGORITHM (HS256) */
     int access_token_expire_minutes; /* ACCESS_TOKEN_EXPIRE_MINUTES (30) */
-    char *e2b_api_key;             /* E2B_API_KEY */
-    char *anthropic_api_key;       /* ANTHROPIC_API_KEY */
-    char *claude_model;            /* CLAUDE_MODEL */
-    int max_tokens_per_response;   /* MAX_TOKENS_PER_RESPONSE (1024) */
+    char *e2b_api_key;               /* E2B_API_KEY */
+    char *anthropic_api_key;         /* ANTHROPIC_API_KEY */
+    char *claude_model;              /* CLAUDE_MODEL */
+    int max_tokens_per_response;     /* MAX_TOKENS_PER_RESPONSE (1024) */
     char *workable_client_id;
     char *workable_client_secret;
     char *workable_webhook_secret;
     char *stripe_api_key;
     char *stripe_webhook_secret;
     char *resend_api_key;
-    char *redis_url;               /* accepted, unused: no Redis here */
-    char *frontend_url;            /* FRONTEND_URL */
-    char *backend_url;             /* BACKEND_URL (declared, unused) */
-    char *cors_extra_origins;      /* CORS_EXTRA_ORIGINS, NULL when unset */
-    char *aws_access_key_id;       /* NULL when unset */
+    char *redis_url;          /* accepted, unused: no Redis here */
+    char *frontend_url;       /* FRONTEND_URL */
+    char *backend_url;        /* BACKEND_URL (declared, unused) */
+    char *cors_extra_origins; /* CORS_EXTRA_ORIGINS, NULL when unset */
+    char *aws_access_key_id;  /* NULL when unset */
     char *aws_secret_access_key;
-    char *aws_s3_bucket;           /* tali-assessments */
-    char *aws_region;              /* us-east-1 */
-    char *sentry_dsn;              /* NULL when unset */
-    int assessment_price_pence;    /* 2500 */
-    int assessment_expiry_days;    /* 7 */
-    char *email_from;              /* TALI <noreply@tali.dev> */
-    char *score_weights;           /* JSON text, declared, unused */
+    char *aws_s3_bucket;        /* tali-assessments */
+    char *aws_region;           /* us-east-1 */
+    char *sentry_dsn;           /* NULL when unset */
+    int assessment_price_pence; /* 2500 */
+    int assessment_expiry_days; /* 7 */
+    char *email_from;           /* TALI <noreply@tali.dev> */
+    char *score_weights;        /* JSON text, declared, unused */
     char *default_calibration_prompt;
     bool mvp_disable_stripe;
     bool mvp_disable_workable;
@@ -48,36 +48,36 @@ typedef struct config {
     bool scoring_v2_enabled;
 
     /* port-only settings */
-    char *host;                    /* HOST (127.0.0.1) */
-    int port;                      /* PORT (8000) */
-    int worker_threads;            /* WORKER_THREADS: DB pool size (16) */
-    int max_connections;           /* MAX_CONNECTIONS (1024) */
-    int max_connections_per_ip;    /* MAX_CONNECTIONS_PER_IP (256; 0 = no cap) */
-    int connection_idle_timeout_s; /* CONNECTION_IDLE_TIMEOUT: seconds a silent connection is kept (30) */
+    char *host;                     /* HOST (127.0.0.1) */
+    int port;                       /* PORT (8000) */
+    int worker_threads;             /* WORKER_THREADS: DB pool size (16) */
+    int max_connections;            /* MAX_CONNECTIONS (1024) */
+    int max_connections_per_ip;     /* MAX_CONNECTIONS_PER_IP (256; 0 = no cap) */
+    int connection_idle_timeout_s;  /* CONNECTION_IDLE_TIMEOUT: seconds a silent connection is kept (30) */
     int max_concurrent_extractions; /* MAX_CONCURRENT_EXTRACTIONS: document text extractions at once (4) */
-    int auth_lockout_threshold;    /* AUTH_LOCKOUT_THRESHOLD: failed logins that lock an account (5) */
-    int auth_lockout_minutes;      /* AUTH_LOCKOUT_MINUTES: how long the lock lasts (15) */
-    int db_pool_timeout_s;         /* DB_POOL_TIMEOUT: seconds a request waits for a free DB connection (30) */
-    bool trust_forwarded_for;      /* TRUST_X_FORWARDED_FOR (true, as the original) */
-    bool run_worker;               /* RUN_WORKER: in-process job worker in serve (true) */
-    char *anthropic_base_url;      /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */
-    char *e2b_api_url;             /* E2B_API_URL (https://api.e2b.app) */
-    char *e2b_domain;              /* E2B_DOMAIN (e2b.app) */
-    char *resend_base_url;         /* RESEND_BASE_URL (https://api.resend.com); RESEND_API_URL is an alias */
-    char *smtp_url;                /* SMTP_URL (smtp://host:port), "" = off */
-    char *stripe_api_base;         /* STRIPE_API_BASE (https://api.stripe.com) */
-    char *workable_api_base;       /* WORKABLE_API_BASE (https://{subdomain}.workable.com/spi/v3) */
-    char *workable_oauth_base;     /* WORKABLE_OAUTH_BASE (https://www.workable.com) */
-    char *aws_s3_endpoint_url;     /* AWS_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are aliases */
-    char *upload_dir;              /* UPLOAD_DIR (uploads) */
-    char *sandbox_provider;        /* SANDBOX_PROVIDER: "", "local" or "e2b" */
-    char *sandbox_root;            /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
-    char *sandbox_bwrap;           /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
-    bool enable_test_hooks;        /* TALI_TEST_HOOKS: test-only routes (false) */
+    int auth_lockout_threshold;     /* AUTH_LOCKOUT_THRESHOLD: failed logins that lock an account (5) */
+    int auth_lockout_minutes;       /* AUTH_LOCKOUT_MINUTES: how long the lock lasts (15) */
+    int db_pool_timeout_s;          /* DB_POOL_TIMEOUT: seconds a request waits for a free DB connection (30) */
+    bool trust_forwarded_for;       /* TRUST_X_FORWARDED_FOR (true, as the original) */
+    bool run_worker;                /* RUN_WORKER: in-process job worker in serve (true) */
+    char *anthropic_base_url;       /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */
+    char *e2b_api_url;              /* E2B_API_URL (https://api.e2b.app) */
+    char *e2b_domain;               /* E2B_DOMAIN (e2b.app) */
+    char *resend_base_url;          /* RESEND_BASE_URL (https://api.resend.com); RESEND_API_URL is an alias */
+    char *smtp_url;                 /* SMTP_URL (smtp://host:port), "" = off */
+    char *stripe_api_base;          /* STRIPE_API_BASE (https://api.stripe.com) */
+    char *workable_api_base;        /* WORKABLE_API_BASE (https://{subdomain}.workable.com/spi/v3) */
+    char *workable_oauth_base;      /* WORKABLE_OAUTH_BASE (https://www.workable.com) */
+    char *aws_s3_endpoint_url;      /* AWS_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are aliases */
+    char *upload_dir;               /* UPLOAD_DIR (uploads) */
+    char *sandbox_provider;         /* SANDBOX_PROVIDER: "", "local" or "e2b" */
+    char *sandbox_root;             /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
+    char *sandbox_bwrap;            /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
+    bool enable_test_hooks;         /* TALI_TEST_HOOKS: test-only routes (false) */
 
     /* derived */
-    bool production;               /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */
-    char **cors_origins;           /* see config_cors_origins; NULL-terminated */
+    bool production;     /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */
+    char **cors_origins; /* see config_cors_origins; NULL-terminated */
     size_t n_cors_origins;
 } config_t;
 

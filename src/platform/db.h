@@ -99,11 +99,11 @@ int db_res_rows(const db_res_t *r);
 int db_res_cols(const db_res_t *r);
 const char *db_res_colname(const db_res_t *r, int col);
 bool db_res_isnull(const db_res_t *r, int row, int col);
-int64_t db_res_int(const db_res_t *r, int row, int col);   /* NULL → 0 */
-double db_res_real(const db_res_t *r, int row, int col);   /* NULL → 0.0 */
-bool db_res_bool(const db_res_t *r, int row, int col);     /* NULL → false */
+int64_t db_res_int(const db_res_t *r, int row, int col);      /* NULL → 0 */
+double db_res_real(const db_res_t *r, int row, int col);      /* NULL → 0.0 */
+bool db_res_bool(const db_res_t *r, int row, int col);        /* NULL → false */
 const char *db_res_text(const db_res_t *r, int row, int col); /* NULL → NULL */
-int64_t db_res_time(const db_res_t *r, int row, int col);  /* µs UTC; NULL → 0 */
+int64_t db_res_time(const db_res_t *r, int row, int col);     /* µs UTC; NULL → 0 */
 void db_res_free(db_res_t *r);
 
 /* The last driver error text of this connection (for logs only). */
@@ -132,10 +132,10 @@ const char *db_fault_detail(db_fault_t f);
 bool db_writable(db_t *db);
 
 /* Dialect helpers: SQL fragments to splice into statement text. */
-const char *db_sql_ilike(const db_t *db);        /* "ILIKE" / "LIKE" (SQLite LIKE is ASCII case-insensitive) */
-const char *db_sql_now(const db_t *db);          /* an expression for the current time as stored by this dialect */
-const char *db_sql_skip_locked(const db_t *db);  /* " FOR UPDATE SKIP LOCKED" / "" */
-const char *db_sql_for_update(const db_t *db);   /* " FOR UPDATE" / "" */
+const char *db_sql_ilike(const db_t *db);       /* "ILIKE" / "LIKE" (SQLite LIKE is ASCII case-insensitive) */
+const char *db_sql_now(const db_t *db);         /* an expression for the current time as stored by this dialect */
+const char *db_sql_skip_locked(const db_t *db); /* " FOR UPDATE SKIP LOCKED" / "" */
+const char *db_sql_for_update(const db_t *db);  /* " FOR UPDATE" / "" */
 /* An expression for a timestamp column as seconds since the epoch (a
  * double), written into buf.  Returns buf. */
 char *db_sql_epoch(const db_t *db, const char *column, char *buf, size_t buflen);

@@ -25,14 +25,14 @@ typedef struct http_server http_server_t;
 
 struct http_req {
     mem_arena_t *arena;
-    const char *method;      /* "GET", "POST", ...; HEAD arrives as "GET" with is_head set */
-    const char *path;        /* decoded path, no query string */
-    const char *request_id;  /* from X-Request-Id (if sane) or generated */
-    const char *client_ip;   /* first X-Forwarded-For hop (when trusted) or peer */
-    const char *body;        /* raw body (NUL-terminated), "" when none */
+    const char *method;     /* "GET", "POST", ...; HEAD arrives as "GET" with is_head set */
+    const char *path;       /* decoded path, no query string */
+    const char *request_id; /* from X-Request-Id (if sane) or generated */
+    const char *client_ip;  /* first X-Forwarded-For hop (when trusted) or peer */
+    const char *body;       /* raw body (NUL-terminated), "" when none */
     size_t body_len;
     bool is_head;
-    void *principal;         /* set by the auth layer: the authenticated user */
+    void *principal; /* set by the auth layer: the authenticated user */
     struct http_req_priv *priv;
 };
 
@@ -40,19 +40,19 @@ typedef void (*http_handler_fn)(http_req_t *req);
 
 /* Documentation carried by a route, for the OpenAPI document. */
 typedef struct {
-    const char *summary;   /* one line */
-    const char *tag;       /* "auth", "tasks", ... */
-    const char *auth;      /* NULL, "bearer", "assessment_token", "signature" */
-    int success_status;    /* 200, 201, 204 */
+    const char *summary; /* one line */
+    const char *tag;     /* "auth", "tasks", ... */
+    const char *auth;    /* NULL, "bearer", "assessment_token", "signature" */
+    int success_status;  /* 200, 201, 204 */
 } http_route_doc_t;
 
 typedef struct {
     const char *method;
-    const char *pattern;   /* "/api/v1/tasks/{task_id}" */
+    const char *pattern; /* "/api/v1/tasks/{task_id}" */
     http_handler_fn fn;
     http_route_doc_t doc;
-    char *openapi;         /* OpenAPI operation fragment (JSON text) or NULL; see http_route_describe */
-    const void *data;      /* the registrant's own data, see http_route_with */
+    char *openapi;    /* OpenAPI operation fragment (JSON text) or NULL; see http_route_describe */
+    const void *data; /* the registrant's own data, see http_route_with */
 } http_route_t;
 
 /* ---- server ---- */
@@ -156,7 +156,7 @@ const char *http_path_param(http_req_t *req, const char *name);
 const char *http_form(http_req_t *req, const char *name);
 
 typedef struct {
-    const char *filename;     /* as the client sent it ("" when absent) */
+    const char *filename; /* as the client sent it ("" when absent) */
     const char *content_type;
     const char *data;
     size_t len;

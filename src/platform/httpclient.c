@@ -119,8 +119,7 @@ static size_t httpc_read(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-err_t httpc_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err,
-                      size_t errlen)
+err_t httpc_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen)
 {
     CURL *c = curl_easy_init();
     if (!c) {

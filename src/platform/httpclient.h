@@ -10,14 +10,14 @@
 #include "platform/err.h"
 
 typedef struct {
-    const char *method;           /* "GET", "POST", "PUT", "DELETE"...; NULL = GET, or POST with a body */
+    const char *method; /* "GET", "POST", "PUT", "DELETE"...; NULL = GET, or POST with a body */
     const char *url;
-    const char *const *headers;   /* NULL-terminated "Name: value" lines, or NULL */
-    const char *body;             /* may be NULL */
+    const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
+    const char *body;           /* may be NULL */
     size_t body_len;
-    long timeout_ms;              /* whole request; 0 = 30 s */
-    long connect_timeout_ms;      /* 0 = 5 s */
-    size_t max_response_bytes;    /* 0 = 16 MiB; a larger body fails with ERR_BAD_GATEWAY */
+    long timeout_ms;           /* whole request; 0 = 30 s */
+    long connect_timeout_ms;   /* 0 = 5 s */
+    size_t max_response_bytes; /* 0 = 16 MiB; a larger body fails with ERR_BAD_GATEWAY */
     /* Called for each chunk as it arrives (streaming, e.g. E2B's execute);
      * return non-zero to abort.  When set, the body is still collected. */
     int (*on_data)(void *ctx, const char *data, size_t len);
@@ -25,11 +25,11 @@ typedef struct {
 } httpc_request_t;
 
 typedef struct {
-    long status;          /* HTTP status, 0 when no response */
-    char *body;           /* NUL-terminated, heap; NULL when none */
+    long status; /* HTTP status, 0 when no response */
+    char *body;  /* NUL-terminated, heap; NULL when none */
     size_t body_len;
-    char *content_type;   /* heap or NULL */
-    char error[256];      /* transport error text when the call failed */
+    char *content_type; /* heap or NULL */
+    char error[256];    /* transport error text when the call failed */
 } httpc_response_t;
 
 /* Once per process, before threads start. */
@@ -46,8 +46,7 @@ void httpc_response_free(httpc_response_t *resp);
 /* Sends one message over SMTP (smtp:// or smtps:// URL with optional
  * user:password@).  message is the full RFC 5322 text with headers.
  * ERR_OK when the server accepted it. */
-err_t httpc_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err,
-                      size_t errlen);
+err_t httpc_smtp_send(const char *url, const char *from, const char *to, const char *message, char *err, size_t errlen);
 
 /* Percent-encodes s for a URL query or form value (heap string). */
 char *httpc_urlencode(const char *s);

@@ -39,8 +39,7 @@ err_t jobs_stats(db_t *db, jobs_stats_t *out)
     return ERR_OK;
 }
 
-err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t run_at_us, int max_attempts,
-                   int64_t *id)
+err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t run_at_us, int max_attempts, int64_t *id)
 {
     int64_t now = db_now_us();
     /* no payload is an empty object (encoded directly: a temporary json
@@ -160,8 +159,7 @@ static void jobs_reclaim(jobs_runner_t *r, db_t *db, int64_t now)
                 "WHERE state = 'running' AND locked_at < $1 AND attempts >= max_attempts",
                 p, 2, &failed) == ERR_OK &&
         failed > 0)
-        log_error("tali.jobs", "gave up on %lld job(s) whose worker was lost on their last attempt",
-                  (long long)failed);
+        log_error("tali.jobs", "gave up on %lld job(s) whose worker was lost on their last attempt", (long long)failed);
     if (db_exec(db,
                 "UPDATE jobs SET state = 'queued', locked_at = NULL, locked_by = NULL, updated_at = $2, "
                 "last_error = 'worker lost (lease expired)' WHERE state = 'running' AND locked_at < $1",
@@ -246,8 +244,8 @@ static int64_t jobs_finish_exec(jobs_runner_t *r, const char *sql, const db_valu
  * attempt): if our lease ran out while the handler was slow and another
  * worker re-claimed the job, its outcome is the one that counts and ours is
  * dropped rather than overwriting a run still in progress. */
-static void jobs_finish(jobs_runner_t *r, int64_t id, err_t result, const char *errmsg, int attempts,
-                        bool give_up, int retry_delay_s)
+static void jobs_finish(jobs_runner_t *r, int64_t id, err_t result, const char *errmsg, int attempts, bool give_up,
+                        int retry_delay_s)
 {
     int64_t now = db_now_us();
     int64_t n;
@@ -277,8 +275,7 @@ static void jobs_finish(jobs_runner_t *r, int64_t id, err_t result, const char *
         log_error("tali.jobs", "cannot record the outcome of job %lld; it will run again after its lease",
                   (long long)id);
     else if (n == 0)
-        log_warn("tali.jobs",
-                 "job %lld outlived its lease and was taken by another worker; this outcome is dropped",
+        log_warn("tali.jobs", "job %lld outlived its lease and was taken by another worker; this outcome is dropped",
                  (long long)id);
 }
 
@@ -453,12 +450,11 @@ err_t jobs_list(db_t *db, int limit, json_t **out)
     json_t *arr = json_array();
     char t1[40], t2[40];
     for (int i = 0; i < db_res_rows(r); i++) {
-        json_array_append_new(
-            arr, json_pack("{s:I,s:s?,s:s?,s:I,s:s?,s:s,s:s}", "id", (json_int_t)db_res_int(r, i, 0), "kind",
-                           db_res_text(r, i, 1), "state", db_res_text(r, i, 2), "attempts",
-                           (json_int_t)db_res_int(r, i, 3), "last_error", db_res_text(r, i, 4), "run_at",
-                           db_format_time(db_res_time(r, i, 5), "Z", t1), "created_at",
-                           db_format_time(db_res_time(r, i, 6), "Z", t2)));
+        json_array_append_new(arr, json_pack("{s:I,s:s?,s:s?,s:I,s:s?,s:s,s:s}", "id", (json_int_t)db_res_int(r, i, 0),
+                                             "kind", db_res_text(r, i, 1), "state", db_res_text(r, i, 2), "attempts",
+                                             (json_int_t)db_res_int(r, i, 3), "last_error", db_res_text(r, i, 4),
+                                             "run_at", db_format_time(db_res_time(r, i, 5), "Z", t1), "created_at",
+                                             db_format_time(db_res_time(r, i, 6), "Z", t2)));
     }
     db_res_free(r);
     *out = arr;

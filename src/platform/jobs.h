@@ -38,8 +38,7 @@ err_t jobs_stats(db_t *db, jobs_stats_t *out);
  * (0 = now), tried at most max_attempts times (≤0 = the kind's default,
  * 4).  Runs on db as it is, so it commits or rolls back with the caller's
  * transaction.  *id (may be NULL) receives the job id. */
-err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t run_at_us, int max_attempts,
-                   int64_t *id);
+err_t jobs_enqueue(db_t *db, const char *kind, const json_t *payload, int64_t run_at_us, int max_attempts, int64_t *id);
 
 /* A handler runs one job.  It returns ERR_OK when the job is done; any
  * other code makes the job retry (message in err).  ctx is the pointer

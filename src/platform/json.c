@@ -22,9 +22,8 @@
  * found with integer arithmetic first; subnormals, whose precision is
  * below 15 digits, take the precision-by-precision search. */
 
-static const double JSON_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static const double JSON_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Significant digits of a positive value as an integer mantissa and the
  * decimal exponent of its first digit. */
@@ -297,15 +296,9 @@ void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii)
         return;
     }
     switch (json_typeof(v)) {
-    case JSON_NULL:
-        mem_buf_puts(b, "null");
-        break;
-    case JSON_TRUE:
-        mem_buf_puts(b, "true");
-        break;
-    case JSON_FALSE:
-        mem_buf_puts(b, "false");
-        break;
+    case JSON_NULL: mem_buf_puts(b, "null"); break;
+    case JSON_TRUE: mem_buf_puts(b, "true"); break;
+    case JSON_FALSE: mem_buf_puts(b, "false"); break;
     case JSON_INTEGER:
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         mem_buf_puts(b, num);
@@ -318,14 +311,13 @@ void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii)
             mem_buf_puts(b, json_fmt_double(d, num));
         break;
     }
-    case JSON_STRING:
-        json_encode_string(b, json_string_value(v), json_string_length(v), ascii);
-        break;
+    case JSON_STRING: json_encode_string(b, json_string_value(v), json_string_length(v), ascii); break;
     case JSON_ARRAY: {
         mem_buf_append(b, "[", 1);
         size_t i;
         json_t *item;
-        json_array_foreach((json_t *)v, i, item) {
+        json_array_foreach((json_t *)v, i, item)
+        {
             if (i)
                 mem_buf_append(b, ",", 1);
             json_encode_buf(b, item, ascii);
@@ -338,7 +330,8 @@ void json_encode_buf(mem_buf_t *b, const json_t *v, bool ascii)
         const char *key;
         json_t *item;
         bool first = true;
-        json_object_foreach((json_t *)v, key, item) {
+        json_object_foreach((json_t *)v, key, item)
+        {
             if (!first)
                 mem_buf_append(b, ",", 1);
             first = false;
@@ -624,20 +617,13 @@ bool json_truthy(const json_t *v)
         return false;
     switch (json_typeof(v)) {
     case JSON_NULL:
-    case JSON_FALSE:
-        return false;
-    case JSON_TRUE:
-        return true;
-    case JSON_INTEGER:
-        return json_integer_value(v) != 0;
-    case JSON_REAL:
-        return json_real_value(v) != 0.0;
-    case JSON_STRING:
-        return json_string_length(v) > 0;
-    case JSON_ARRAY:
-        return json_array_size(v) > 0;
-    case JSON_OBJECT:
-        return json_object_size(v) > 0;
+    case JSON_FALSE: return false;
+    case JSON_TRUE: return true;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0.0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_OBJECT: return json_object_size(v) > 0;
     }
     return false;
 }

@@ -45,8 +45,7 @@ int log_parse_level(const char *s, log_level_t *out)
         const char *name;
         log_level_t level;
     } names[] = {
-        {"debug", LOG_DEBUG}, {"info", LOG_INFO},   {"warning", LOG_WARNING},
-        {"warn", LOG_WARNING}, {"error", LOG_ERROR},
+        {"debug", LOG_DEBUG}, {"info", LOG_INFO}, {"warning", LOG_WARNING}, {"warn", LOG_WARNING}, {"error", LOG_ERROR},
     };
     if (!s)
         return -1;
@@ -100,8 +99,8 @@ static void log_timestamp(char out[40])
 
 static bool log_reserved(const char *key)
 {
-    return !strcmp(key, "timestamp") || !strcmp(key, "level") || !strcmp(key, "logger") ||
-           !strcmp(key, "request_id") || !strcmp(key, "message");
+    return !strcmp(key, "timestamp") || !strcmp(key, "level") || !strcmp(key, "logger") || !strcmp(key, "request_id") ||
+           !strcmp(key, "message");
 }
 
 static void log_vwrite(log_level_t level, const char *logger, const json_t *fields, const char *fmt, va_list ap)

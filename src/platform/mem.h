@@ -41,7 +41,7 @@ void *mem_defer(mem_arena_t *a, void (*fn)(void *), void *p);
 
 /* A growable byte buffer on the heap (not in an arena). */
 typedef struct {
-    char *data;   /* always NUL-terminated when non-NULL */
+    char *data; /* always NUL-terminated when non-NULL */
     size_t len;
     size_t cap;
 } mem_buf_t;

@@ -31,8 +31,8 @@ static const char *openapi_reason(int status)
 static json_t *openapi_detail_response(int status)
 {
     return json_pack("{s:s,s:{s:{s:{s:s}}}}", "description", openapi_reason(status), "content", "application/json",
-                     "schema", "$ref", status == 422 ? "#/components/schemas/HTTPValidationError"
-                                                      : "#/components/schemas/HTTPError");
+                     "schema", "$ref",
+                     status == 422 ? "#/components/schemas/HTTPValidationError" : "#/components/schemas/HTTPError");
 }
 
 /* "{task_id}" segments become path parameters: integers when the name ends
@@ -67,11 +67,13 @@ static void openapi_merge_params(json_t *op, json_t *fparams)
     }
     size_t i;
     json_t *fp;
-    json_array_foreach(fparams, i, fp) {
+    json_array_foreach(fparams, i, fp)
+    {
         const char *name = json_get_str(fp, "name"), *in = json_get_str(fp, "in");
         size_t j, found = (size_t)-1;
         json_t *p;
-        json_array_foreach(params, j, p) {
+        json_array_foreach(params, j, p)
+        {
             const char *pn = json_get_str(p, "name"), *pi = json_get_str(p, "in");
             if (name && in && pn && pi && strcmp(name, pn) == 0 && strcmp(in, pi) == 0)
                 found = j;
@@ -93,7 +95,8 @@ static void openapi_merge(json_t *op, json_t *frag)
 {
     const char *key;
     json_t *val;
-    json_object_foreach(frag, key, val) {
+    json_object_foreach(frag, key, val)
+    {
         if (json_is_null(val)) {
             json_object_del(op, key);
         } else if (strcmp(key, "parameters") == 0 && json_is_array(val)) {
@@ -102,7 +105,8 @@ static void openapi_merge(json_t *op, json_t *frag)
             json_t *responses = json_object_get(op, "responses");
             const char *code;
             json_t *resp;
-            json_object_foreach(val, code, resp) {
+            json_object_foreach(val, code, resp)
+            {
                 if (!json_is_object(resp)) {
                     json_object_del(responses, code);
                     continue;
@@ -203,17 +207,17 @@ json_t *openapi_document(const http_server_t *s)
         json_object_set_new(item, m, openapi_operation(r));
         free(m);
     }
-    json_t *schemas = json_pack(
-        "{s:{s:s,s:{s:{}},s:[s]},s:{s:s,s:{s:{s:s,s:{}}}},s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{},s:{s:s}},"
-        "s:[s,s,s]}}",
-        "HTTPError", "type", "object", "properties", "detail", "required", "detail",
-        "HTTPValidationError", "type", "object", "properties", "detail", "type", "array", "items",
-        "ValidationError", "type", "object", "properties", "type", "type", "string", "msg", "type", "string",
-        "loc", "type", "array", "input", "ctx", "type", "object", "required", "type", "loc", "msg");
+    json_t *schemas =
+        json_pack("{s:{s:s,s:{s:{}},s:[s]},s:{s:s,s:{s:{s:s,s:{}}}},s:{s:s,s:{s:{s:s},s:{s:s},s:{s:s},s:{},s:{s:s}},"
+                  "s:[s,s,s]}}",
+                  "HTTPError", "type", "object", "properties", "detail", "required", "detail", "HTTPValidationError",
+                  "type", "object", "properties", "detail", "type", "array", "items", "ValidationError", "type",
+                  "object", "properties", "type", "type", "string", "msg", "type", "string", "loc", "type", "array",
+                  "input", "ctx", "type", "object", "required", "type", "loc", "msg");
     /* items of HTTPValidationError.detail point at ValidationError */
-    json_object_set_new(json_object_get(json_object_get(json_object_get(schemas, "HTTPValidationError"), "properties"),
-                                        "detail"),
-                        "items", json_pack("{s:s}", "$ref", "#/components/schemas/ValidationError"));
+    json_object_set_new(
+        json_object_get(json_object_get(json_object_get(schemas, "HTTPValidationError"), "properties"), "detail"),
+        "items", json_pack("{s:s}", "$ref", "#/components/schemas/ValidationError"));
     /* the components' reusable objects (User, Task, ...) */
     size_t ns = 0;
     const http_openapi_schema_t *named = http_openapi_schemas(s, &ns);
@@ -262,10 +266,12 @@ static void openapi_get_docs(http_req_t *req)
                      "(OpenAPI 3.1).</p>");
     const char *path;
     json_t *item;
-    json_object_foreach(json_object_get(doc, "paths"), path, item) {
+    json_object_foreach(json_object_get(doc, "paths"), path, item)
+    {
         const char *method;
         json_t *op;
-        json_object_foreach(item, method, op) {
+        json_object_foreach(item, method, op)
+        {
             mem_buf_puts(&b, "<div class=\"op\"><span class=\"m\">");
             for (const char *c = method; *c; c++) {
                 char u = (char)(*c >= 'a' && *c <= 'z' ? *c - 'a' + 'A' : *c);
@@ -278,7 +284,8 @@ static void openapi_get_docs(http_req_t *req)
             mem_buf_puts(&b, "<br><small>responses:");
             const char *code;
             json_t *resp;
-            json_object_foreach(json_object_get(op, "responses"), code, resp) {
+            json_object_foreach(json_object_get(op, "responses"), code, resp)
+            {
                 mem_buf_puts(&b, " ");
                 openapi_html_escape(&b, code);
             }
@@ -311,13 +318,15 @@ static void openapi_load_one(http_server_t *s, const char *name, const char *tex
     }
     const char *key;
     json_t *val;
-    json_object_foreach(json_object_get(doc, "schemas"), key, val) {
+    json_object_foreach(json_object_get(doc, "schemas"), key, val)
+    {
         char *t = json_dumps(val, JSON_COMPACT);
         if (!t || http_openapi_schema(s, key, t) != 0)
             log_msg(LOG_ERROR, "tali.openapi", "%s: schema %s rejected", name, key);
         free(t);
     }
-    json_object_foreach(json_object_get(doc, "operations"), key, val) {
+    json_object_foreach(json_object_get(doc, "operations"), key, val)
+    {
         const char *sp = strchr(key, ' ');
         char *t = json_dumps(val, JSON_COMPACT);
         char method[16];

@@ -20,13 +20,13 @@
 #include "platform/err.h"
 
 typedef struct {
-    const char *doc_type;   /* "cv" or "job_spec": a fixed word, used in paths */
+    const char *doc_type; /* "cv" or "job_spec": a fixed word, used in paths */
     int64_t entity_id;
-    const char *filename;   /* the client's file name (only for the S3 key) */
-    const char *ext;        /* the validated lower-case extension: [a-z0-9]+ */
+    const char *filename; /* the client's file name (only for the S3 key) */
+    const char *ext;      /* the validated lower-case extension: [a-z0-9]+ */
     const void *data;
     size_t len;
-    int64_t now_s;          /* Unix seconds for the local name and the signature */
+    int64_t now_s; /* Unix seconds for the local name and the signature */
 } storage_object_t;
 
 /* Saves obj as described above.  On success *location receives a heap
@@ -69,7 +69,7 @@ typedef struct {
     const char *payload_sha256;  /* 64 lower-case hex characters */
     const char *amz_date;        /* "YYYYMMDDTHHMMSSZ" */
     const char *region;
-    const char *service;         /* "s3" */
+    const char *service; /* "s3" */
     const char *access_key;
     const char *secret_key;
 } storage_sigv4_t;

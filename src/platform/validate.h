@@ -29,8 +29,8 @@
 /* ---- the error list ---- */
 
 typedef struct {
-    json_t *errors;      /* JSON array of error objects (owned) */
-    mem_arena_t *arena;  /* where normalised strings (e-mails) are kept */
+    json_t *errors;     /* JSON array of error objects (owned) */
+    mem_arena_t *arena; /* where normalised strings (e-mails) are kept */
 } vld_t;
 
 /* Starts an empty list.  arena (may be NULL when no e-mail field is
@@ -67,45 +67,44 @@ void vld_missing(vld_t *v, const char *src, const char *field, const json_t *enc
 /* ---- how a field may be absent or null ---- */
 
 typedef enum {
-    VLD_REQUIRED = 0,   /* absent -> "missing"; null -> type error */
-    VLD_DEFAULTED,      /* absent -> VLD_ABSENT (caller applies the default); null -> type error */
-    VLD_OPTIONAL,       /* Optional[X] = None: absent -> VLD_ABSENT, null -> VLD_NULL */
+    VLD_REQUIRED = 0,      /* absent -> "missing"; null -> type error */
+    VLD_DEFAULTED,         /* absent -> VLD_ABSENT (caller applies the default); null -> type error */
+    VLD_OPTIONAL,          /* Optional[X] = None: absent -> VLD_ABSENT, null -> VLD_NULL */
     VLD_REQUIRED_NULLABLE, /* Optional[X] without default: absent -> missing, null -> VLD_NULL */
 } vld_need_t;
 
 typedef enum {
-    VLD_ABSENT = 0,     /* key not in the object (or query item not sent) */
-    VLD_NULL,           /* key present with JSON null */
-    VLD_SET,            /* a valid value */
+    VLD_ABSENT = 0, /* key not in the object (or query item not sent) */
+    VLD_NULL,       /* key present with JSON null */
+    VLD_SET,        /* a valid value */
 } vld_presence_t;
 
 /* ---- strings ---- */
 
 typedef struct {
     vld_need_t need;
-    size_t min_length;    /* in code points; 0 = no minimum */
-    size_t max_length;    /* in code points; 0 = no maximum */
-    const char *pattern;  /* PCRE2 pattern searched anywhere in the value
+    size_t min_length;   /* in code points; 0 = no minimum */
+    size_t max_length;   /* in code points; 0 = no maximum */
+    const char *pattern; /* PCRE2 pattern searched anywhere in the value
                              (pydantic's semantics); NULL = none */
 } vld_str_rule_t;
 
 typedef struct {
     vld_presence_t presence;
-    const char *value;    /* borrowed from the input (or the arena for e-mails) */
-    size_t len;           /* bytes; the value may hold NUL bytes */
+    const char *value; /* borrowed from the input (or the arena for e-mails) */
+    size_t len;        /* bytes; the value may hold NUL bytes */
 } vld_str_t;
 
 /* A str field (lax mode still rejects numbers: string_type).  Length
  * rules give string_too_short / string_too_long with ctx {"min_length":n}
  * / {"max_length":n}; the pattern gives string_pattern_mismatch with ctx
  * {"pattern":p}.  Strings that are not valid UTF-8 are string_type. */
-bool vld_str(vld_t *v, const char *src, const json_t *obj, const char *field,
-             const vld_str_rule_t *rule, vld_str_t *out);
+bool vld_str(vld_t *v, const char *src, const json_t *obj, const char *field, const vld_str_rule_t *rule,
+             vld_str_t *out);
 
 /* The same rules applied to a value that is already at hand (list items,
  * query values turned into JSON).  loc is taken over. */
-bool vld_str_value(vld_t *v, json_t *loc, const json_t *value, const vld_str_rule_t *rule,
-                   vld_str_t *out);
+bool vld_str_value(vld_t *v, json_t *loc, const json_t *value, const vld_str_rule_t *rule, vld_str_t *out);
 
 /* ---- numbers and booleans (lax) ---- */
 
@@ -127,10 +126,9 @@ typedef struct {
  * greater_than, less_than_equal, less_than, with ctx {"ge":n} etc.).
  * Integers beyond 64 bits (which Python accepts) are clamped to the
  * long long range before the bounds are checked. */
-bool vld_int(vld_t *v, const char *src, const json_t *obj, const char *field,
-             const vld_int_rule_t *rule, vld_int_t *out);
-bool vld_int_value(vld_t *v, json_t *loc, const json_t *value, const vld_int_rule_t *rule,
-                   vld_int_t *out);
+bool vld_int(vld_t *v, const char *src, const json_t *obj, const char *field, const vld_int_rule_t *rule,
+             vld_int_t *out);
+bool vld_int_value(vld_t *v, json_t *loc, const json_t *value, const vld_int_rule_t *rule, vld_int_t *out);
 
 typedef struct {
     vld_presence_t presence;
@@ -139,8 +137,7 @@ typedef struct {
 
 /* A float field: numbers, true/false, numeric strings (Rust float syntax:
  * "1.5", " 2 ", "1e3", "inf", "nan").  Errors float_parsing, float_type. */
-bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-               vld_float_t *out);
+bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_float_t *out);
 
 typedef struct {
     vld_presence_t presence;
@@ -150,28 +147,24 @@ typedef struct {
 /* A bool field: true/false; ints 0/1; floats 0.0/1.0; the strings
  * 0/1/f/t/n/y/no/yes/on/off/false/true (any case).  Other ints, floats
  * and strings are bool_parsing; anything else bool_type. */
-bool vld_bool(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_bool_t *out);
+bool vld_bool(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_bool_t *out);
 
 /* ---- containers ---- */
 
 typedef struct {
     vld_presence_t presence;
-    const json_t *value;  /* borrowed from obj */
+    const json_t *value; /* borrowed from obj */
 } vld_json_t;
 
 /* A dict field (any JSON object): dict_type otherwise. */
-bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_json_t *out);
+bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out);
 
 /* A list field (any JSON array): list_type otherwise. */
-bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_json_t *out);
+bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out);
 
 /* A list of str: list_type for a non-array; string_type for each item
  * that is not a string, with loc [src, field, index]. */
-bool vld_list_str(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-                  vld_json_t *out);
+bool vld_list_str(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out);
 
 /* The request body must be a JSON object (pydantic model):
  * model_attributes_type at loc ["body"] otherwise.  body NULL means the
@@ -197,8 +190,7 @@ char *vld_email_normalize(const char *s, size_t n, char **reason);
  * value_error with msg "value is not a valid email address: <reason>" and
  * ctx {"reason": <reason>}.  On success out->value is the normalised
  * address, owned by v->arena (which must be set). */
-bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-               vld_str_t *out);
+bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_str_t *out);
 
 /* ---- query, path and form values (raw strings) ---- */
 
@@ -209,19 +201,17 @@ bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, 
  * string_unicode (its input with U+FFFD for the bad bytes); a form value
  * reads as U+FFFD for them (Starlette's decoding), and vld_raw_str's
  * out->value is that text (in v->arena; raw itself when v has none). */
-bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
-                 const vld_str_rule_t *rule, vld_str_t *out);
-bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw,
-                 const vld_int_rule_t *rule, vld_int_t *out);
-bool vld_raw_bool(vld_t *v, const char *src, const char *name, const char *raw, vld_need_t need,
-                  vld_bool_t *out);
+bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw, const vld_str_rule_t *rule,
+                 vld_str_t *out);
+bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw, const vld_int_rule_t *rule,
+                 vld_int_t *out);
+bool vld_raw_bool(vld_t *v, const char *src, const char *name, const char *raw, vld_need_t need, vld_bool_t *out);
 
 /* Pagination query pair (§1.10): limit default 50, 1 <= limit <= 100;
  * offset default 0, offset >= 0.  raw values may be NULL.  Errors go to
  * v with loc ["query","limit"] / ["query","offset"]; both are checked.
  * Returns true when both are valid. */
-bool vld_page(vld_t *v, const char *limit_raw, const char *offset_raw, long long *limit,
-              long long *offset);
+bool vld_page(vld_t *v, const char *limit_raw, const char *offset_raw, long long *limit, long long *offset);
 
 /* ---- UTF-8 ---- */
 

@@ -31,22 +31,22 @@ typedef enum {
 
 typedef enum {
     DOCUMENTS_OK = 0,
-    DOCUMENTS_ERR_EMPTY,      /* zero bytes in */
-    DOCUMENTS_ERR_ENCRYPTED,  /* password-protected PDF or Office file */
-    DOCUMENTS_ERR_CORRUPT,    /* not a readable PDF / not a DOCX package */
-    DOCUMENTS_ERR_TIMEOUT,    /* the wall-clock or CPU limit was reached */
-    DOCUMENTS_ERR_RESOURCES,  /* the memory limit was reached */
-    DOCUMENTS_ERR_CRASHED,    /* the extractor died on the document */
-    DOCUMENTS_ERR_SYSTEM,     /* fork, pipe or wait failed in the server */
+    DOCUMENTS_ERR_EMPTY,     /* zero bytes in */
+    DOCUMENTS_ERR_ENCRYPTED, /* password-protected PDF or Office file */
+    DOCUMENTS_ERR_CORRUPT,   /* not a readable PDF / not a DOCX package */
+    DOCUMENTS_ERR_TIMEOUT,   /* the wall-clock or CPU limit was reached */
+    DOCUMENTS_ERR_RESOURCES, /* the memory limit was reached */
+    DOCUMENTS_ERR_CRASHED,   /* the extractor died on the document */
+    DOCUMENTS_ERR_SYSTEM,    /* fork, pipe or wait failed in the server */
 } documents_status_t;
 
 /* Limits of one isolated extraction.  Zero fields take the defaults. */
 typedef struct {
-    long timeout_ms;          /* wall clock; default 10000 */
-    size_t memory_bytes;      /* address space of the child; default 512 MiB
+    long timeout_ms;       /* wall clock; default 10000 */
+    size_t memory_bytes;   /* address space of the child; default 512 MiB
                                  (not applied under AddressSanitizer, whose
                                  shadow memory needs far more) */
-    size_t max_text_bytes;    /* longer text is cut at a character boundary;
+    size_t max_text_bytes; /* longer text is cut at a character boundary;
                                  default 8 MiB */
 } documents_limits_t;
 

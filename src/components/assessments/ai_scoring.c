@@ -23,9 +23,10 @@
 
 /* The twelve session scores, in the order they are reported. */
 static const char *const AI_SCORE_KEYS[ASSESSMENTS_AI_SCORE_COUNT] = {
-    "prompt_clarity",          "prompt_specificity", "prompt_efficiency",   "design_thinking",
-    "debugging_strategy",      "prompt_progression", "independence",        "written_communication",
-    "context_utilization",     "error_recovery",     "requirement_comprehension", "learning_velocity",
+    "prompt_clarity",  "prompt_specificity",        "prompt_efficiency",
+    "design_thinking", "debugging_strategy",        "prompt_progression",
+    "independence",    "written_communication",     "context_utilization",
+    "error_recovery",  "requirement_comprehension", "learning_velocity",
 };
 
 static const char *const AI_FRAUD_TYPES[] = {"copy_paste", "solution_dump", "prompt_injection", "external_content"};
@@ -224,7 +225,8 @@ static json_t *ai_parse_per_prompt(const json_t *list)
     json_t *out = json_array();
     size_t i;
     json_t *p;
-    json_array_foreach(list, i, p) {
+    json_array_foreach(list, i, p)
+    {
         if (!json_is_object(p))
             continue;
         json_t *o = json_object();
@@ -247,7 +249,8 @@ static json_t *ai_parse_fraud(const json_t *list, size_t nprompts)
     json_t *out = json_array();
     size_t i;
     json_t *f;
-    json_array_foreach(list, i, f) {
+    json_array_foreach(list, i, f)
+    {
         const char *type = json_string_value(json_object_get(f, "type"));
         bool known = false;
         for (size_t k = 0; type && k < sizeof AI_FRAUD_TYPES / sizeof *AI_FRAUD_TYPES; k++)
@@ -258,8 +261,8 @@ static json_t *ai_parse_fraud(const json_t *list, size_t nprompts)
         if (!ai_number(json_object_get(f, "confidence"), &conf))
             conf = 0.0;
         const json_t *idx = json_object_get(f, "prompt_index");
-        bool idx_ok = json_is_integer(idx) && json_integer_value(idx) >= 0 &&
-                      (size_t)json_integer_value(idx) < nprompts;
+        bool idx_ok =
+            json_is_integer(idx) && json_integer_value(idx) >= 0 && (size_t)json_integer_value(idx) < nprompts;
         json_t *o = json_object();
         json_object_set_new(o, "type", json_string(type));
         json_object_set_new(o, "confidence", json_real(ai_clamp(conf, 0.0, 1.0)));
@@ -325,8 +328,7 @@ static void ai_session(mem_arena_t *a, const json_t *prompts, const char *task_t
 static void ai_calibration(mem_arena_t *a, const json_t *prompts, const char *calibration_prompt, json_t *errors,
                            assessments_ai_result_t *out)
 {
-    const char *cal = calibration_prompt && *calibration_prompt ? calibration_prompt
-                                                                : cfg->default_calibration_prompt;
+    const char *cal = calibration_prompt && *calibration_prompt ? calibration_prompt : cfg->default_calibration_prompt;
     out->calibration_prompt = mem_strdup(a, cal ? cal : "");
     char *user = ai_session_prompt(a, prompts, 1, out->calibration_prompt);
     char *text = ai_call(AI_SESSION_SYSTEM, AI_SESSION_MAX_TOKENS, user, "calibration", errors);

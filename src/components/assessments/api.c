@@ -339,8 +339,8 @@ static err_t api_submit(api_ctx_t *ctx, const void *in_, api_out_t *out)
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_submit(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, in->tab_switch_count,
-                                     &body, &detail);
+    err_t e = assessments_svc_submit(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, in->tab_switch_count, &body,
+                                     &detail);
     return api_done(out, e, detail, body);
 }
 
@@ -375,8 +375,8 @@ static const api_route_t assess_routes[] = {
     {"POST", ASSESS_ID "/upload-cv", API_AUTH_TOKEN_FORM, API_BODY_FORM, API_RL_ASSESSMENT, api_parse_cv_by_id,
      sizeof(api_cv_in_t), api_upload_cv_by_id, 200, "Upload the candidate's CV (form token)", "assessments"},
     {"POST", ASSESS_BASE "/token/{token}/upload-cv", API_AUTH_TOKEN_PATH, API_BODY_FORM, API_RL_CANDIDATE_TOKEN,
-     api_parse_cv_by_token, sizeof(api_cv_in_t), api_upload_cv_by_token, 200,
-     "Upload the candidate's CV (path token)", "assessments"},
+     api_parse_cv_by_token, sizeof(api_cv_in_t), api_upload_cv_by_token, 200, "Upload the candidate's CV (path token)",
+     "assessments"},
     {"POST", ASSESS_ID "/execute", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_execute,
      sizeof(api_code_in_t), api_execute, 200, "Run code in the sandbox", "assessments"},
     {"POST", ASSESS_ID "/claude", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_chat,
@@ -389,13 +389,13 @@ static const api_route_t assess_routes[] = {
      "Re-send the invitation", "assessments"},
     {"GET", ASSESS_ID "/report.pdf", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_report, 200,
      "Download the assessment report (PDF)", "assessments"},
-    {"POST", ASSESS_ID "/notes", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_note,
-     sizeof(api_note_in_t), api_notes, 200, "Add a recruiter note", "assessments"},
+    {"POST", ASSESS_ID "/notes", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_note, sizeof(api_note_in_t),
+     api_notes, 200, "Add a recruiter note", "assessments"},
 };
 
 static const api_route_t assess_test_routes[] = {
-    {"POST", "/__test__/assessments/expire-sweep", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0,
-     api_test_expire, 200, "Run the expiry sweep now (tests)", "test"},
+    {"POST", "/__test__/assessments/expire-sweep", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, api_test_expire,
+     200, "Run the expiry sweep now (tests)", "test"},
 };
 
 void assessments_register(http_server_t *s)

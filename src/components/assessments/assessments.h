@@ -73,19 +73,18 @@ assessments_ticker_t *assessments_expiry_ticker_start(db_pool_t *pool, int inter
 /* Stops and joins the thread; NULL is accepted. */
 void assessments_expiry_ticker_stop(assessments_ticker_t *t);
 
-
 /* ---- re-scoring ---- (rescore.c; `tali rescore`) */
 
 /* What re-scoring one assessment did. */
 typedef struct {
     int64_t id;
-    bool rescored;      /* the recomputed scores were stored */
-    bool skipped;       /* not COMPLETED: left alone (reason says why) */
+    bool rescored; /* the recomputed scores were stored */
+    bool skipped;  /* not COMPLETED: left alone (reason says why) */
     bool has_before;
-    double before;      /* final_score as stored before (when has_before) */
-    double after;       /* the recomputed final_score (when rescored) */
-    bool changed;       /* a stored score, breakdown, analytics or flag value differs now */
-    char reason[256];   /* why it was not re-scored; "" when it was */
+    double before;    /* final_score as stored before (when has_before) */
+    double after;     /* the recomputed final_score (when rescored) */
+    bool changed;     /* a stored score, breakdown, analytics or flag value differs now */
+    char reason[256]; /* why it was not re-scored; "" when it was */
 } assessments_rescore_outcome_t;
 
 /* Re-scores COMPLETED assessment id from what is stored, without any
@@ -137,7 +136,7 @@ typedef struct {
     bool has_organization;
     int64_t organization_id;
     bool has_score;
-    double score;                      /* 0-10 */
+    double score; /* 0-10 */
     bool has_tests_passed, has_tests_total;
     int64_t tests_passed, tests_total;
     int64_t duration_minutes;          /* the allotted time; NULL reads as 30 */

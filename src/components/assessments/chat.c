@@ -18,8 +18,8 @@ static int64_t chat_mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens,
-                           int64_t *output_tokens, int64_t *latency_ms)
+void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens, int64_t *output_tokens,
+                           int64_t *latency_ms)
 {
     *text = NULL;
     *input_tokens = *output_tokens = 0;

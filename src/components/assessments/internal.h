@@ -53,9 +53,9 @@ typedef struct {
     assessments_opt_int_t tests_passed, tests_total;
     const char *test_results, *ai_prompts, *code_snapshots, *timeline;
     const char *e2b_session_id;
-    assessments_opt_real_t prompt_quality_score, prompt_efficiency_score, independence_score,
-        context_utilization_score, design_thinking_score, debugging_strategy_score, written_communication_score,
-        learning_velocity_score, error_recovery_score, requirement_comprehension_score, calibration_score;
+    assessments_opt_real_t prompt_quality_score, prompt_efficiency_score, independence_score, context_utilization_score,
+        design_thinking_score, debugging_strategy_score, written_communication_score, learning_velocity_score,
+        error_recovery_score, requirement_comprehension_score, calibration_score;
     const char *prompt_fraud_flags, *prompt_analytics;
     assessments_opt_real_t browser_focus_ratio;
     assessments_opt_int_t tab_switch_count, time_to_first_prompt_seconds;
@@ -131,8 +131,8 @@ bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, 
 
 typedef struct {
     const char *message;
-    const json_t *history;       /* borrowed array */
-    const char *code_context;    /* NULL when null/absent */
+    const json_t *history;    /* borrowed array */
+    const char *code_context; /* NULL when null/absent */
     bool paste_detected;
     bool browser_focused;
     bool has_since_last;
@@ -166,8 +166,8 @@ json_t *assessments_chat_record(mem_arena_t *a, const assessments_chat_in_t *in,
 /* Calls the model for a chat turn: history + the new user message.  On
  * return *text is the reply (heap, caller frees) or NULL on any failure
  * (logged); tokens and latency are filled either way. */
-void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens,
-                           int64_t *output_tokens, int64_t *latency_ms);
+void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t *input_tokens, int64_t *output_tokens,
+                           int64_t *latency_ms);
 
 /* ---- ai_scoring.c ---- */
 
@@ -175,15 +175,15 @@ void assessments_chat_call(const assessments_chat_in_t *in, char **text, int64_t
 
 /* What the model said about a submission (MVP_DISABLE_CLAUDE_SCORING off). */
 typedef struct {
-    char *quality_analysis;     /* heap: the code review's raw text; NULL when the call failed */
-    double code_quality_score;  /* overall_score clamped to [0, 10]; 5.0 without one */
-    bool has_scores;            /* the session analysis succeeded */
+    char *quality_analysis;                    /* heap: the code review's raw text; NULL when the call failed */
+    double code_quality_score;                 /* overall_score clamped to [0, 10]; 5.0 without one */
+    bool has_scores;                           /* the session analysis succeeded */
     double scores[ASSESSMENTS_AI_SCORE_COUNT]; /* in assessments_ai_score_key order, [0, 10] */
-    json_t *per_prompt_scores;  /* [{index, clarity, specificity, efficiency}] or NULL */
-    json_t *fraud_flags;        /* [{type, confidence, evidence, prompt_index}] or NULL */
-    const char *calibration_prompt; /* arena: the text the first prompt was scored against, or NULL */
+    json_t *per_prompt_scores;                 /* [{index, clarity, specificity, efficiency}] or NULL */
+    json_t *fraud_flags;                       /* [{type, confidence, evidence, prompt_index}] or NULL */
+    const char *calibration_prompt;            /* arena: the text the first prompt was scored against, or NULL */
     bool has_calibration_score;
-    double calibration_score;   /* the calibration analysis' prompt_clarity */
+    double calibration_score; /* the calibration analysis' prompt_clarity */
 } assessments_ai_result_t;
 
 /* The name of session score i (prompt_clarity, prompt_specificity, ...),
@@ -206,7 +206,7 @@ void assessments_ai_result_free(assessments_ai_result_t *r);
 
 /* Everything submit stores, computed before the write. */
 typedef struct {
-    json_t *ai_prompts;       /* amended */
+    json_t *ai_prompts; /* amended */
     json_t *test_results;
     json_t *code_snapshots;
     json_t *timeline;
@@ -216,8 +216,8 @@ typedef struct {
     int64_t duration_seconds;
     bool time_limit_exceeded;
     int64_t tab_switch_count;
-    void *columns;            /* scoring_columns_t (heap) */
-    char *quality_analysis;   /* heap: the model's code review (Claude scoring only), or NULL */
+    void *columns;          /* scoring_columns_t (heap) */
+    char *quality_analysis; /* heap: the model's code review (Claude scoring only), or NULL */
     bool has_calibration_score;
     double calibration_score;
 } assessments_scored_t;
@@ -225,24 +225,24 @@ typedef struct {
 /* What a re-score takes as stored instead of computing it: no sandbox
  * run, no fit call and no model call (scoring-spec §0 steps 2 and 5). */
 typedef struct {
-    int64_t tests_passed, tests_total;     /* the stored counts */
-    const json_t *cv_match_result;         /* the fit result rebuilt from the stored columns */
-    const json_t *errors;                  /* score_breakdown.errors as stored (kept), or NULL */
-    const assessments_ai_result_t *ai;     /* the stored model results laid over the columns as at
+    int64_t tests_passed, tests_total; /* the stored counts */
+    const json_t *cv_match_result;     /* the fit result rebuilt from the stored columns */
+    const json_t *errors;              /* score_breakdown.errors as stored (kept), or NULL */
+    const assessments_ai_result_t *ai; /* the stored model results laid over the columns as at
                                             * submit (submit_apply_ai), or NULL */
 } assessments_score_given_t;
 
 typedef struct {
     const assessments_row_t *row;
-    const char *final_code;    /* unused when given */
+    const char *final_code; /* unused when given */
     int64_t tab_switch_count;
     const char *test_code;     /* task.test_code (NULL/"" = none) */
     const char *score_weights; /* task.score_weights JSON text */
     bool has_candidate;
     const char *cv_text, *job_spec_text;
-    const char *task_description;   /* what the session analysis is judged against */
-    const char *calibration_prompt; /* task.calibration_prompt (NULL = the default) */
-    int64_t now_us;            /* submit: now; re-score: the stored completed_at */
+    const char *task_description;           /* what the session analysis is judged against */
+    const char *calibration_prompt;         /* task.calibration_prompt (NULL = the default) */
+    int64_t now_us;                         /* submit: now; re-score: the stored completed_at */
     const assessments_score_given_t *given; /* NULL: submit; else a re-score from stored values */
 } assessments_submit_in_t;
 
@@ -304,8 +304,8 @@ typedef struct {
 err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c,
                                 const assessments_cv_in_t *in, json_t **out, const char **detail);
 
-err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                              const char *code, json_t **out, const char **detail);
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token, const char *code,
+                              json_t **out, const char **detail);
 err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
                            const assessments_chat_in_t *in, json_t **out, const char **detail);
 err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,

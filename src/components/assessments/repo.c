@@ -12,17 +12,17 @@
 #include "platform/log.h"
 #include "platform/security.h"
 
-#define ASSESSMENTS_COLS                                                                                      \
-    "id, organization_id, candidate_id, task_id, token, status, duration_minutes, started_at, completed_at, " \
-    "expires_at, created_at, cv_uploaded_at, scored_at, score, code_quality_score, time_efficiency_score, "   \
-    "ai_usage_score, tests_passed, tests_total, test_results, ai_prompts, code_snapshots, timeline, "         \
-    "e2b_session_id, prompt_quality_score, prompt_efficiency_score, independence_score, "                    \
-    "context_utilization_score, design_thinking_score, debugging_strategy_score, "                           \
-    "written_communication_score, learning_velocity_score, error_recovery_score, "                           \
-    "requirement_comprehension_score, calibration_score, prompt_fraud_flags, prompt_analytics, "             \
-    "browser_focus_ratio, tab_switch_count, time_to_first_prompt_seconds, cv_file_url, cv_filename, "        \
-    "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "       \
-    "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "       \
+#define ASSESSMENTS_COLS                                                                                               \
+    "id, organization_id, candidate_id, task_id, token, status, duration_minutes, started_at, completed_at, "          \
+    "expires_at, created_at, cv_uploaded_at, scored_at, score, code_quality_score, time_efficiency_score, "            \
+    "ai_usage_score, tests_passed, tests_total, test_results, ai_prompts, code_snapshots, timeline, "                  \
+    "e2b_session_id, prompt_quality_score, prompt_efficiency_score, independence_score, "                              \
+    "context_utilization_score, design_thinking_score, debugging_strategy_score, "                                     \
+    "written_communication_score, learning_velocity_score, error_recovery_score, "                                     \
+    "requirement_comprehension_score, calibration_score, prompt_fraud_flags, prompt_analytics, "                       \
+    "browser_focus_ratio, tab_switch_count, time_to_first_prompt_seconds, cv_file_url, cv_filename, "                  \
+    "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "                 \
+    "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "                 \
     "cv_job_match_details, latest_code"
 
 static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
@@ -264,8 +264,8 @@ err_t assessments_repo_start(db_t *db, int64_t id, bool set_started, int64_t sta
                        p, 5, NULL);
     }
     db_value_t p[] = {DB_V_TEXT(ASSESSMENTS_IN_PROGRESS), DB_V_TEXT(sandbox_id), DB_V_TIME(now_us), DB_V_INT(id)};
-    return db_exec(db, "UPDATE assessments SET status = $1, e2b_session_id = $2, updated_at = $3 WHERE id = $4", p,
-                   4, NULL);
+    return db_exec(db, "UPDATE assessments SET status = $1, e2b_session_id = $2, updated_at = $3 WHERE id = $4", p, 4,
+                   NULL);
 }
 
 err_t assessments_repo_set_sandbox(db_t *db, int64_t id, const char *sandbox_id, int64_t now_us)
@@ -286,8 +286,8 @@ err_t assessments_repo_set_cv(db_t *db, int64_t id, const char *file_url, const 
 err_t assessments_repo_set_latest_code(db_t *db, int64_t id, const char *code, int64_t now_us)
 {
     db_value_t p[] = {DB_V_TEXT(code), DB_V_TIME(now_us), DB_V_INT(id), DB_V_TEXT(ASSESSMENTS_IN_PROGRESS)};
-    return db_exec(db, "UPDATE assessments SET latest_code = $1, updated_at = $2 WHERE id = $3 AND status = $4", p,
-                   4, NULL);
+    return db_exec(db, "UPDATE assessments SET latest_code = $1, updated_at = $2 WHERE id = $3 AND status = $4", p, 4,
+                   NULL);
 }
 
 err_t assessments_repo_chat(db_t *db, int64_t id, const char *ai_prompts_json, const assessments_opt_int_t *ttfp,
@@ -339,8 +339,7 @@ err_t assessments_repo_submit(db_t *db, int64_t id, const db_value_t values[ASSE
     return e;
 }
 
-err_t assessments_repo_rescore(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_RESCORE_N],
-                               bool *updated)
+err_t assessments_repo_rescore(db_t *db, int64_t id, const db_value_t values[ASSESSMENTS_REPO_RESCORE_N], bool *updated)
 {
     static const char sql[] =
         "UPDATE assessments SET score = $1, final_score = $2, prompt_quality_score = $3, "
@@ -452,10 +451,17 @@ err_t assessments_create_from_workable(db_t *db, int64_t org_id, int64_t candida
     char *token = sec_random_token(32);
     int64_t now = db_now_us();
     db_value_t p[] = {
-        DB_V_INT(org_id),        DB_V_INT(candidate_id),   DB_V_INT(task_id),
-        DB_V_TEXT(token),        DB_V_TEXT(ASSESSMENTS_PENDING), DB_V_INT(duration_minutes),
-        DB_V_TIME(expires_at_us), DB_V_INT(0),             DB_V_BOOL(false),
-        DB_V_TEXT(workable_candidate_id), DB_V_TIME(now),
+        DB_V_INT(org_id),
+        DB_V_INT(candidate_id),
+        DB_V_INT(task_id),
+        DB_V_TEXT(token),
+        DB_V_TEXT(ASSESSMENTS_PENDING),
+        DB_V_INT(duration_minutes),
+        DB_V_TIME(expires_at_us),
+        DB_V_INT(0),
+        DB_V_BOOL(false),
+        DB_V_TEXT(workable_candidate_id),
+        DB_V_TIME(now),
     };
     db_res_t *r = NULL;
     err_t e = db_query(db,

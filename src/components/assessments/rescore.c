@@ -40,8 +40,7 @@ static const json_t *rescore_cv_triplet(const json_t *breakdown, const json_t *a
 {
     const json_t *srcs[2] = {json_object_get(breakdown, "cv_job_match"), json_object_get(analytics, "cv_job_match")};
     for (size_t i = 0; i < 2; i++)
-        if (json_is_object(srcs[i]) && json_object_get(srcs[i], "skills") &&
-            json_object_get(srcs[i], "experience"))
+        if (json_is_object(srcs[i]) && json_object_get(srcs[i], "skills") && json_object_get(srcs[i], "experience"))
             return srcs[i];
     return NULL;
 }

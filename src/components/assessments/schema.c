@@ -109,11 +109,12 @@ json_t *assessments_schema_build_timeline(const assessments_row_t *r, const json
     size_t i;
     json_t *p;
     if (json_is_array(ai_prompts)) {
-        json_array_foreach(ai_prompts, i, p) {
+        json_array_foreach(ai_prompts, i, p)
+        {
             const char *ts = json_string_value(json_object_get(p, "timestamp"));
             int64_t us = 0;
             json_t *t = (r->started_at.set && ts && db_parse_time(ts, &us)) ? timeline_offset(r->started_at.v, us)
-                                                                              : json_string(ASSESSMENTS_DASH);
+                                                                            : json_string(ASSESSMENTS_DASH);
             const char *msg = json_string_value(json_object_get(p, "message"));
             json_array_append_new(ev, timeline_event(t, "Used AI assistant", msg ? msg : ""));
         }
@@ -123,8 +124,8 @@ json_t *assessments_schema_build_timeline(const assessments_row_t *r, const json
         json_array_append_new(ev, timeline_event(timeline_offset(0, limit_us), "Time limit exceeded", NULL));
     }
     if (r->completed_at.set) {
-        json_t *t = r->started_at.set ? timeline_offset(r->started_at.v, r->completed_at.v)
-                                      : json_string(ASSESSMENTS_DASH);
+        json_t *t =
+            r->started_at.set ? timeline_offset(r->started_at.v, r->completed_at.v) : json_string(ASSESSMENTS_DASH);
         json_array_append_new(ev, timeline_event(t, "Submitted assessment", NULL));
     }
     return ev;
@@ -152,7 +153,8 @@ static json_t *timeline_for_output(const assessments_row_t *r, const json_t *ai_
     json_t *e;
     bool legacy = false;
     if (stored_nonempty) {
-        json_array_foreach(stored, i, e) {
+        json_array_foreach(stored, i, e)
+        {
             if (is_note(e))
                 json_array_append(built, e);
             else
@@ -176,7 +178,8 @@ static json_t *prompts_list(const json_t *ai_prompts)
     json_t *p;
     if (!json_is_array(ai_prompts))
         return out;
-    json_array_foreach(ai_prompts, i, p) {
+    json_array_foreach(ai_prompts, i, p)
+    {
         if (!json_is_object(p))
             continue;
         json_t *msg = json_object_get(p, "message");
@@ -260,7 +263,8 @@ static json_t *weights_as_floats(const char *text)
     const char *k;
     json_t *v;
     json_t *out = json_object();
-    json_object_foreach(w, k, v) {
+    json_object_foreach(w, k, v)
+    {
         if (json_is_integer(v))
             json_object_set_new(out, k, json_real((double)json_integer_value(v)));
         else
@@ -315,8 +319,8 @@ static json_t *all_fields(const assessments_row_t *r, const assessments_names_t 
     json_object_set_new(o, "prompt_fraud_flags", j_blob(r->prompt_fraud_flags));
     json_object_set_new(o, "prompt_analytics", j_blob(r->prompt_analytics));
     json_object_set_new(o, "browser_focus_ratio", j_opt_real(r->browser_focus_ratio));
-    json_object_set_new(o, "tab_switch_count", r->tab_switch_count.set ? json_integer(r->tab_switch_count.v)
-                                                                       : json_integer(0));
+    json_object_set_new(o, "tab_switch_count",
+                        r->tab_switch_count.set ? json_integer(r->tab_switch_count.v) : json_integer(0));
     json_object_set_new(o, "time_to_first_prompt_seconds", j_opt_int(r->time_to_first_prompt_seconds));
     json_object_set_new(o, "cv_uploaded", json_boolean(r->cv_file_url && *r->cv_file_url));
     json_object_set_new(o, "cv_filename", j_text(r->cv_filename));
@@ -340,31 +344,123 @@ static json_t *all_fields(const assessments_row_t *r, const assessments_names_t 
 }
 
 static const char *const model_keys[] = {
-    "id", "organization_id", "candidate_id", "task_id", "token", "status", "duration_minutes", "started_at",
-    "completed_at", "expires_at", "score", "tests_passed", "tests_total", "code_quality_score",
-    "time_efficiency_score", "ai_usage_score", "test_results", "ai_prompts", "timeline", "created_at",
-    "prompts_list", "results", "breakdown", "candidate_name", "candidate_email", "task_name",
-    "prompt_quality_score", "prompt_efficiency_score", "independence_score", "context_utilization_score",
-    "design_thinking_score", "debugging_strategy_score", "written_communication_score", "learning_velocity_score",
-    "error_recovery_score", "requirement_comprehension_score", "calibration_score", "prompt_fraud_flags",
-    "prompt_analytics", "browser_focus_ratio", "tab_switch_count", "time_to_first_prompt_seconds", "cv_uploaded",
-    "cv_filename", "cv_uploaded_at", "final_score", "score_breakdown", "score_weights_used", "flags", "scored_at",
-    "total_duration_seconds", "total_prompts", "total_input_tokens", "total_output_tokens", "tests_run_count",
+    "id",
+    "organization_id",
+    "candidate_id",
+    "task_id",
+    "token",
+    "status",
+    "duration_minutes",
+    "started_at",
+    "completed_at",
+    "expires_at",
+    "score",
+    "tests_passed",
+    "tests_total",
+    "code_quality_score",
+    "time_efficiency_score",
+    "ai_usage_score",
+    "test_results",
+    "ai_prompts",
+    "timeline",
+    "created_at",
+    "prompts_list",
+    "results",
+    "breakdown",
+    "candidate_name",
+    "candidate_email",
+    "task_name",
+    "prompt_quality_score",
+    "prompt_efficiency_score",
+    "independence_score",
+    "context_utilization_score",
+    "design_thinking_score",
+    "debugging_strategy_score",
+    "written_communication_score",
+    "learning_velocity_score",
+    "error_recovery_score",
+    "requirement_comprehension_score",
+    "calibration_score",
+    "prompt_fraud_flags",
+    "prompt_analytics",
+    "browser_focus_ratio",
+    "tab_switch_count",
+    "time_to_first_prompt_seconds",
+    "cv_uploaded",
+    "cv_filename",
+    "cv_uploaded_at",
+    "final_score",
+    "score_breakdown",
+    "score_weights_used",
+    "flags",
+    "scored_at",
+    "total_duration_seconds",
+    "total_prompts",
+    "total_input_tokens",
+    "total_output_tokens",
+    "tests_run_count",
     "tests_pass_count",
 };
 
 static const char *const dict_keys[] = {
-    "id", "organization_id", "candidate_id", "task_id", "token", "status", "duration_minutes", "started_at",
-    "completed_at", "expires_at", "score", "tests_passed", "tests_total", "code_quality_score",
-    "time_efficiency_score", "ai_usage_score", "prompt_quality_score", "prompt_efficiency_score",
-    "independence_score", "context_utilization_score", "design_thinking_score", "debugging_strategy_score",
-    "written_communication_score", "learning_velocity_score", "error_recovery_score",
-    "requirement_comprehension_score", "calibration_score", "prompt_fraud_flags", "prompt_analytics",
-    "browser_focus_ratio", "tab_switch_count", "time_to_first_prompt_seconds", "cv_uploaded", "cv_filename",
-    "cv_uploaded_at", "cv_job_match_score", "cv_job_match_details", "final_score", "score_breakdown",
-    "score_weights_used", "flags", "scored_at", "total_duration_seconds", "total_prompts", "total_input_tokens",
-    "total_output_tokens", "tests_run_count", "tests_pass_count", "test_results", "ai_prompts", "timeline",
-    "created_at", "prompts_list", "results", "breakdown", "candidate_name", "candidate_email", "task_name",
+    "id",
+    "organization_id",
+    "candidate_id",
+    "task_id",
+    "token",
+    "status",
+    "duration_minutes",
+    "started_at",
+    "completed_at",
+    "expires_at",
+    "score",
+    "tests_passed",
+    "tests_total",
+    "code_quality_score",
+    "time_efficiency_score",
+    "ai_usage_score",
+    "prompt_quality_score",
+    "prompt_efficiency_score",
+    "independence_score",
+    "context_utilization_score",
+    "design_thinking_score",
+    "debugging_strategy_score",
+    "written_communication_score",
+    "learning_velocity_score",
+    "error_recovery_score",
+    "requirement_comprehension_score",
+    "calibration_score",
+    "prompt_fraud_flags",
+    "prompt_analytics",
+    "browser_focus_ratio",
+    "tab_switch_count",
+    "time_to_first_prompt_seconds",
+    "cv_uploaded",
+    "cv_filename",
+    "cv_uploaded_at",
+    "cv_job_match_score",
+    "cv_job_match_details",
+    "final_score",
+    "score_breakdown",
+    "score_weights_used",
+    "flags",
+    "scored_at",
+    "total_duration_seconds",
+    "total_prompts",
+    "total_input_tokens",
+    "total_output_tokens",
+    "tests_run_count",
+    "tests_pass_count",
+    "test_results",
+    "ai_prompts",
+    "timeline",
+    "created_at",
+    "prompts_list",
+    "results",
+    "breakdown",
+    "candidate_name",
+    "candidate_email",
+    "task_name",
 };
 
 static json_t *ordered(json_t *all, const char *const *keys, size_t n)
@@ -409,8 +505,7 @@ bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_
     vld_int_t task = {0}, dur = {0};
     static const vld_str_rule_t name_rule = {.need = VLD_REQUIRED, .min_length = 1, .max_length = 200};
     static const vld_int_rule_t task_rule = {.need = VLD_REQUIRED, .has_gt = true, .gt = 0};
-    static const vld_int_rule_t dur_rule = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 15, .has_le = true,
-                                            .le = 180};
+    static const vld_int_rule_t dur_rule = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 15, .has_le = true, .le = 180};
     vld_email(v, "body", body, "candidate_email", VLD_REQUIRED, &email);
     vld_str(v, "body", body, "candidate_name", &name_rule, &name);
     vld_int(v, "body", body, "task_id", &task_rule, &task);
@@ -427,10 +522,10 @@ bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_
 static const char *status_from_query(const char *raw)
 {
     static const char *const map[][2] = {
-        {"pending", ASSESSMENTS_PENDING},         {"in_progress", ASSESSMENTS_IN_PROGRESS},
-        {"completed", ASSESSMENTS_COMPLETED},     {"expired", ASSESSMENTS_EXPIRED},
-        {"PENDING", ASSESSMENTS_PENDING},         {"IN_PROGRESS", ASSESSMENTS_IN_PROGRESS},
-        {"COMPLETED", ASSESSMENTS_COMPLETED},     {"EXPIRED", ASSESSMENTS_EXPIRED},
+        {"pending", ASSESSMENTS_PENDING},     {"in_progress", ASSESSMENTS_IN_PROGRESS},
+        {"completed", ASSESSMENTS_COMPLETED}, {"expired", ASSESSMENTS_EXPIRED},
+        {"PENDING", ASSESSMENTS_PENDING},     {"IN_PROGRESS", ASSESSMENTS_IN_PROGRESS},
+        {"COMPLETED", ASSESSMENTS_COMPLETED}, {"EXPIRED", ASSESSMENTS_EXPIRED},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(raw, map[i][0]) == 0)
@@ -545,7 +640,8 @@ bool assessments_schema_note(vld_t *v, const json_t *body, const char **note)
     size_t before = vld_count(v);
     const char *k;
     json_t *val;
-    json_object_foreach((json_t *)body, k, val) {
+    json_object_foreach((json_t *)body, k, val)
+    {
         if (!json_is_string(val))
             vld_add(v, "string_type", vld_loc("body", k), "Input should be a valid string", json_incref(val), NULL);
     }

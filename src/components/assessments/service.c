@@ -531,8 +531,7 @@ err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char
     json_object_set_new(task, "duration_minutes", json_integer(dur));
     const char *cal = cfg->mvp_disable_calibration ? NULL : t.calibration_prompt;
     json_object_set_new(task, "calibration_prompt", cal ? json_string(cal) : json_null());
-    json_object_set_new(task, "proctoring_enabled",
-                        json_boolean(!cfg->mvp_disable_proctoring && t.proctoring_enabled));
+    json_object_set_new(task, "proctoring_enabled", json_boolean(!cfg->mvp_disable_proctoring && t.proctoring_enabled));
     json_t *o = json_object();
     json_object_set_new(o, "assessment_id", json_integer(cur.id));
     json_object_set_new(o, "token", json_string(cur.token ? cur.token : token));
@@ -664,8 +663,8 @@ static void svc_store_sandbox(db_t *db, const assessments_row_t *r, const char *
 
 /* ---- S7 execute ---- */
 
-err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                              const char *code, json_t **out, const char **detail)
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token, const char *code,
+                              json_t **out, const char **detail)
 {
     db_t *db = conn->take(conn->ctx);
     if (!db) {
@@ -900,7 +899,8 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
     v[ASR_TOTAL_PROMPTS] = DB_V_INT(c->total_prompts);
     v[ASR_TOTAL_INPUT_TOKENS] = DB_V_INT(c->total_input_tokens);
     v[ASR_TOTAL_OUTPUT_TOKENS] = DB_V_INT(c->total_output_tokens);
-    v[ASR_AI_PROMPTS] = json_array_size(sp->ai_prompts) > 0 ? v_json(a, sp->ai_prompts) : (r.ai_prompts ? DB_V_JSON(r.ai_prompts) : DB_V_NULL);
+    v[ASR_AI_PROMPTS] = json_array_size(sp->ai_prompts) > 0 ? v_json(a, sp->ai_prompts)
+                                                            : (r.ai_prompts ? DB_V_JSON(r.ai_prompts) : DB_V_NULL);
     v[ASR_TAB_SWITCH_COUNT] = DB_V_INT(sp->tab_switch_count);
     v[ASR_UPDATED_AT] = DB_V_TIME(now);
 
@@ -975,8 +975,8 @@ err_t assessments_expire_sweep(db_t *db, int64_t now_us, int64_t *expired)
     e = assessments_repo_list_running(db, a, horizon, &rows, &n);
     for (size_t i = 0; e == ERR_OK && i < n; i++) {
         int64_t dur = rows[i].duration_minutes ? rows[i].duration_minutes : 30;
-        int64_t end = rows[i].started_at +
-                      (dur * 60 + ASSESSMENTS_GRACE_SECONDS + ASSESSMENTS_ABANDON_SECONDS) * 1000000LL;
+        int64_t end =
+            rows[i].started_at + (dur * 60 + ASSESSMENTS_GRACE_SECONDS + ASSESSMENTS_ABANDON_SECONDS) * 1000000LL;
         if (now_us <= end)
             continue;
         bool changed = false;

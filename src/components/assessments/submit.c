@@ -16,8 +16,8 @@
 /* Runs the task's tests against final_code.  Never fails: a sandbox that
  * cannot be used is recorded in the result's error (policy fix 11: a
  * submit never fails because of the sandbox). */
-static json_t *submit_run_tests(const char *sandbox_id, const char *final_code, const char *test_code,
-                                int64_t *passed, int64_t *total)
+static json_t *submit_run_tests(const char *sandbox_id, const char *final_code, const char *test_code, int64_t *passed,
+                                int64_t *total)
 {
     sandbox_provider_t *sb = assessments_sandbox();
     *passed = *total = 0;
@@ -144,13 +144,15 @@ static void submit_apply_ai(const assessments_ai_result_t *ai, scoring_columns_t
     }
     size_t i;
     json_t *f;
-    json_array_foreach(ai->fraud_flags, i, f) {
+    json_array_foreach(ai->fraud_flags, i, f)
+    {
         json_array_append_new(c->prompt_fraud_flags, json_deep_copy(f));
         json_t *type = json_object_get(f, "type");
         bool seen = false;
         size_t k;
         json_t *name;
-        json_array_foreach(c->flags, k, name) {
+        json_array_foreach(c->flags, k, name)
+        {
             if (json_equal(name, type))
                 seen = true;
         }
@@ -204,8 +206,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     const assessments_row_t *row = in->row;
     char err[512] = "";
     err_t e = ERR_INTERNAL;
-    json_t *heur_in = NULL, *heur = NULL, *errors = json_array(), *cv = NULL, *interactions = NULL,
-           *engine = NULL, *weights = NULL;
+    json_t *heur_in = NULL, *heur = NULL, *errors = json_array(), *cv = NULL, *interactions = NULL, *engine = NULL,
+           *weights = NULL;
     assessments_ai_result_t ai;
     memset(&ai, 0, sizeof ai);
     const assessments_score_given_t *given = in->given;
@@ -239,8 +241,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
         out->tests_passed = given->tests_passed;
         out->tests_total = given->tests_total;
     } else {
-        out->test_results = submit_run_tests(sandbox_id, in->final_code, in->test_code, &out->tests_passed,
-                                             &out->tests_total);
+        out->test_results =
+            submit_run_tests(sandbox_id, in->final_code, in->test_code, &out->tests_passed, &out->tests_total);
     }
 
     /* 3. heuristics, with the final test results (policy fix 12) */
@@ -262,8 +264,7 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
 
     /* 4b. the model's code review and session analysis (Claude scoring on) */
     if (use_ai) {
-        assessments_ai_score(a, in->final_code, prompts, in->task_description, in->calibration_prompt, errors,
-                             &ai);
+        assessments_ai_score(a, in->final_code, prompts, in->task_description, in->calibration_prompt, errors, &ai);
         if (ai.has_scores) {
             json_decref(out->prompt_scores);
             out->prompt_scores = submit_ai_prompt_scores(&ai);
@@ -279,7 +280,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
         out->duration_seconds = 0;
     int64_t limit_min = row->duration_minutes.set && row->duration_minutes.v ? row->duration_minutes.v : 30;
     out->time_limit_exceeded =
-        row->started_at.set && in->now_us > row->started_at.v + (limit_min * 60 + ASSESSMENTS_GRACE_SECONDS) * 1000000LL;
+        row->started_at.set &&
+        in->now_us > row->started_at.v + (limit_min * 60 + ASSESSMENTS_GRACE_SECONDS) * 1000000LL;
 
     /* 7. interactions and 8. the engine */
     if (scoring_build_interactions(prompts, &interactions, err, sizeof err) != ERR_OK) {
@@ -304,8 +306,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
 
     /* 9. columns */
     scoring_columns_t *cols = xcalloc(1, sizeof *cols);
-    if (scoring_columns_build(engine, heur, cv, errors, interactions, out->tab_switch_count, cols, err,
-                              sizeof err) != ERR_OK) {
+    if (scoring_columns_build(engine, heur, cv, errors, interactions, out->tab_switch_count, cols, err, sizeof err) !=
+        ERR_OK) {
         free(cols);
         log_error(LOGGER, "%s %lld: column mapping failed: %s", what, (long long)row->id, err);
         e = ERR_INTERNAL;
@@ -335,7 +337,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     out->code_snapshots = json_array();
     size_t i;
     json_t *p;
-    json_array_foreach(prompts, i, p) {
+    json_array_foreach(prompts, i, p)
+    {
         const char *before = json_string_value(json_object_get(p, "code_before"));
         const char *after = json_string_value(json_object_get(p, "code_after"));
         json_t *snap = json_object();
@@ -354,7 +357,8 @@ err_t assessments_submit_score(mem_arena_t *a, const assessments_submit_in_t *in
     out->timeline = assessments_schema_build_timeline(&at_submit, prompts, out->time_limit_exceeded);
     json_t *stored = assessments_schema_parse(row->timeline);
     json_t *ev;
-    json_array_foreach(stored, i, ev) {
+    json_array_foreach(stored, i, ev)
+    {
         const char *name = json_string_value(json_object_get(ev, "event"));
         if (name && strcmp(name, "Recruiter note") == 0)
             json_array_append(out->timeline, ev);
@@ -386,8 +390,7 @@ json_t *assessments_submit_response(const assessments_scored_t *s)
     json_object_set_new(o, "tests_total", json_integer(s->tests_total));
     json_object_set_new(o, "quality_analysis", json_or_null_str(s->quality_analysis));
     json_object_set_new(o, "prompt_scores", s->prompt_scores ? json_incref(s->prompt_scores) : json_object());
-    json_object_set_new(o, "component_scores",
-                        s->component_scores ? json_incref(s->component_scores) : json_object());
+    json_object_set_new(o, "component_scores", s->component_scores ? json_incref(s->component_scores) : json_object());
     json_object_set_new(o, "fraud_flags", c->flags ? json_deep_copy(c->flags) : json_array());
     return o;
 }

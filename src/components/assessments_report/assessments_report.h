@@ -36,8 +36,7 @@
  * with *pdf = NULL and *len = 0 when assessment is not a JSON object, when
  * pdf or len is NULL, or when cairo reports an error (for instance no usable
  * font). */
-err_t assessments_report_pdf(const json_t *assessment, const char *candidate_name,
-                             const char *candidate_email, const char *org_name,
-                             unsigned char **pdf, size_t *len);
+err_t assessments_report_pdf(const json_t *assessment, const char *candidate_name, const char *candidate_email,
+                             const char *org_name, unsigned char **pdf, size_t *len);
 
 #endif

@@ -33,9 +33,9 @@
 #define REPORT_BODY_SIZE 10.0
 #define REPORT_SMALL_SIZE 8.5
 #define REPORT_LEADING 1.45
-#define REPORT_LABEL_W 140.0   /* label column of key/value rows */
-#define REPORT_TIME_W 130.0    /* time column of the timeline */
-#define REPORT_BAR_X 300.0     /* offset of the category score bars */
+#define REPORT_LABEL_W 140.0 /* label column of key/value rows */
+#define REPORT_TIME_W 130.0  /* time column of the timeline */
+#define REPORT_BAR_X 300.0   /* offset of the category score bars */
 #define REPORT_BAR_W 150.0
 /* A timeline prompt is the candidate's whole message; past this many bytes
  * it is cut (at a character boundary) so one runaway prompt cannot turn the
@@ -45,10 +45,10 @@
 typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
-    mem_buf_t out;      /* the PDF bytes cairo has written so far */
-    double y;           /* top of the next row on the current page */
-    int page;           /* 1-based number of the page being drawn */
-    char footer[160];   /* cleaned text printed at the foot of each page */
+    mem_buf_t out;    /* the PDF bytes cairo has written so far */
+    double y;         /* top of the next row on the current page */
+    int page;         /* 1-based number of the page being drawn */
+    char footer[160]; /* cleaned text printed at the foot of each page */
 } report_doc_t;
 
 /* ---- text hygiene ------------------------------------------------------ */
@@ -194,8 +194,7 @@ static size_t report_fit(cairo_t *cr, const char *s, size_t n, double width)
 /* Draws raw text (cleaned here; prompt_max as for report_clean) at column
  * x within width, one row per wrapped line, in the current font of the
  * given size.  Blank lines in the text are kept. */
-static void report_wrap(report_doc_t *d, double x, double width, const char *raw,
-                        double size, size_t prompt_max)
+static void report_wrap(report_doc_t *d, double x, double width, const char *raw, double size, size_t prompt_max)
 {
     char *text = report_clean(raw, prompt_max);
     double lh = size * REPORT_LEADING;
@@ -262,8 +261,8 @@ static void report_row(report_doc_t *d, const char *label, double label_w, const
     cairo_show_text(d->cr, lclean);
     free(lclean);
     report_grey(d, 0.0);
-    report_wrap(d, REPORT_MARGIN + label_w, REPORT_CONTENT_W - label_w,
-                value && *value ? value : "n/a", REPORT_BODY_SIZE, 0);
+    report_wrap(d, REPORT_MARGIN + label_w, REPORT_CONTENT_W - label_w, value && *value ? value : "n/a",
+                REPORT_BODY_SIZE, 0);
 }
 
 static void report_kv(report_doc_t *d, const char *label, const char *value)
@@ -366,8 +365,7 @@ static bool report_parse_time(const char *s, time_t *out)
     int Y, M, D, h, m, sec, used = 0;
     struct tm tm = {0};
 
-    if (!s || sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &used) != 6
-        || used == 0)
+    if (!s || sscanf(s, "%4d-%2d-%2d%*[T ]%2d:%2d:%2d%n", &Y, &M, &D, &h, &m, &sec, &used) != 6 || used == 0)
         return false;
     if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
         return false;
@@ -411,8 +409,8 @@ static void report_fmt_time(const char *s, char *buf, size_t n)
     if (!s) {
         snprintf(buf, n, "n/a");
     } else if (report_parse_time(s, &t) && gmtime_r(&t, &tm)) {
-        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec);
     } else {
         snprintf(buf, n, "%s", s);
     }
@@ -474,8 +472,7 @@ static const char *report_status_label(const char *status)
     return status;
 }
 
-static void report_overview(report_doc_t *d, const json_t *a, const char *name,
-                            const char *email, const char *org)
+static void report_overview(report_doc_t *d, const json_t *a, const char *name, const char *email, const char *org)
 {
     char buf[96];
     double v;
@@ -502,8 +499,8 @@ static void report_overview(report_doc_t *d, const json_t *a, const char *name,
     report_kv(d, "Time allowed", buf);
     if (report_number(a, "total_duration_seconds", &v))
         report_fmt_duration((long long)v, buf, sizeof buf);
-    else if (report_parse_time(report_str(a, "started_at"), &t0)
-             && report_parse_time(report_str(a, "completed_at"), &t1))
+    else if (report_parse_time(report_str(a, "started_at"), &t0) &&
+             report_parse_time(report_str(a, "completed_at"), &t1))
         report_fmt_duration((long long)(t1 - t0), buf, sizeof buf);
     else
         snprintf(buf, sizeof buf, "n/a");
@@ -516,8 +513,8 @@ static void report_fmt_tests(const json_t *a, char *buf, size_t n)
     double p, t;
     const json_t *tr = json_object_get(a, "test_results");
 
-    if ((report_number(a, "tests_passed", &p) && report_number(a, "tests_total", &t))
-        || (report_number(tr, "passed", &p) && report_number(tr, "total", &t)))
+    if ((report_number(a, "tests_passed", &p) && report_number(a, "tests_total", &t)) ||
+        (report_number(tr, "passed", &p) && report_number(tr, "total", &t)))
         snprintf(buf, n, "%.0f / %.0f", p, t);
     else
         snprintf(buf, n, "n/a");
@@ -590,7 +587,8 @@ static void report_categories(report_doc_t *d, const json_t *a)
     if (!json_is_object(cats) || json_object_size(cats) == 0) {
         report_para(d, "No category scores available.");
     } else {
-        json_object_foreach((json_t *)cats, key, v) {
+        json_object_foreach((json_t *)cats, key, v)
+        {
             report_humanize(key, label, sizeof label);
             report_fmt_value(v, val, sizeof val);
             if (json_is_number(v))
@@ -605,14 +603,14 @@ static void report_categories(report_doc_t *d, const json_t *a)
     /* The summary values of the breakdown object that are not the category
      * scores again (those have flat camelCase copies) nor the label. */
     static const char *const skip[] = {
-        "recommendation", "recommendationColor", "communication", "independence",
-        "promptClarity", "contextProvision", "taskCompletion", "utilization",
-        "approach", "efficiency", "cvMatch",
+        "recommendation", "recommendationColor", "communication", "independence", "promptClarity", "contextProvision",
+        "taskCompletion", "utilization",         "approach",      "efficiency",   "cvMatch",
     };
     bool any = false;
     if (!json_is_object(bd))
         return;
-    json_object_foreach((json_t *)bd, key, v) {
+    json_object_foreach((json_t *)bd, key, v)
+    {
         bool skipped = false;
         for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
             skipped = skipped || strcmp(key, skip[i]) == 0;
@@ -636,20 +634,20 @@ static void report_signals(report_doc_t *d, const json_t *a)
     const json_t *prompts = json_object_get(a, "ai_prompts");
 
     report_heading(d, "Working style");
-    if (report_number(a, "browser_focus_ratio", &v)
-        || report_number(json_object_get(heur, "browser_focus_ratio"), "ratio", &v))
+    if (report_number(a, "browser_focus_ratio", &v) ||
+        report_number(json_object_get(heur, "browser_focus_ratio"), "ratio", &v))
         snprintf(buf, sizeof buf, "%.0f %%", v * 100.0);
     else
         snprintf(buf, sizeof buf, "n/a");
     report_kv(d, "Browser focus", buf);
-    if (report_number(a, "tab_switch_count", &v)
-        || report_number(json_object_get(heur, "tab_switch_count"), "count", &v))
+    if (report_number(a, "tab_switch_count", &v) ||
+        report_number(json_object_get(heur, "tab_switch_count"), "count", &v))
         snprintf(buf, sizeof buf, "%.0f", v);
     else
         snprintf(buf, sizeof buf, "n/a");
     report_kv(d, "Tab switches", buf);
-    if (report_number(a, "time_to_first_prompt_seconds", &v)
-        || report_number(json_object_get(heur, "time_to_first_prompt"), "value", &v))
+    if (report_number(a, "time_to_first_prompt_seconds", &v) ||
+        report_number(json_object_get(heur, "time_to_first_prompt"), "value", &v))
         report_fmt_duration((long long)v, buf, sizeof buf);
     else
         snprintf(buf, sizeof buf, "n/a");
@@ -677,7 +675,8 @@ static void report_fraud(report_doc_t *d, const json_t *a)
 
     report_heading(d, "Fraud flags");
     if (json_is_array(pf) && json_array_size(pf) > 0) {
-        json_array_foreach(pf, i, item) {
+        json_array_foreach(pf, i, item)
+        {
             const char *type = report_str(item, "type");
             const char *evidence = report_str(item, "evidence");
             double conf;
@@ -686,13 +685,13 @@ static void report_fraud(report_doc_t *d, const json_t *a)
                 continue;
             if (report_number(item, "confidence", &conf))
                 snprintf(pct, sizeof pct, " (confidence %.0f %%)", conf * 100.0);
-            snprintf(line, sizeof line, "\xE2\x80\xA2 %s: %s%s", type ? type : "flag",
-                     evidence ? evidence : "", pct);
+            snprintf(line, sizeof line, "\xE2\x80\xA2 %s: %s%s", type ? type : "flag", evidence ? evidence : "", pct);
             report_para(d, line);
             any = true;
         }
     } else if (json_is_array(flags)) {
-        json_array_foreach(flags, i, item) {
+        json_array_foreach(flags, i, item)
+        {
             char line[512];
             if (!json_is_string(item) || !*json_string_value(item))
                 continue;
@@ -721,15 +720,15 @@ static void report_timeline(report_doc_t *d, const json_t *a)
 
     report_heading(d, "Timeline");
     if (json_is_array(tl)) {
-        json_array_foreach(tl, i, item) {
+        json_array_foreach(tl, i, item)
+        {
             char tbuf[96];
             const char *event = report_str(item, "event");
             const char *prompt = report_str(item, "prompt");
             if (!json_is_object(item))
                 continue;
             report_fmt_time(report_str(item, "time"), tbuf, sizeof tbuf);
-            report_row(d, strcmp(tbuf, "n/a") == 0 ? "\xE2\x80\x94" : tbuf, REPORT_TIME_W,
-                       event ? event : "Event");
+            report_row(d, strcmp(tbuf, "n/a") == 0 ? "\xE2\x80\x94" : tbuf, REPORT_TIME_W, event ? event : "Event");
             if (prompt) {
                 report_font(d, false, REPORT_SMALL_SIZE);
                 report_grey(d, 0.3);
@@ -752,7 +751,8 @@ static void report_notes(report_doc_t *d, const json_t *a)
 
     report_heading(d, "Recruiter notes");
     if (json_is_array(tl)) {
-        json_array_foreach(tl, i, item) {
+        json_array_foreach(tl, i, item)
+        {
             char tbuf[96];
             if (!report_is_note(item) || !report_str(item, "prompt"))
                 continue;
@@ -778,9 +778,8 @@ static const char *report_nonempty(const char *s)
     return s && *s ? s : NULL;
 }
 
-err_t assessments_report_pdf(const json_t *assessment, const char *candidate_name,
-                             const char *candidate_email, const char *org_name,
-                             unsigned char **pdf, size_t *len)
+err_t assessments_report_pdf(const json_t *assessment, const char *candidate_name, const char *candidate_email,
+                             const char *org_name, unsigned char **pdf, size_t *len)
 {
     report_doc_t d = {0};
     const char *name, *email;
@@ -807,8 +806,7 @@ err_t assessments_report_pdf(const json_t *assessment, const char *candidate_nam
     email_clean = report_clean(email, 0);
     org_clean = report_clean(report_nonempty(org_name), 0);
 
-    d.surface = cairo_pdf_surface_create_for_stream(report_write, &d.out, REPORT_PAGE_W,
-                                                    REPORT_PAGE_H);
+    d.surface = cairo_pdf_surface_create_for_stream(report_write, &d.out, REPORT_PAGE_W, REPORT_PAGE_H);
     d.cr = cairo_create(d.surface);
     d.page = 1;
     d.y = REPORT_MARGIN;

@@ -39,13 +39,13 @@ void auth_set_org_creator(auth_org_create_fn fn);
 typedef struct {
     int64_t id;
     const char *email;
-    const char *full_name;       /* NULL when unset */
+    const char *full_name; /* NULL when unset */
     bool is_active;
     bool is_email_verified;
-    bool has_organization;       /* false: organization_id is NULL */
+    bool has_organization; /* false: organization_id is NULL */
     int64_t organization_id;
     bool has_created_at;
-    int64_t created_at;          /* µs since the epoch, UTC */
+    int64_t created_at; /* µs since the epoch, UTC */
 } auth_user_t;
 
 /* The recruiter-JWT check of api-contract §1.4, in the contract's order:
@@ -78,9 +78,9 @@ err_t auth_list_org_users(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t 
 
 /* What auth_create_user stores. */
 typedef struct {
-    const char *email;             /* already normalised (validate.h) */
-    const char *password;          /* plain text; NULL = a random password nobody knows */
-    const char *full_name;         /* may be NULL */
+    const char *email;     /* already normalised (validate.h) */
+    const char *password;  /* plain text; NULL = a random password nobody knows */
+    const char *full_name; /* may be NULL */
     bool has_organization;
     int64_t organization_id;
     const char *verification_token; /* NULL = none (invited users) */

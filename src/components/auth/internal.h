@@ -23,7 +23,7 @@
 #define AUTH_D_RESEND_SENT "If an unverified account exists, a new verification email has been sent."
 #define AUTH_D_BAD_LOGIN "Incorrect email or password"
 #define AUTH_D_DISABLED "Account is disabled"
-#define AUTH_D_UNVERIFIED \
+#define AUTH_D_UNVERIFIED                                                                                              \
     "Please verify your email address before signing in. Check your inbox for the verification link."
 #define AUTH_D_FORGOT_SENT "If an account exists with that email, you will receive a password reset link."
 #define AUTH_D_RESET_TOKEN_FAILED "Failed to create reset token"
@@ -37,7 +37,7 @@
 #define AUTH_RESET_TTL_US (3600LL * 1000000)
 
 typedef struct {
-    const char *email;             /* normalised */
+    const char *email; /* normalised */
     const char *password;
     const char *full_name;
     const char *organization_name; /* NULL or "" = no organisation */
@@ -45,8 +45,7 @@ typedef struct {
 
 /* A1: organisation (if named), user and verification e-mail job in one
  * transaction.  ERR_BAD_REQUEST (e-mail taken) or ERR_INTERNAL. */
-err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out,
-                        const char **detail);
+err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out, const char **detail);
 
 /* A2.  ERR_BAD_REQUEST (unknown or expired token) or ERR_INTERNAL. */
 err_t auth_svc_verify_email(db_t *db, mem_arena_t *a, const char *token, const char **detail);

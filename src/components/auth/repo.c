@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#define AUTH_COLS                                                                                     \
-    "id, email, full_name, is_active, is_email_verified, organization_id, created_at, hashed_password, " \
-    "email_verification_token, email_verification_sent_at, password_reset_token, password_reset_expires, " \
+#define AUTH_COLS                                                                                                      \
+    "id, email, full_name, is_active, is_email_verified, organization_id, created_at, hashed_password, "               \
+    "email_verification_token, email_verification_sent_at, password_reset_token, password_reset_expires, "             \
     "password_changed_at, failed_login_attempts, locked_until"
 
 /* Only the public part, for lists. */
@@ -46,8 +46,8 @@ static void auth_repo_read_row(const db_res_t *r, int i, mem_arena_t *a, auth_ro
 }
 
 /* Runs a query expected to give zero or one row of AUTH_COLS. */
-static err_t auth_repo_one(db_t *db, mem_arena_t *a, const char *sql, const db_value_t *p, int np,
-                           auth_row_t *row, bool *found)
+static err_t auth_repo_one(db_t *db, mem_arena_t *a, const char *sql, const db_value_t *p, int np, auth_row_t *row,
+                           bool *found)
 {
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, np, &r);
@@ -78,8 +78,7 @@ err_t auth_repo_by_email(db_t *db, mem_arena_t *a, const char *email, auth_row_t
                          p, 2, row, found);
 }
 
-err_t auth_repo_by_verification_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row,
-                                      bool *found)
+err_t auth_repo_by_verification_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found)
 {
     db_value_t p[] = {DB_V_TEXT(token), DB_V_BOOL(false)};
     return auth_repo_one(db, a,
@@ -91,9 +90,8 @@ err_t auth_repo_by_verification_token(db_t *db, mem_arena_t *a, const char *toke
 err_t auth_repo_by_reset_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found)
 {
     db_value_t p[] = {DB_V_TEXT(token)};
-    return auth_repo_one(db, a,
-                         "SELECT " AUTH_COLS " FROM users WHERE password_reset_token = $1 ORDER BY id LIMIT 1", p,
-                         1, row, found);
+    return auth_repo_one(db, a, "SELECT " AUTH_COLS " FROM users WHERE password_reset_token = $1 ORDER BY id LIMIT 1",
+                         p, 1, row, found);
 }
 
 err_t auth_repo_email_taken(db_t *db, const char *email, bool *taken)
@@ -114,8 +112,7 @@ err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t *
     db_res_t *r = NULL;
     *users = NULL;
     *n = 0;
-    err_t e = db_query(db, "SELECT " AUTH_PUBLIC_COLS " FROM users WHERE organization_id = $1 ORDER BY id", p, 1,
-                       &r);
+    err_t e = db_query(db, "SELECT " AUTH_PUBLIC_COLS " FROM users WHERE organization_id = $1 ORDER BY id", p, 1, &r);
     if (e != ERR_OK)
         return e;
     int rows = db_res_rows(r);
@@ -143,9 +140,8 @@ err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, con
     return ERR_OK;
 }
 
-err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password,
-                       const char *full_name, bool has_org, int64_t org_id, const char *verification_token,
-                       int64_t now_us, auth_user_t *out)
+err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password, const char *full_name,
+                       bool has_org, int64_t org_id, const char *verification_token, int64_t now_us, auth_user_t *out)
 {
     db_value_t p[] = {
         DB_V_TEXT(email),
@@ -261,6 +257,5 @@ err_t auth_repo_login_failed(db_t *db, int64_t id, int64_t now_us, int threshold
 err_t auth_repo_login_succeeded(db_t *db, int64_t id)
 {
     db_value_t p[] = {DB_V_INT(id)};
-    return auth_repo_update(db,
-                            "UPDATE users SET failed_login_attempts = 0, locked_until = NULL WHERE id = $1", p, 1);
+    return auth_repo_update(db, "UPDATE users SET failed_login_attempts = 0, locked_until = NULL WHERE id = $1", p, 1);
 }

@@ -15,17 +15,17 @@
 typedef struct {
     auth_user_t user;
     const char *hashed_password;
-    const char *verification_token;     /* NULL when none */
+    const char *verification_token; /* NULL when none */
     bool has_verification_sent_at;
     int64_t verification_sent_at;
-    const char *reset_token;            /* NULL when none */
+    const char *reset_token; /* NULL when none */
     bool has_reset_expires;
     int64_t reset_expires;
     bool has_password_changed_at;
     int64_t password_changed_at;
-    int64_t failed_login_attempts;      /* consecutive failed logins */
+    int64_t failed_login_attempts; /* consecutive failed logins */
     bool has_locked_until;
-    int64_t locked_until;               /* logins refused before this */
+    int64_t locked_until; /* logins refused before this */
 } auth_row_t;
 
 /* Reads: *found says whether a row matched; *row is written only then. */
@@ -34,8 +34,7 @@ err_t auth_repo_by_id(db_t *db, mem_arena_t *a, int64_t id, auth_row_t *row, boo
  * the oldest. */
 err_t auth_repo_by_email(db_t *db, mem_arena_t *a, const char *email, auth_row_t *row, bool *found);
 /* The unverified user holding this verification token. */
-err_t auth_repo_by_verification_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row,
-                                      bool *found);
+err_t auth_repo_by_verification_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found);
 err_t auth_repo_by_reset_token(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found);
 
 err_t auth_repo_email_taken(db_t *db, const char *email, bool *taken);
@@ -43,9 +42,8 @@ err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t *
 err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email, bool *found);
 
 /* Inserts a user; *out receives the stored row's public part. */
-err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password,
-                       const char *full_name, bool has_org, int64_t org_id, const char *verification_token,
-                       int64_t now_us, auth_user_t *out);
+err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password, const char *full_name,
+                       bool has_org, int64_t org_id, const char *verification_token, int64_t now_us, auth_user_t *out);
 
 /* Writes; each touches exactly one row by id (ERR_NOT_FOUND when none). */
 err_t auth_repo_mark_verified(db_t *db, int64_t id, int64_t now_us);

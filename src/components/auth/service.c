@@ -71,8 +71,7 @@ err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth
 
 /* ---- A1 register ---- */
 
-err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out,
-                        const char **detail)
+err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out, const char **detail)
 {
     *detail = AUTH_D_REGISTER_FAILED;
     /* bcrypt is slow: hash before the transaction opens. */
@@ -226,7 +225,7 @@ static void auth_count_failure(db_t *db, const auth_row_t *row, int64_t now_us)
         log_error(AUTH_LOGGER, "cannot count a failed login for user %lld: %s", (long long)row->user.id, err_name(e));
     else if (attempts >= cfg->auth_lockout_threshold)
         log_warn(AUTH_LOGGER, "user %lld locked for %d minutes after %lld failed logins", (long long)row->user.id,
-                    cfg->auth_lockout_minutes, (long long)attempts);
+                 cfg->auth_lockout_minutes, (long long)attempts);
 }
 
 err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
@@ -270,7 +269,8 @@ err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char 
     json_object_set_new(claims, "user_id", json_integer((json_int_t)row.user.id));
     json_object_set_new(claims, "org_id",
                         row.user.has_organization ? json_integer((json_int_t)row.user.organization_id) : json_null());
-    json_object_set_new(claims, "exp", json_integer((json_int_t)(now_s + (int64_t)cfg->access_token_expire_minutes * 60)));
+    json_object_set_new(claims, "exp",
+                        json_integer((json_int_t)(now_s + (int64_t)cfg->access_token_expire_minutes * 60)));
     json_object_set_new(claims, "iat", json_integer((json_int_t)now_s));
     char *jwt = sec_jwt_encode(claims, cfg->secret_key);
     json_decref(claims);
@@ -307,8 +307,7 @@ err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, cons
     free(token);
     if (e != ERR_OK) {
         db_rollback(db);
-        log_error(AUTH_LOGGER, "cannot store a reset token for user %lld: %s", (long long)row.user.id,
-                  err_name(e));
+        log_error(AUTH_LOGGER, "cannot store a reset token for user %lld: %s", (long long)row.user.id, err_name(e));
         return ERR_INTERNAL;
     }
     return ERR_OK;

@@ -202,8 +202,7 @@ static json_t *cand_upload_json(mem_arena_t *a, int64_t id, const candidates_upl
                      "uploaded_at", db_format_time(up->uploaded_at, "Z", buf));
 }
 
-static err_t cand_api_upload(api_ctx_t *ctx, const cand_upload_in_t *in, candidates_upload_kind_t kind,
-                             api_out_t *out)
+static err_t cand_api_upload(api_ctx_t *ctx, const cand_upload_in_t *in, candidates_upload_kind_t kind, api_out_t *out)
 {
     const char *fail = kind == CANDIDATES_UPLOAD_CV ? "Failed to store CV" : "Failed to store job specification";
     int64_t id = api_path_int(ctx, "candidate_id");
@@ -243,10 +242,10 @@ static err_t cand_api_upload_job_spec(api_ctx_t *ctx, const void *in, api_out_t 
 static const api_route_t cand_routes[] = {
     {"GET", CAND_BASE "/", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, cand_parse_list, sizeof(cand_list_in_t),
      cand_api_list, 200, "List candidates", "candidates"},
-    {"POST", CAND_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, cand_parse_create,
-     sizeof(cand_fields_in_t), cand_api_create, 201, "Create a candidate", "candidates"},
-    {"GET", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, cand_api_get,
-     200, "Get a candidate", "candidates"},
+    {"POST", CAND_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, cand_parse_create, sizeof(cand_fields_in_t),
+     cand_api_create, 201, "Create a candidate", "candidates"},
+    {"GET", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, cand_api_get, 200,
+     "Get a candidate", "candidates"},
     {"PATCH", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, cand_parse_patch,
      sizeof(cand_fields_in_t), cand_api_patch, 200, "Update a candidate", "candidates"},
     {"DELETE", CAND_BASE "/{candidate_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0,

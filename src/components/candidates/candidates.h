@@ -127,11 +127,11 @@ typedef enum {
 } candidates_upload_kind_t;
 
 typedef struct {
-    const char *doc_type;   /* "cv" or "job_spec" */
-    const char *filename;   /* the client's file name, trimmed */
-    const char *file_url;   /* where it was stored: S3 URL or absolute local path */
-    const char *text;       /* extracted text; "" when nothing could be extracted */
-    int64_t uploaded_at;    /* the server's now, µs since the epoch, UTC */
+    const char *doc_type; /* "cv" or "job_spec" */
+    const char *filename; /* the client's file name, trimmed */
+    const char *file_url; /* where it was stored: S3 URL or absolute local path */
+    const char *text;     /* extracted text; "" when nothing could be extracted */
+    int64_t uploaded_at;  /* the server's now, µs since the epoch, UTC */
 } candidates_upload_t;
 
 /* Runs an upload through the rules of §1.12 in the contract's order.

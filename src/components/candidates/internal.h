@@ -16,8 +16,8 @@
 extern const vld_str_rule_t candidates_search_rule;
 
 /* C1: one page of scope's candidates (texts cut to the preview's needs). */
-err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
-                    int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total);
+err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit, int64_t offset,
+                    candidates_candidate_t **items, size_t *n, int64_t *total);
 
 /* C2: a new candidate.  ERR_CONFLICT when scope already has one with
  * exactly this email; otherwise the database error. */

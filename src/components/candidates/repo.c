@@ -4,8 +4,7 @@
 #include <string.h>
 
 #define CAND_COLS_HEAD "id, organization_id, email, full_name, position, cv_filename, "
-#define CAND_COLS_TAIL                                                                                       \
-    ", cv_uploaded_at, job_spec_filename, %s, job_spec_uploaded_at, created_at"
+#define CAND_COLS_TAIL ", cv_uploaded_at, job_spec_filename, %s, job_spec_uploaded_at, created_at"
 /* The preview needs 501 characters at most; substr counts characters in
  * both dialects. */
 #define CAND_TEXT_CUT "substr(%s, 1, 501)"
@@ -68,8 +67,8 @@ err_t cand_repo_get(db_t *db, mem_arena_t *a, const candidates_scope_t *scope, i
     return ERR_OK;
 }
 
-err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
-                     int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total)
+err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit, int64_t offset,
+                     candidates_candidate_t **items, size_t *n, int64_t *total)
 {
     db_value_t p[4];
     int np = 0;
@@ -91,8 +90,9 @@ err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const c
     int nbase = np;
     p[np++] = DB_V_INT(limit);
     p[np++] = DB_V_INT(offset);
-    const char *sql = mem_printf(a, "SELECT %s FROM candidates WHERE %s ORDER BY created_at DESC, id DESC "
-                                    "LIMIT $%d OFFSET $%d",
+    const char *sql = mem_printf(a,
+                                 "SELECT %s FROM candidates WHERE %s ORDER BY created_at DESC, id DESC "
+                                 "LIMIT $%d OFFSET $%d",
                                  cand_cols(a, false), where, nbase + 1, nbase + 2);
     e = db_query(db, sql, p, np, &r);
     if (e != ERR_OK)
@@ -110,9 +110,10 @@ err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const c
 err_t cand_repo_find_email(db_t *db, candidates_scope_t scope, const char *email, int64_t *id, bool *found)
 {
     db_value_t p[2] = {DB_V_TEXT(email), DB_V_INT(scope.organization_id)};
-    const char *sql = scope.has_organization
-                          ? "SELECT id FROM candidates WHERE email = $1 AND organization_id = $2 ORDER BY id LIMIT 1"
-                          : "SELECT id FROM candidates WHERE email = $1 AND organization_id IS NULL ORDER BY id LIMIT 1";
+    const char *sql =
+        scope.has_organization
+            ? "SELECT id FROM candidates WHERE email = $1 AND organization_id = $2 ORDER BY id LIMIT 1"
+            : "SELECT id FROM candidates WHERE email = $1 AND organization_id IS NULL ORDER BY id LIMIT 1";
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, scope.has_organization ? 2 : 1, &r);
     if (e != ERR_OK)
@@ -173,8 +174,8 @@ err_t cand_repo_update(db_t *db, int64_t id, bool set_name, const char *full_nam
     return ERR_OK;
 }
 
-err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, const char *filename,
-                        const char *text, int64_t at_us, bool *found)
+err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, const char *filename, const char *text,
+                        int64_t at_us, bool *found)
 {
     db_value_t p[] = {DB_V_TEXT(url), DB_V_TEXT(filename), DB_V_TEXT(text), DB_V_TIME(at_us), DB_V_INT(id)};
     const char *sql = doc == CAND_DOC_CV ? "UPDATE candidates SET cv_file_url = $1, cv_filename = $2, cv_text = $3, "
@@ -235,8 +236,8 @@ err_t candidates_set_workable(db_t *db, int64_t id, const char *workable_candida
 {
     db_value_t p[] = {DB_V_TEXT(workable_candidate_id), DB_V_JSON(workable_data_json), DB_V_INT(id)};
     int64_t n = 0;
-    err_t e = db_exec(db, "UPDATE candidates SET workable_candidate_id = $1, workable_data = $2 WHERE id = $3", p, 3,
-                      &n);
+    err_t e =
+        db_exec(db, "UPDATE candidates SET workable_candidate_id = $1, workable_data = $2 WHERE id = $3", p, 3, &n);
     if (e != ERR_OK)
         return e;
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;

@@ -26,8 +26,8 @@ err_t cand_repo_get(db_t *db, mem_arena_t *a, const candidates_scope_t *scope, i
  * by an ILIKE substring pattern on full_name or email (q NULL = all).
  * Texts are cut to 501 characters.  *items (arena a) and *n receive the
  * page, *total the count before paging. */
-err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
-                     int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total);
+err_t cand_repo_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit, int64_t offset,
+                     candidates_candidate_t **items, size_t *n, int64_t *total);
 
 /* The id of scope's candidate with exactly email, or *found=false. */
 err_t cand_repo_find_email(db_t *db, candidates_scope_t scope, const char *email, int64_t *id, bool *found);
@@ -42,8 +42,8 @@ err_t cand_repo_update(db_t *db, int64_t id, bool set_name, const char *full_nam
                        const char *position, bool *found);
 
 /* Writes the four columns of one document kind. *found as above. */
-err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, const char *filename,
-                        const char *text, int64_t at_us, bool *found);
+err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, const char *filename, const char *text,
+                        int64_t at_us, bool *found);
 
 /* Deletes the row; *found=false when there was none. */
 err_t cand_repo_delete(db_t *db, int64_t id, bool *found);

@@ -106,8 +106,8 @@ err_t candidates_delete(db_t *db, mem_arena_t *a, candidates_scope_t scope, int6
     return e;
 }
 
-err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit,
-                    int64_t offset, candidates_candidate_t **items, size_t *n, int64_t *total)
+err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *q, int64_t limit, int64_t offset,
+                    candidates_candidate_t **items, size_t *n, int64_t *total)
 {
     return cand_repo_list(db, a, scope, q && *q ? q : NULL, limit, offset, items, n, total);
 }
@@ -205,8 +205,8 @@ err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_up
     documents_kind_t dk;
     bool allowed = documents_kind_from_ext(ext, &dk) && (kind == CANDIDATES_UPLOAD_JOB_SPEC || dk != DOCUMENTS_TXT);
     if (!allowed) {
-        *detail = kind == CANDIDATES_UPLOAD_CV ? "Only DOCX, PDF files are allowed"
-                                               : "Only DOCX, PDF, TXT files are allowed";
+        *detail =
+            kind == CANDIDATES_UPLOAD_CV ? "Only DOCX, PDF files are allowed" : "Only DOCX, PDF, TXT files are allowed";
         return ERR_BAD_REQUEST;
     }
     /* 3. and 4. size */

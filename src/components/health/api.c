@@ -14,8 +14,8 @@ static err_t health_get(api_ctx_t *ctx, const void *in, api_out_t *out)
     health_check(http_db(ctx->req), &st);
     json_t *jobs = json_pack("{s:b,s:I,s:I,s:I}", "ok", st.jobs, "queued", (json_int_t)st.stats.queued, "running",
                              (json_int_t)st.stats.running, "failed", (json_int_t)st.stats.failed);
-    return api_json(out, json_pack("{s:s,s:s,s:b,s:b,s:o}", "status", health_status_name(&st), "service",
-                                   "tali-api", "database", st.database, "redis", st.jobs, "jobs", jobs));
+    return api_json(out, json_pack("{s:s,s:s,s:b,s:b,s:o}", "status", health_status_name(&st), "service", "tali-api",
+                                   "database", st.database, "redis", st.jobs, "jobs", jobs));
 }
 
 /* The parsed JSON body as it is (the table answers 422 for a missing or

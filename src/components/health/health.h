@@ -12,8 +12,8 @@
 
 /* What GET /health reports about the dependencies. */
 typedef struct {
-    bool database;     /* the database answered a trivial query and can write */
-    bool jobs;         /* the job queue's table could be counted */
+    bool database;      /* the database answered a trivial query and can write */
+    bool jobs;          /* the job queue's table could be counted */
     jobs_stats_t stats; /* its counts (zero unless jobs) */
 } health_status_t;
 

@@ -14,12 +14,12 @@ typedef struct {
 /* HTML-escapes s (& < > " ') into a heap string. */
 char *notif_html_escape(const char *s);
 
-void notif_render_verification(notif_message_t *m, const char *frontend_url, const char *full_name,
-                               const char *email, const char *token);
+void notif_render_verification(notif_message_t *m, const char *frontend_url, const char *full_name, const char *email,
+                               const char *token);
 /* token NULL renders the team-invite variant (link to forgot-password). */
 void notif_render_reset(notif_message_t *m, const char *frontend_url, const char *token);
-void notif_render_invite(notif_message_t *m, const char *frontend_url, const char *candidate_name,
-                         const char *org_name, const char *position, long long assessment_id, const char *token);
+void notif_render_invite(notif_message_t *m, const char *frontend_url, const char *candidate_name, const char *org_name,
+                         const char *position, long long assessment_id, const char *token);
 void notif_render_results(notif_message_t *m, const char *frontend_url, const char *candidate_name, double score,
                           long long assessment_id);
 void notif_message_free(notif_message_t *m);

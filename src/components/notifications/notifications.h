@@ -29,9 +29,8 @@ err_t notifications_send_team_invite(db_t *db, const char *to);
  * FRONTEND_URL/assessment/{id}?token={token}.  NULL names take the
  * original's fallbacks (candidate e-mail, "Your recruiter",
  * "Technical assessment"). */
-err_t notifications_send_assessment_invite(db_t *db, const char *to, const char *candidate_name,
-                                           const char *org_name, const char *position, int64_t assessment_id,
-                                           const char *token);
+err_t notifications_send_assessment_invite(db_t *db, const char *to, const char *candidate_name, const char *org_name,
+                                           const char *position, int64_t assessment_id, const char *token);
 
 /* "Assessment Complete: {candidate} — {score:.0f}%" to a recruiter; score
  * on the 0–10 scale as the original printed it. */

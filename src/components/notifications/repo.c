@@ -5,8 +5,8 @@
 err_t notif_repo_outbox_add(db_t *db, const char *to, const char *subject, const char *html, const char *link)
 {
     db_value_t p[5] = {DB_V_TEXT(to), DB_V_TEXT(subject), DB_V_TEXT(html), DB_V_TEXT(link), DB_V_TIME(db_now_us())};
-    return db_exec(db, "INSERT INTO outbox (recipient, subject, html, link, created_at) VALUES ($1, $2, $3, $4, $5)",
-                   p, 5, NULL);
+    return db_exec(db, "INSERT INTO outbox (recipient, subject, html, link, created_at) VALUES ($1, $2, $3, $4, $5)", p,
+                   5, NULL);
 }
 
 err_t notif_repo_outbox_list(db_t *db, int limit, json_t **out)
@@ -14,8 +14,8 @@ err_t notif_repo_outbox_list(db_t *db, int limit, json_t **out)
     *out = NULL;
     db_value_t p[1] = {DB_V_INT(limit > 0 ? limit : 20)};
     db_res_t *r = NULL;
-    err_t e = db_query(db, "SELECT id, recipient, subject, html, link, created_at FROM outbox ORDER BY id DESC LIMIT $1",
-                       p, 1, &r);
+    err_t e = db_query(
+        db, "SELECT id, recipient, subject, html, link, created_at FROM outbox ORDER BY id DESC LIMIT $1", p, 1, &r);
     if (e != ERR_OK) {
         db_res_free(r);
         return e;

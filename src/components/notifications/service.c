@@ -13,12 +13,13 @@
 #include "platform/security.h"
 
 #define NOTIF_JOB_KIND "email"
-#define NOTIF_ATTEMPTS 4      /* the original: 3 retries */
-#define NOTIF_RETRY_DELAY 60  /* seconds, as the original */
+#define NOTIF_ATTEMPTS 4     /* the original: 3 retries */
+#define NOTIF_RETRY_DELAY 60 /* seconds, as the original */
 
 static err_t notif_enqueue(db_t *db, const char *to, notif_message_t *m)
 {
-    json_t *payload = json_pack("{s:s,s:s,s:s,s:s?}", "to", to, "subject", m->subject, "html", m->html, "link", m->link);
+    json_t *payload =
+        json_pack("{s:s,s:s,s:s,s:s?}", "to", to, "subject", m->subject, "html", m->html, "link", m->link);
     err_t e = payload ? jobs_enqueue(db, NOTIF_JOB_KIND, payload, 0, NOTIF_ATTEMPTS, NULL) : ERR_INTERNAL;
     json_decref(payload);
     notif_message_free(m);
@@ -46,9 +47,8 @@ err_t notifications_send_team_invite(db_t *db, const char *to)
     return notif_enqueue(db, to, &m);
 }
 
-err_t notifications_send_assessment_invite(db_t *db, const char *to, const char *candidate_name,
-                                           const char *org_name, const char *position, int64_t assessment_id,
-                                           const char *token)
+err_t notifications_send_assessment_invite(db_t *db, const char *to, const char *candidate_name, const char *org_name,
+                                           const char *position, int64_t assessment_id, const char *token)
 {
     notif_message_t m = {0};
     notif_render_invite(&m, cfg->frontend_url, candidate_name && *candidate_name ? candidate_name : to,
@@ -75,15 +75,16 @@ err_t notifications_outbox_list(db_t *db, int limit, json_t **out)
 
 static err_t notif_deliver_resend(const char *to, const char *subject, const char *html, char *err, size_t errlen)
 {
-    json_t *body = json_pack("{s:s,s:[s],s:s,s:s}", "from", cfg->email_from, "to", to, "subject", subject, "html", html);
+    json_t *body =
+        json_pack("{s:s,s:[s],s:s,s:s}", "from", cfg->email_from, "to", to, "subject", subject, "html", html);
     char *text = json_encode(body);
     json_decref(body);
     char *url = xasprintf("%s/emails", cfg->resend_base_url);
     char *auth = xasprintf("Authorization: Bearer %s", cfg->resend_api_key);
     const char *headers[] = {auth, "Content-Type: application/json", "Accept: application/json",
                              "User-Agent: tali-c/0.1", NULL};
-    httpc_request_t req = {.method = "POST", .url = url, .headers = headers, .body = text,
-                           .body_len = strlen(text), .timeout_ms = 15000};
+    httpc_request_t req = {
+        .method = "POST", .url = url, .headers = headers, .body = text, .body_len = strlen(text), .timeout_ms = 15000};
     httpc_response_t resp;
     err_t e = httpc_perform(&req, &resp);
     if (e != ERR_OK) {
@@ -148,11 +149,11 @@ static err_t notif_deliver_smtp(const char *to, const char *subject, const char 
     char *from_addr = notif_address(cfg->email_from);
     char *rnd = sec_random_token(12);
     const char *at = strchr(from_addr, '@');
-    char *msg = xasprintf("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nMessage-ID: <%s%s>\r\n"
-                          "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n"
-                          "Content-Transfer-Encoding: base64\r\n\r\n%s",
-                          date, cfg->email_from, to, subj_b64, rnd, at ? at : "@tali.local",
-                          body.data ? body.data : "");
+    char *msg =
+        xasprintf("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\nMessage-ID: <%s%s>\r\n"
+                  "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n%s",
+                  date, cfg->email_from, to, subj_b64, rnd, at ? at : "@tali.local", body.data ? body.data : "");
     err_t e = httpc_smtp_send(cfg->smtp_url, from_addr, to, msg, err, errlen);
     if (e == ERR_OK)
         log_info("tali.notifications", "e-mail \"%s\" sent through SMTP", subject);

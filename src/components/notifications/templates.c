@@ -56,8 +56,8 @@ static void notif_finish(notif_message_t *m, const char *subtitle, char *body)
     free(body);
 }
 
-void notif_render_verification(notif_message_t *m, const char *frontend_url, const char *full_name,
-                               const char *email, const char *token)
+void notif_render_verification(notif_message_t *m, const char *frontend_url, const char *full_name, const char *email,
+                               const char *token)
 {
     char *tok = httpc_urlencode(token);
     char *link = xasprintf("%s/#/verify-email?token=%s", frontend_url, tok);
@@ -107,8 +107,8 @@ void notif_render_reset(notif_message_t *m, const char *frontend_url, const char
     free(btn);
 }
 
-void notif_render_invite(notif_message_t *m, const char *frontend_url, const char *candidate_name,
-                         const char *org_name, const char *position, long long assessment_id, const char *token)
+void notif_render_invite(notif_message_t *m, const char *frontend_url, const char *candidate_name, const char *org_name,
+                         const char *position, long long assessment_id, const char *token)
 {
     char *tok = httpc_urlencode(token ? token : "");
     char *link = assessment_id > 0 ? xasprintf("%s/assessment/%lld?token=%s", frontend_url, assessment_id, tok)

@@ -19,7 +19,7 @@
 typedef struct {
     int64_t id;
     const char *name;
-    const char *slug;               /* NULL when unset */
+    const char *slug; /* NULL when unset */
     bool workable_connected;
     const char *workable_subdomain; /* NULL when unset */
     const char *plan;               /* NULL reads as "pay_per_use" in JSON */
@@ -27,7 +27,7 @@ typedef struct {
     bool has_assessments_limit;
     int64_t assessments_limit;
     bool has_created_at;
-    int64_t created_at;             /* µs since the epoch, UTC */
+    int64_t created_at; /* µs since the epoch, UTC */
 } organizations_org_t;
 
 /* Reads organisation id into *out (strings in arena a).  ERR_NOT_FOUND
@@ -85,10 +85,10 @@ err_t organizations_credit_assessment(db_t *db, int64_t id, bool *found);
 /* An organisation's Workable connection.  Strings in the caller's arena;
  * NULL when the column is NULL. */
 typedef struct {
-    bool connected;            /* workable_connected (NULL reads as false) */
+    bool connected; /* workable_connected (NULL reads as false) */
     const char *subdomain;
     const char *access_token;
-    const char *config_json;   /* workable_config as JSON text */
+    const char *config_json; /* workable_config as JSON text */
 } organizations_workable_t;
 
 /* Reads organisation id's Workable columns into *out (strings in arena

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#define ORG_COLS                                                                                          \
-    "id, name, slug, workable_connected, workable_subdomain, plan, assessments_used, assessments_limit, " \
+#define ORG_COLS                                                                                                       \
+    "id, name, slug, workable_connected, workable_subdomain, plan, assessments_used, assessments_limit, "              \
     "created_at"
 
 err_t org_repo_get(db_t *db, mem_arena_t *a, int64_t id, organizations_org_t *out, bool *found)
@@ -61,8 +61,8 @@ err_t org_repo_slugs_like(db_t *db, mem_arena_t *a, const char *base, const char
 
 err_t org_repo_insert(db_t *db, const char *name, const char *slug, int64_t now_us, int64_t *id)
 {
-    db_value_t p[] = {DB_V_TEXT(name), DB_V_TEXT(slug), DB_V_BOOL(false), DB_V_TEXT("pay_per_use"), DB_V_INT(0),
-                      DB_V_TIME(now_us)};
+    db_value_t p[] = {DB_V_TEXT(name),          DB_V_TEXT(slug), DB_V_BOOL(false),
+                      DB_V_TEXT("pay_per_use"), DB_V_INT(0),     DB_V_TIME(now_us)};
     db_res_t *r = NULL;
     err_t e = db_query(db,
                        "INSERT INTO organizations (name, slug, workable_connected, plan, assessments_used, "
@@ -134,8 +134,7 @@ err_t org_repo_find_by_stripe_customer(db_t *db, const char *customer_id, int64_
 {
     db_value_t p[] = {DB_V_TEXT(customer_id)};
     db_res_t *r = NULL;
-    err_t e = db_query(db, "SELECT id FROM organizations WHERE stripe_customer_id = $1 ORDER BY id LIMIT 1", p, 1,
-                       &r);
+    err_t e = db_query(db, "SELECT id FROM organizations WHERE stripe_customer_id = $1 ORDER BY id LIMIT 1", p, 1, &r);
     if (e != ERR_OK)
         return e;
     *found = db_res_rows(r) > 0;
@@ -145,8 +144,7 @@ err_t org_repo_find_by_stripe_customer(db_t *db, const char *customer_id, int64_
     return ERR_OK;
 }
 
-err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id,
-                                int64_t now_us)
+err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id, int64_t now_us)
 {
     db_value_t p[] = {DB_V_TEXT(plan), DB_V_TEXT(subscription_id), DB_V_TIME(now_us), DB_V_INT(id)};
     int64_t n = 0;
@@ -203,8 +201,7 @@ err_t organizations_workable_find_by_subdomain(db_t *db, const char *subdomain, 
         return ERR_OK;
     db_value_t p[] = {DB_V_TEXT(subdomain)};
     db_res_t *r = NULL;
-    err_t e = db_query(db, "SELECT id FROM organizations WHERE workable_subdomain = $1 ORDER BY id LIMIT 1", p, 1,
-                       &r);
+    err_t e = db_query(db, "SELECT id FROM organizations WHERE workable_subdomain = $1 ORDER BY id LIMIT 1", p, 1, &r);
     if (e != ERR_OK)
         return e;
     *found = db_res_rows(r) > 0;
@@ -218,7 +215,7 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
                                      const char *subdomain)
 {
     db_value_t p[] = {DB_V_TEXT(access_token), DB_V_TEXT(refresh_token), DB_V_TEXT(subdomain ? subdomain : ""),
-                      DB_V_BOOL(true), DB_V_TIME(db_now_us()), DB_V_INT(id)};
+                      DB_V_BOOL(true),         DB_V_TIME(db_now_us()),   DB_V_INT(id)};
     int64_t n = 0;
     err_t e = db_exec(db,
                       "UPDATE organizations SET workable_access_token = $1, workable_refresh_token = $2, "

@@ -38,8 +38,7 @@ err_t org_repo_find_by_stripe_customer(db_t *db, const char *customer_id, int64_
 
 /* Sets plan, stripe_subscription_id (NULL clears) and updated_at.
  * ERR_NOT_FOUND when the row does not exist. */
-err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id,
-                                int64_t now_us);
+err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const char *subscription_id, int64_t now_us);
 
 /* assessments_used = max(coalesce(used, 0) - 1, 0), updated_at = now.
  * *found says whether the row exists. */

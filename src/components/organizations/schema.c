@@ -9,7 +9,8 @@ json_t *organizations_json(const organizations_org_t *o)
     json_object_set_new(j, "name", json_string(o->name ? o->name : ""));
     json_object_set_new(j, "slug", o->slug ? json_string(o->slug) : json_null());
     json_object_set_new(j, "workable_connected", json_boolean(o->workable_connected));
-    json_object_set_new(j, "workable_subdomain", o->workable_subdomain ? json_string(o->workable_subdomain) : json_null());
+    json_object_set_new(j, "workable_subdomain",
+                        o->workable_subdomain ? json_string(o->workable_subdomain) : json_null());
     json_object_set_new(j, "plan", json_string(o->plan ? o->plan : "pay_per_use"));
     json_object_set_new(j, "assessments_used", json_integer((json_int_t)o->assessments_used));
     json_object_set_new(j, "assessments_limit",

@@ -45,13 +45,11 @@ static const char *const CAT_NAMES[CAT_COUNT] = {
 static const double CAT_WEIGHTS[CAT_COUNT] = {0.20, 0.15, 0.15, 0.20, 0.10, 0.10, 0.05, 0.05};
 
 static const char *const MVP_WEIGHT_NAMES[12] = {
-    "tests_passed_ratio", "time_efficiency",   "completion_time",
-    "clarity_score",      "context_score",     "specificity_score",
-    "independence_score", "efficiency_score",  "iteration_score",
-    "response_utilization_score", "decomposition_score", "code_quality_score",
+    "tests_passed_ratio",  "time_efficiency",    "completion_time",  "clarity_score",   "context_score",
+    "specificity_score",   "independence_score", "efficiency_score", "iteration_score", "response_utilization_score",
+    "decomposition_score", "code_quality_score",
 };
-static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05,
-                                             0.10, 0.10, 0.05, 0.10, 0.05, 0.10};
+static const double MVP_WEIGHT_VALUES[12] = {0.15, 0.05, 0.05, 0.10, 0.10, 0.05, 0.10, 0.10, 0.05, 0.10, 0.05, 0.10};
 
 #define FRAUD_SCORE_CAP 50.0
 
@@ -69,8 +67,7 @@ static const char *const RANT_STARTS[] = {"ugh", "argh", "damn", "shit", "fuck"}
  * Small helpers
  * ------------------------------------------------------------------- */
 
-static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
 {
@@ -116,24 +113,19 @@ enum {
     BYTE_STOP = 4,  /* . ! ? (sentence ends) */
 };
 
-#define BYTE_CLASS_ROW(b)                                                                      \
-    ((((b) >= '0' && (b) <= '9') || ((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || \
-      (b) == '_')                                                                                \
-         ? BYTE_WORD                                                                             \
-         : 0) |                                                                                  \
-        ((((b) >= 0x09 && (b) <= 0x0D) || ((b) >= 0x1C && (b) <= 0x1F) || (b) == ' ')          \
-             ? BYTE_SPACE                                                                        \
-             : 0) |                                                                              \
+#define BYTE_CLASS_ROW(b)                                                                                              \
+    ((((b) >= '0' && (b) <= '9') || ((b) >= 'a' && (b) <= 'z') || ((b) >= 'A' && (b) <= 'Z') || (b) == '_')            \
+         ? BYTE_WORD                                                                                                   \
+         : 0) |                                                                                                        \
+        ((((b) >= 0x09 && (b) <= 0x0D) || ((b) >= 0x1C && (b) <= 0x1F) || (b) == ' ') ? BYTE_SPACE : 0) |              \
         (((b) == '.' || (b) == '!' || (b) == '?') ? BYTE_STOP : 0)
-#define BYTE_CLASS_8(b)                                                                        \
-    BYTE_CLASS_ROW(b), BYTE_CLASS_ROW((b) + 1), BYTE_CLASS_ROW((b) + 2), BYTE_CLASS_ROW((b) + 3), \
-        BYTE_CLASS_ROW((b) + 4), BYTE_CLASS_ROW((b) + 5), BYTE_CLASS_ROW((b) + 6),                \
-        BYTE_CLASS_ROW((b) + 7)
+#define BYTE_CLASS_8(b)                                                                                                \
+    BYTE_CLASS_ROW(b), BYTE_CLASS_ROW((b) + 1), BYTE_CLASS_ROW((b) + 2), BYTE_CLASS_ROW((b) + 3),                      \
+        BYTE_CLASS_ROW((b) + 4), BYTE_CLASS_ROW((b) + 5), BYTE_CLASS_ROW((b) + 6), BYTE_CLASS_ROW((b) + 7)
 
 static const unsigned char BYTE_CLASS[128] = {
-    BYTE_CLASS_8(0),  BYTE_CLASS_8(8),  BYTE_CLASS_8(16), BYTE_CLASS_8(24),
-    BYTE_CLASS_8(32), BYTE_CLASS_8(40), BYTE_CLASS_8(48), BYTE_CLASS_8(56),
-    BYTE_CLASS_8(64), BYTE_CLASS_8(72), BYTE_CLASS_8(80), BYTE_CLASS_8(88),
+    BYTE_CLASS_8(0),  BYTE_CLASS_8(8),   BYTE_CLASS_8(16),  BYTE_CLASS_8(24),  BYTE_CLASS_8(32), BYTE_CLASS_8(40),
+    BYTE_CLASS_8(48), BYTE_CLASS_8(56),  BYTE_CLASS_8(64),  BYTE_CLASS_8(72),  BYTE_CLASS_8(80), BYTE_CLASS_8(88),
     BYTE_CLASS_8(96), BYTE_CLASS_8(104), BYTE_CLASS_8(112), BYTE_CLASS_8(120),
 };
 
@@ -210,19 +202,19 @@ typedef struct {
     const json_t *obj;
     const char *msg; /* message or "" */
     size_t msg_len;
-    char *lower;     /* msg.lower() */
+    char *lower; /* msg.lower() */
     size_t lower_len;
-    char *folded;    /* lower with ı->i and ſ->s, for IGNORECASE literals */
+    char *folded; /* lower with ı->i and ſ->s, for IGNORECASE literals */
     size_t folded_len;
-    size_t wc;       /* len(msg.split()) */
+    size_t wc; /* len(msg.split()) */
     bool vague;
-    bool q_rate;     /* (question_count or 0) > 0 or "?" in msg */
-    bool q_pp;       /* (question_count or msg.count("?")) > 0 */
+    bool q_rate; /* (question_count or 0) > 0 or "?" in msg */
+    bool q_pp;   /* (question_count or msg.count("?")) > 0 */
     pysem_num_t delta;
     bool delta_pos;
     bool delta_zero;
-    bool code_changed; /* (code_before or "") != (code_after or "") */
-    uint64_t kw;       /* keywords.h bits found in the folded text */
+    bool code_changed;           /* (code_before or "") != (code_after or "") */
+    uint64_t kw;                 /* keywords.h bits found in the folded text */
     unsigned long long sent_sum; /* words of the sentences with more than 2 */
     size_t sent_count;           /* those sentences */
     bool double_space;           /* "  " in msg */
@@ -306,8 +298,7 @@ static void prompt_scan_text(prompt_t *p)
 
 static bool is_vague_text(const char *s, size_t n)
 {
-    static const char *const p1[] = {"help", "fix", "broken", "not working", "doesn't work",
-                                     "error", "issue"};
+    static const char *const p1[] = {"help", "fix", "broken", "not working", "doesn't work", "error", "issue"};
     static const char *const p2[] = {"what's wrong", "why isn't this working"};
     static const char *const p3[] = {"please help", "can you help", "help me"};
     for (size_t k = 0; k < NELEM(p1) + NELEM(p2) + NELEM(p3); k++) {
@@ -363,8 +354,7 @@ static const char *folded_text(const prompt_t *p, size_t *len)
     return p->lower;
 }
 
-static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, size_t index,
-                         char *errmsg, size_t errlen)
+static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, size_t index, char *errmsg, size_t errlen)
 {
     memset(p, 0, sizeof *p);
     p->obj = obj;
@@ -406,11 +396,9 @@ static err_t prompt_init(mem_arena_t *arena, prompt_t *p, const json_t *obj, siz
 
     pysem_num_t a, r;
     if (!num_or_zero(json_object_get(obj, "code_diff_lines_added"), &a))
-        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_added: not a number",
-                    index);
+        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_added: not a number", index);
     if (!num_or_zero(json_object_get(obj, "code_diff_lines_removed"), &r))
-        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_removed: not a number",
-                    index);
+        return fail(errmsg, errlen, "interactions[%zu].code_diff_lines_removed: not a number", index);
     p->delta = pysem_num_abs(pysem_num_add(a, r));
     p->delta_pos = pysem_num_lt(pysem_num_int(0), p->delta);
     p->delta_zero = pysem_num_eq(p->delta, pysem_num_int(0));
@@ -473,8 +461,7 @@ static int filler_or_rant(const char *w, size_t len)
     int kind;
     static const char *const f2[] = {"um", "uh"}, *const r3[] = {"wtf", "omg", "lol"},
                              *const f4[] = {"like", "just", "very"}, *const r4[] = {"lmao", "bruh"},
-                             *const f6[] = {"really"}, *const f8[] = {"actually"},
-                             *const f9[] = {"basically"};
+                             *const f6[] = {"really"}, *const f8[] = {"actually"}, *const f9[] = {"basically"};
     switch (len) {
     case 2: list = f2, count = 2, kind = 1; break;
     case 3: list = r3, count = 3, kind = 2; break;
@@ -567,8 +554,7 @@ static bool has_lowercase_i(const char *s, size_t n)
     const char *p = s;
     while ((p = memchr(p, 'i', n - (size_t)(p - s))) != NULL) {
         size_t at = (size_t)(p - s);
-        if (!word_before(s, n, at) && !word_after(s, n, at + 1) &&
-            !(at + 1 < n && s[at + 1] == '\''))
+        if (!word_before(s, n, at) && !word_after(s, n, at + 1) && !(at + 1 < n && s[at + 1] == '\''))
             return true;
         p++;
         if ((size_t)(p - s) >= n)
@@ -579,8 +565,8 @@ static bool has_lowercase_i(const char *s, size_t n)
 
 static bool is_solution_dump(const prompt_t *p)
 {
-    return p->wc > 500 && (pysem_count(p->msg, p->msg_len, "def ", 4) +
-                           pysem_count(p->msg, p->msg_len, "function ", 9)) > 3;
+    return p->wc > 500 &&
+           (pysem_count(p->msg, p->msg_len, "def ", 4) + pysem_count(p->msg, p->msg_len, "function ", 9)) > 3;
 }
 
 /* ---------------------------------------------------------------------
@@ -669,8 +655,7 @@ static void ex_json(res_cat_t *c, const char *key, const json_t *v)
     c->e[c->ne++] = (res_expl_t){key, NULL, v};
 }
 
-static void ex_fmt(run_t *r, res_cat_t *c, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void ex_fmt(run_t *r, res_cat_t *c, const char *key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void ex_fmt(run_t *r, res_cat_t *c, const char *key, const char *fmt, ...)
 {
@@ -746,11 +731,9 @@ static void score_task_completion(run_t *r)
     det_add(oc, "time_compliance", tc);
     det_add(oc, "time_efficiency", te);
 
-    char *tps = pysem_json_str(r->tp_json), *tts = pysem_json_str(r->tt_json),
-         *Ls = pysem_json_str(r->L_json);
+    char *tps = pysem_json_str(r->tp_json), *tts = pysem_json_str(r->tt_json), *Ls = pysem_json_str(r->L_json);
     char b1[400], b2[400];
-    ex_fmt(r, oc, "tests_passed_ratio", "Passed %s/%s tests (%s%%).", tps, tts,
-            FIX(b1, tpr_ratio * 100, 0));
+    ex_fmt(r, oc, "tests_passed_ratio", "Passed %s/%s tests (%s%%).", tps, tts, FIX(b1, tpr_ratio * 100, 0));
     ex_fmt(r, oc, "time_compliance", "Completed in %sm of %sm limit.", FIX(b2, d, 0), Ls);
     if (L_pos)
         ex_fmt(r, oc, "time_efficiency", "Used %s%% of allowed time.", FIX(b1, d / L * 100, 0));
@@ -790,12 +773,9 @@ static void score_prompt_clarity(run_t *r)
     det_add(oc, "prompt_specificity", ps);
     det_add(oc, "vagueness_score", vs);
     char b[400];
-    ex_fmt(r, oc, "prompt_length_quality", "%zu/%zu prompts were in the ideal 20-150 word range.",
-            sweet, r->T);
-    ex_fmt(r, oc, "question_clarity", "%s%% of prompts contained clear questions.",
-            FIX(b, qr * 100, 0));
-    ex_fmt(r, oc, "prompt_specificity", "%lld/%zu prompts were specific and targeted.", specific,
-            r->T);
+    ex_fmt(r, oc, "prompt_length_quality", "%zu/%zu prompts were in the ideal 20-150 word range.", sweet, r->T);
+    ex_fmt(r, oc, "question_clarity", "%s%% of prompts contained clear questions.", FIX(b, qr * 100, 0));
+    ex_fmt(r, oc, "prompt_specificity", "%lld/%zu prompts were specific and targeted.", specific, r->T);
     if (vague)
         ex_fmt(r, oc, "vagueness_score", "%zu vague prompt(s) detected.", vague);
     else
@@ -822,14 +802,10 @@ static void score_context_provision(run_t *r)
     det_add(oc, "reference_rate", rs);
     det_add(oc, "attempt_mention_rate", as);
     char b[400];
-    ex_fmt(r, oc, "code_context_rate", "%s%% of prompts included code snippets.",
-            FIX(b, cr * 100, 0));
-    ex_fmt(r, oc, "error_context_rate", "%s%% of prompts included error messages.",
-            FIX(b, er * 100, 0));
-    ex_fmt(r, oc, "reference_rate", "Referenced specific lines/files in %s%% of prompts.",
-            FIX(b, (lr + fr) * 50, 0));
-    ex_fmt(r, oc, "attempt_mention_rate", "Mentioned prior attempts in %s%% of prompts.",
-            FIX(b, ar * 100, 0));
+    ex_fmt(r, oc, "code_context_rate", "%s%% of prompts included code snippets.", FIX(b, cr * 100, 0));
+    ex_fmt(r, oc, "error_context_rate", "%s%% of prompts included error messages.", FIX(b, er * 100, 0));
+    ex_fmt(r, oc, "reference_rate", "Referenced specific lines/files in %s%% of prompts.", FIX(b, (lr + fr) * 50, 0));
+    ex_fmt(r, oc, "attempt_mention_rate", "Mentioned prior attempts in %s%% of prompts.", FIX(b, ar * 100, 0));
     cat_done(r, CAT_CONTEXT_PROVISION, cat);
 }
 
@@ -923,15 +899,13 @@ static void score_independence(run_t *r, double first_sec, double avg_gap)
     det_add(oc, "token_efficiency", te);
     det_add(oc, "pre_prompt_effort", ppe);
     char b[400];
-    ex_fmt(r, oc, "first_prompt_delay", "Candidate waited %ss before first prompt.%s",
-            FIX(b, first_sec, 0), first_sec >= 120 ? " Good self-reliance." : " Prompted quickly.");
+    ex_fmt(r, oc, "first_prompt_delay", "Candidate waited %ss before first prompt.%s", FIX(b, first_sec, 0),
+           first_sec >= 120 ? " Good self-reliance." : " Prompted quickly.");
     ex_fmt(r, oc, "prompt_spacing", "Average %ss between prompts.%s", FIX(b, avg_gap, 0),
-            avg_gap >= 60 ? " Thoughtful pacing." : " Rapid prompting.");
-    ex_fmt(r, oc, "prompt_efficiency", "%s prompts per test passed.%s", FIX(b, ppt, 1),
-            ppt <= 2 ? " Efficient." : "");
+           avg_gap >= 60 ? " Thoughtful pacing." : " Rapid prompting.");
+    ex_fmt(r, oc, "prompt_efficiency", "%s prompts per test passed.%s", FIX(b, ppt, 1), ppt <= 2 ? " Efficient." : "");
     ex_fmt(r, oc, "token_efficiency", "%s tokens per test passed.", FIX(b, tpt, 0));
-    ex_fmt(r, oc, "pre_prompt_effort", "Changed code before %s%% of prompts.",
-            FIX(b, effort_rate * 100, 0));
+    ex_fmt(r, oc, "pre_prompt_effort", "Changed code before %s%% of prompts.", FIX(b, effort_rate * 100, 0));
     cat_done(r, CAT_INDEPENDENCE, cat);
 }
 
@@ -958,14 +932,13 @@ static void score_utilization(run_t *r)
     det_add(oc, "wasted_prompts", wasted);
     det_add(oc, "iteration_quality", iq);
     char b[400], b2[400];
-    ex_fmt(r, oc, "post_prompt_changes", "Applied AI suggestions in %s%% of prompts.",
-            FIX(b, change_rate * 100, 0));
+    ex_fmt(r, oc, "post_prompt_changes", "Applied AI suggestions in %s%% of prompts.", FIX(b, change_rate * 100, 0));
     if (zero)
         ex_fmt(r, oc, "wasted_prompts", "%zu prompt(s) with no resulting code changes.", zero);
     else
         ex_str(r, oc, "wasted_prompts", "Every prompt led to code changes.");
     ex_fmt(r, oc, "iteration_quality", "Builds on previous responses: %s%%. Retries after failure: %s%%.",
-            FIX(b, builds * 100, 0), FIX(b2, retry * 100, 0));
+           FIX(b, builds * 100, 0), FIX(b2, retry * 100, 0));
     cat_done(r, CAT_UTILIZATION, cat);
 }
 
@@ -1053,8 +1026,7 @@ static void score_communication(run_t *r)
             names[k++] = "no_end_punctuation";
         len += snprintf(summary + len, sizeof summary - (size_t)len, " (");
         for (int j = 0; j < k; j++)
-            len += snprintf(summary + len, sizeof summary - (size_t)len, "%s%s", j ? ", " : "",
-                            names[j]);
+            len += snprintf(summary + len, sizeof summary - (size_t)len, "%s%s", j ? ", " : "", names[j]);
         snprintf(summary + len, sizeof summary - (size_t)len, ").");
     } else {
         snprintf(summary + len, sizeof summary - (size_t)len, ".");
@@ -1062,8 +1034,7 @@ static void score_communication(run_t *r)
     ex_str(r, oc, "grammar_score", summary);
     char b[400];
     if (sent_count)
-        ex_fmt(r, oc, "readability_score", "Average sentence length: %s words.",
-                FIX(b, avg_sent, 0));
+        ex_fmt(r, oc, "readability_score", "Average sentence length: %s words.", FIX(b, avg_sent, 0));
     else
         ex_str(r, oc, "readability_score", "Not enough sentences to evaluate.");
     char nb[32];
@@ -1072,7 +1043,7 @@ static void score_communication(run_t *r)
     else
         snprintf(nb, sizeof nb, "No");
     ex_fmt(r, oc, "tone_score", "%s unprofessional pattern(s); filler word rate: %s%%.", nb,
-            FIX(b, filler_rate * 100, 1));
+           FIX(b, filler_rate * 100, 1));
     cat_done(r, CAT_COMMUNICATION, cat);
 }
 
@@ -1088,10 +1059,9 @@ static void score_approach(run_t *r)
     det_add(oc, "design_score", ss);
     char b[400];
     ex_fmt(r, oc, "debugging_score",
-            "%s%% of prompts showed debugging strategy (print/log, error analysis, hypotheses).",
-            FIX(b, dr * 100, 0));
+           "%s%% of prompts showed debugging strategy (print/log, error analysis, hypotheses).", FIX(b, dr * 100, 0));
     ex_fmt(r, oc, "design_score", "%s%% of prompts referenced design/architecture considerations.",
-            FIX(b, sr * 100, 0));
+           FIX(b, sr * 100, 0));
     cat_done(r, CAT_APPROACH, cat);
 }
 
@@ -1214,14 +1184,12 @@ static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t err
         det_null(oc, "cv_job_match_score");
         det_null(oc, "skills_match");
         det_null(oc, "experience_relevance");
-        ex_str(r, oc, "cv_job_match_score",
-               "No CV or job spec available \xe2\x80\x94 fit scoring skipped.");
+        ex_str(r, oc, "cv_job_match_score", "No CV or job spec available \xe2\x80\x94 fit scoring skipped.");
         ex_str(r, oc, "skills_match", "Not available.");
         ex_str(r, oc, "experience_relevance", "Not available.");
         return ERR_OK;
     }
-    static const char *const keys[3] = {"cv_job_match_score", "skills_match",
-                                        "experience_relevance"};
+    static const char *const keys[3] = {"cv_job_match_score", "skills_match", "experience_relevance"};
     double vals[3];
     for (int k = 0; k < 3; k++) {
         const json_t *v = json_object_get(cv, keys[k]);
@@ -1273,8 +1241,7 @@ static err_t score_cv_match(run_t *r, const json_t *cv, char *errmsg, size_t err
             e = fail(errmsg, errlen, "cv_match_result.match_details: bad experience list");
         free(h);
     } else if (e == ERR_OK) {
-        ex_fmt(r, oc, "experience_relevance", "Experience relevance: %s/10.",
-                pysem_repr_float(vals[2], fb));
+        ex_fmt(r, oc, "experience_relevance", "Experience relevance: %s/10.", pysem_repr_float(vals[2], fb));
     }
     json_decref(empty);
     if (e != ERR_OK)
@@ -1298,18 +1265,13 @@ static void per_prompt_scores(run_t *r)
         bool emi = pysem_truthy(json_object_get(o, "error_message_included"));
         bool ctx = csi || emi || pysem_truthy(json_object_get(o, "line_number_referenced")) ||
                    pysem_truthy(json_object_get(o, "file_reference"));
-        double base = sweet ? 7.0
-                            : pysem_max_d(0.0, 7.0 - fabs((double)wc - 80.0) / 15.0);
-        double clarity = clamp_range(base + (p->q_pp ? 2.0 : 0.0) + (!p->vague ? 1.0 : -2.0),
-                                     0.0, 10.0);
-        double spec = clamp_range((ctx ? 4.0 : 1.0) + (csi ? 3.0 : 0.0) + (emi ? 2.0 : 0.0) +
-                                      (!p->vague ? 1.0 : -1.0),
+        double base = sweet ? 7.0 : pysem_max_d(0.0, 7.0 - fabs((double)wc - 80.0) / 15.0);
+        double clarity = clamp_range(base + (p->q_pp ? 2.0 : 0.0) + (!p->vague ? 1.0 : -2.0), 0.0, 10.0);
+        double spec = clamp_range((ctx ? 4.0 : 1.0) + (csi ? 3.0 : 0.0) + (emi ? 2.0 : 0.0) + (!p->vague ? 1.0 : -1.0),
                                   0.0, 10.0);
-        double eff = clamp_range((p->delta_pos ? 5.0 : 2.0) + (wc <= 150 ? 3.0 : 0.0) +
-                                     (ctx ? 2.0 : 0.0),
-                                 0.0, 10.0);
-        r->res->per_prompt[i] = (res_prompt_t){pysem_round(clarity, 1), pysem_round(spec, 1),
-                                               pysem_round(eff, 1), wc, ctx, p->vague};
+        double eff = clamp_range((p->delta_pos ? 5.0 : 2.0) + (wc <= 150 ? 3.0 : 0.0) + (ctx ? 2.0 : 0.0), 0.0, 10.0);
+        r->res->per_prompt[i] =
+            (res_prompt_t){pysem_round(clarity, 1), pysem_round(spec, 1), pysem_round(eff, 1), wc, ctx, p->vague};
     }
 }
 
@@ -1364,7 +1326,8 @@ static void weights_used(run_t *r, const json_t *weights)
         return;
     const char *key;
     json_t *val;
-    json_object_foreach((json_t *)weights, key, val) {
+    json_object_foreach((json_t *)weights, key, val)
+    {
         size_t k = 0;
         while (k < res->nweights && strcmp(res->weights[k].key, key) != 0)
             k++;
@@ -1376,8 +1339,7 @@ static void weights_used(run_t *r, const json_t *weights)
 
 /* The weighted final score over the categories present; ERR_VALIDATION
  * when a weight that is used is not a number. */
-static err_t final_weighted(run_t *r, const json_t *weights, double *out, char *errmsg,
-                            size_t errlen)
+static err_t final_weighted(run_t *r, const json_t *weights, double *out, char *errmsg, size_t errlen)
 {
     double ws = 0.0, tw = 0.0;
     for (int c = 0; c < CAT_COUNT; c++) {
@@ -1399,8 +1361,8 @@ static err_t final_weighted(run_t *r, const json_t *weights, double *out, char *
 }
 
 /* fraud, metric_details and soft_signals. */
-static void summaries(run_t *r, const json_t *tests_passed, const json_t *tests_total,
-                      double first_sec, double avg_gap, bool avg_is_int, bool ext_paste)
+static void summaries(run_t *r, const json_t *tests_passed, const json_t *tests_total, double first_sec, double avg_gap,
+                      bool avg_is_int, bool ext_paste)
 {
     struct scoring_result *res = r->res;
     double paste_rate = bool_rate(r, "paste_detected");
@@ -1558,12 +1520,10 @@ static err_t read_prompts(run_t *r, const json_t *interactions, char *errmsg, si
     return ERR_OK;
 }
 
-static err_t engine_compute(const json_t *interactions, const json_t *tests_passed,
-                            const json_t *tests_total, const json_t *total_duration_seconds,
-                            const json_t *time_limit_minutes, const json_t *v2_enabled,
-                            const json_t *weights, const json_t *cv_match_result,
-                            mem_arena_t *arena, const scoring_result_t **result, char *errmsg,
-                            size_t errlen)
+static err_t engine_compute(const json_t *interactions, const json_t *tests_passed, const json_t *tests_total,
+                            const json_t *total_duration_seconds, const json_t *time_limit_minutes,
+                            const json_t *v2_enabled, const json_t *weights, const json_t *cv_match_result,
+                            mem_arena_t *arena, const scoring_result_t **result, char *errmsg, size_t errlen)
 {
     *result = NULL;
     if (errmsg && errlen)
@@ -1629,19 +1589,17 @@ static err_t engine_compute(const json_t *interactions, const json_t *tests_pass
     return ERR_OK;
 }
 
-err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena,
-                             const scoring_result_t **result, char *errmsg, size_t errlen)
+err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena, const scoring_result_t **result, char *errmsg,
+                             size_t errlen)
 {
     *result = NULL;
     if (!json_is_object(args))
         return fail(errmsg, errlen, "engine arguments: not an object");
-    return engine_compute(json_object_get(args, "interactions"),
-                          json_object_get(args, "tests_passed"),
-                          json_object_get(args, "tests_total"),
-                          json_object_get(args, "total_duration_seconds"),
-                          json_object_get(args, "time_limit_minutes"),
-                          json_object_get(args, "v2_enabled"), json_object_get(args, "weights"),
-                          json_object_get(args, "cv_match_result"), arena, result, errmsg, errlen);
+    return engine_compute(json_object_get(args, "interactions"), json_object_get(args, "tests_passed"),
+                          json_object_get(args, "tests_total"), json_object_get(args, "total_duration_seconds"),
+                          json_object_get(args, "time_limit_minutes"), json_object_get(args, "v2_enabled"),
+                          json_object_get(args, "weights"), json_object_get(args, "cv_match_result"), arena, result,
+                          errmsg, errlen);
 }
 
 void scoring_result_encode(const scoring_result_t *result, mem_buf_t *out)
@@ -1654,18 +1612,16 @@ json_t *scoring_result_json(const scoring_result_t *result)
     return scoring_result_write_json(result);
 }
 
-err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed,
-                           const json_t *tests_total, const json_t *total_duration_seconds,
-                           const json_t *time_limit_minutes, const json_t *v2_enabled,
-                           const json_t *weights, const json_t *cv_match_result,
+err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed, const json_t *tests_total,
+                           const json_t *total_duration_seconds, const json_t *time_limit_minutes,
+                           const json_t *v2_enabled, const json_t *weights, const json_t *cv_match_result,
                            json_t **result, char *errmsg, size_t errlen)
 {
     *result = NULL;
     mem_arena_t *arena = mem_arena_new();
     const scoring_result_t *res;
-    err_t e = engine_compute(interactions, tests_passed, tests_total, total_duration_seconds,
-                             time_limit_minutes, v2_enabled, weights, cv_match_result, arena,
-                             &res, errmsg, errlen);
+    err_t e = engine_compute(interactions, tests_passed, tests_total, total_duration_seconds, time_limit_minutes,
+                             v2_enabled, weights, cv_match_result, arena, &res, errmsg, errlen);
     if (e == ERR_OK)
         *result = scoring_result_write_json(res);
     mem_arena_free(arena);
@@ -1678,11 +1634,8 @@ err_t scoring_engine_run(const json_t *args, json_t **result, char *errmsg, size
     if (!json_is_object(args))
         return fail(errmsg, errlen, "engine arguments: not an object");
     const json_t *v2 = json_object_get(args, "v2_enabled");
-    return scoring_engine_score(json_object_get(args, "interactions"),
-                                json_object_get(args, "tests_passed"),
-                                json_object_get(args, "tests_total"),
-                                json_object_get(args, "total_duration_seconds"),
-                                json_object_get(args, "time_limit_minutes"), v2,
-                                json_object_get(args, "weights"),
+    return scoring_engine_score(json_object_get(args, "interactions"), json_object_get(args, "tests_passed"),
+                                json_object_get(args, "tests_total"), json_object_get(args, "total_duration_seconds"),
+                                json_object_get(args, "time_limit_minutes"), v2, json_object_get(args, "weights"),
                                 json_object_get(args, "cv_match_result"), result, errmsg, errlen);
 }

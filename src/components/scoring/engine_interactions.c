@@ -38,8 +38,7 @@ static void re_init(void)
     re_file_ref = must_compile("\\.(py|js|jsx|ts|tsx|json|yml|yaml|md)\\b");
 }
 
-static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static err_t fail(char *errmsg, size_t errlen, const char *fmt, ...)
 {
@@ -90,8 +89,7 @@ static json_t *flag_or_detect(const json_t *p, const char *key, bool detected)
     return v ? json_deep_copy(v) : json_boolean(detected);
 }
 
-err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *errmsg,
-                                 size_t errlen)
+err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *errmsg, size_t errlen)
 {
     *out = NULL;
     if (ai_prompts && !json_is_null(ai_prompts) && !json_is_array(ai_prompts))
@@ -107,10 +105,8 @@ err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *e
         }
         const char *msg, *resp, *cb, *ca;
         size_t msg_n, resp_n, cb_n, ca_n;
-        if (!text_or_empty(p, "message", &msg, &msg_n) ||
-            !text_or_empty(p, "response", &resp, &resp_n) ||
-            !text_or_empty(p, "code_before", &cb, &cb_n) ||
-            !text_or_empty(p, "code_after", &ca, &ca_n)) {
+        if (!text_or_empty(p, "message", &msg, &msg_n) || !text_or_empty(p, "response", &resp, &resp_n) ||
+            !text_or_empty(p, "code_before", &cb, &cb_n) || !text_or_empty(p, "code_after", &ca, &ca_n)) {
             json_decref(arr);
             return fail(errmsg, errlen, "ai_prompts[%zu]: a text field is not a string", i);
         }
@@ -129,37 +125,31 @@ err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *e
         json_object_set_new(o, "timestamp", copy_or_null(json_object_get(p, "timestamp")));
         json_object_set_new(o, "message", json_stringn(msg, msg_n));
         json_object_set_new(o, "response", json_stringn(resp, resp_n));
-        json_object_set_new(o, "input_tokens",
-                            copy_or(json_object_get(p, "input_tokens"), json_integer(0)));
-        json_object_set_new(o, "output_tokens",
-                            copy_or(json_object_get(p, "output_tokens"), json_integer(0)));
-        json_object_set_new(o, "response_latency_ms",
-                            copy_or_null(json_object_get(p, "response_latency_ms")));
+        json_object_set_new(o, "input_tokens", copy_or(json_object_get(p, "input_tokens"), json_integer(0)));
+        json_object_set_new(o, "output_tokens", copy_or(json_object_get(p, "output_tokens"), json_integer(0)));
+        json_object_set_new(o, "response_latency_ms", copy_or_null(json_object_get(p, "response_latency_ms")));
         json_object_set_new(o, "code_before", json_stringn(cb, cb_n));
         json_object_set_new(o, "code_after", json_stringn(ca, ca_n));
         long long lb = (long long)pysem_splitlines_count(cb, cb_n);
         long long la = (long long)pysem_splitlines_count(ca, ca_n);
         json_object_set_new(o, "code_diff_lines_added", json_integer(la > lb ? la - lb : 0));
         json_object_set_new(o, "code_diff_lines_removed", json_integer(lb > la ? lb - la : 0));
-        json_object_set_new(o, "word_count",
-                            copy_or(json_object_get(p, "word_count"),
-                                    json_integer((json_int_t)pysem_word_count(msg, msg_n))));
+        json_object_set_new(
+            o, "word_count",
+            copy_or(json_object_get(p, "word_count"), json_integer((json_int_t)pysem_word_count(msg, msg_n))));
         json_object_set_new(
             o, "question_count",
-            copy_or(json_object_get(p, "question_count"),
-                    json_integer((json_int_t)pysem_count(msg, msg_n, "?", 1))));
+            copy_or(json_object_get(p, "question_count"), json_integer((json_int_t)pysem_count(msg, msg_n, "?", 1))));
         json_object_set_new(o, "code_snippet_included",
-                            flag_or_detect(p, "code_snippet_included",
-                                           pysem_contains(msg, msg_n, "```", 3)));
-        json_object_set_new(o, "error_message_included",
-                            flag_or_detect(p, "error_message_included",
-                                           pysem_re_search(re_error_words, msg, msg_n, NULL)));
-        json_object_set_new(o, "line_number_referenced",
-                            flag_or_detect(p, "line_number_referenced",
-                                           pysem_re_search(re_line_ref, msg, msg_n, NULL)));
+                            flag_or_detect(p, "code_snippet_included", pysem_contains(msg, msg_n, "```", 3)));
+        json_object_set_new(
+            o, "error_message_included",
+            flag_or_detect(p, "error_message_included", pysem_re_search(re_error_words, msg, msg_n, NULL)));
+        json_object_set_new(
+            o, "line_number_referenced",
+            flag_or_detect(p, "line_number_referenced", pysem_re_search(re_line_ref, msg, msg_n, NULL)));
         json_object_set_new(o, "file_reference",
-                            flag_or_detect(p, "file_reference",
-                                           pysem_re_search(re_file_ref, msg, msg_n, NULL)));
+                            flag_or_detect(p, "file_reference", pysem_re_search(re_file_ref, msg, msg_n, NULL)));
         const json_t *tsas = json_object_get(p, "time_since_assessment_start_ms");
         const json_t *tslp = json_object_get(p, "time_since_last_prompt_ms");
         json_t *start_ms;
@@ -171,10 +161,8 @@ err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *e
             start_ms = json_null();
         json_object_set_new(o, "time_since_assessment_start_ms", start_ms);
         json_object_set_new(o, "time_since_last_prompt_ms", copy_or_null(tslp));
-        json_object_set_new(o, "paste_detected",
-                            flag_or_detect(p, "paste_detected", false));
-        json_object_set_new(o, "paste_length",
-                            copy_or(json_object_get(p, "paste_length"), json_integer(0)));
+        json_object_set_new(o, "paste_detected", flag_or_detect(p, "paste_detected", false));
+        json_object_set_new(o, "paste_length", copy_or(json_object_get(p, "paste_length"), json_integer(0)));
         json_array_append_new(arr, o);
     }
     *out = arr;

@@ -24,14 +24,12 @@
 /* The user message.  Our own wording of the structure the spec describes:
  * the task, the CV and the job spec under headings, the exact JSON keys,
  * and the scoring guide (5 average, 7+ good, 9+ exceptional). */
-static const char fit_prompt_head[] =
-    "Analyze how well the candidate's CV matches the job specification below.\n"
-    "\n"
-    "## Candidate CV\n";
-static const char fit_prompt_mid[] =
-    "\n"
-    "\n"
-    "## Job Specification\n";
+static const char fit_prompt_head[] = "Analyze how well the candidate's CV matches the job specification below.\n"
+                                      "\n"
+                                      "## Candidate CV\n";
+static const char fit_prompt_mid[] = "\n"
+                                     "\n"
+                                     "## Job Specification\n";
 static const char fit_prompt_tail[] =
     "\n"
     "\n"
@@ -231,21 +229,14 @@ static json_t *clamp_score(const json_t *v)
 static const char *py_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_ARRAY:
-        return "list";
-    case JSON_STRING:
-        return "str";
-    case JSON_INTEGER:
-        return "int";
-    case JSON_REAL:
-        return "float";
+    case JSON_ARRAY: return "list";
+    case JSON_STRING: return "str";
+    case JSON_INTEGER: return "int";
+    case JSON_REAL: return "float";
     case JSON_TRUE:
-    case JSON_FALSE:
-        return "bool";
-    case JSON_NULL:
-        return "NoneType";
-    case JSON_OBJECT:
-        return "dict";
+    case JSON_FALSE: return "bool";
+    case JSON_NULL: return "NoneType";
+    case JSON_OBJECT: return "dict";
     }
     return "object";
 }
@@ -307,8 +298,7 @@ err_t scoring_fit_parse_response(const char *model_text, json_t **out, char *err
     json_t *res = json_object();
     json_object_set_new(res, "cv_job_match_score", clamp_score(json_object_get(r, "overall_match_score")));
     json_object_set_new(res, "skills_match", clamp_score(json_object_get(r, "skills_match_score")));
-    json_object_set_new(res, "experience_relevance",
-                        clamp_score(json_object_get(r, "experience_relevance_score")));
+    json_object_set_new(res, "experience_relevance", clamp_score(json_object_get(r, "experience_relevance_score")));
     json_t *det = json_object();
     static const char *const lists[] = {"matching_skills", "missing_skills", "experience_highlights", "concerns"};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {

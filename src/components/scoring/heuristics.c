@@ -23,8 +23,7 @@
 /* small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -252,9 +251,8 @@ static bool py_fromisoformat(const json_t *v, py_datetime_t *out)
             }
         }
     }
-    out->wall_us = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600LL + mi * 60LL + s) *
-                    1000000LL) +
-                   us;
+    out->wall_us =
+        ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600LL + mi * 60LL + s) * 1000000LL) + us;
     out->aware = aware;
     out->offset_us = off_us;
     return true;
@@ -398,8 +396,8 @@ static err_t sig_prompt_frequency(const hctx_t *c, json_t **out, char *err, size
             w = 1;
         long long *counts = xcalloc((size_t)w, sizeof *counts);
         py_datetime_t first;
-        bool has_first = c->n > 0 &&
-                         py_fromisoformat(json_object_get(json_array_get(c->prompts, 0), "timestamp"), &first);
+        bool has_first =
+            c->n > 0 && py_fromisoformat(json_object_get(json_array_get(c->prompts, 0), "timestamp"), &first);
         for (size_t i = 0; has_first && i < c->n; i++) {
             py_datetime_t ts;
             long long us;
@@ -532,14 +530,10 @@ static bool ci_eq(uint32_t cp, char want)
     if (want >= 'a' && want <= 'z' && cp == (uint32_t)(want - 'a' + 'A'))
         return true;
     switch (want) {
-    case 'i':
-        return cp == 0x130 || cp == 0x131;
-    case 's':
-        return cp == 0x17F;
-    case 'k':
-        return cp == 0x212A;
-    default:
-        return false;
+    case 'i': return cp == 0x130 || cp == 0x131;
+    case 's': return cp == 0x17F;
+    case 'k': return cp == 0x212A;
+    default: return false;
     }
 }
 
@@ -560,8 +554,7 @@ static size_t ci_match_at(const char *s, size_t len, size_t pos, const char *wor
 
 /* The regex (w1|w2|...) at pos with backtracking: the end offsets of every
  * alternative that matches go to after[] (room for n); returns how many. */
-static size_t ci_alts(const char *s, size_t len, size_t pos, const char *const *words, size_t n,
-                      size_t *after)
+static size_t ci_alts(const char *s, size_t len, size_t pos, const char *const *words, size_t n, size_t *after)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -636,15 +629,13 @@ static uint64_t copypaste_names(const char *s, size_t len)
         if (c < 0x80) {
             chunk[k++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
             i++;
-        } else if (c == 0xC4 && i + 1 < len &&
-                   ((unsigned char)s[i + 1] == 0xB0 || (unsigned char)s[i + 1] == 0xB1)) {
+        } else if (c == 0xC4 && i + 1 < len && ((unsigned char)s[i + 1] == 0xB0 || (unsigned char)s[i + 1] == 0xB1)) {
             chunk[k++] = 'i';
             i += 2;
         } else if (c == 0xC5 && i + 1 < len && (unsigned char)s[i + 1] == 0xBF) {
             chunk[k++] = 's';
             i += 2;
-        } else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x84 &&
-                   (unsigned char)s[i + 2] == 0xAA) {
+        } else if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x84 && (unsigned char)s[i + 2] == 0xAA) {
             chunk[k++] = 'k';
             i += 3;
         } else {
@@ -997,10 +988,10 @@ err_t scoring_heuristics_compute(const json_t *in, json_t **out, char *err, size
     c.tab_switch_count = json_object_get(in, "tab_switch_count");
 
     json_t *sig[10] = {0};
-    static const char *const names[10] = {
-        "time_to_first_prompt", "prompt_speed",         "prompt_frequency", "prompt_length_stats",
-        "copy_paste_detection", "code_delta",           "self_correction_rate",
-        "token_efficiency",     "browser_focus_ratio", "tab_switch_count"};
+    static const char *const names[10] = {"time_to_first_prompt", "prompt_speed",         "prompt_frequency",
+                                          "prompt_length_stats",  "copy_paste_detection", "code_delta",
+                                          "self_correction_rate", "token_efficiency",     "browser_focus_ratio",
+                                          "tab_switch_count"};
     err_t e = ERR_OK;
     sig[0] = sig_time_to_first_prompt(&c);
     if (e == ERR_OK)

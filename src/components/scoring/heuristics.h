@@ -41,8 +41,7 @@
  * where the original raises (a null message, a null word_count, null
  * token counts, tests_passed null with tests_total > 0, wrong types);
  * *out is then NULL. */
-err_t scoring_heuristics_compute(const json_t *heuristics_input, json_t **out, char *err,
-                                 size_t errlen);
+err_t scoring_heuristics_compute(const json_t *heuristics_input, json_t **out, char *err, size_t errlen);
 
 /* The MVP `prompt_scores` of the submit response (§11.3), derived from a
  * heuristics object made by scoring_heuristics_compute.  Returns a new
@@ -105,8 +104,7 @@ json_t *scoring_fit_default_result(void);
  * match_details.error says why (SCORING_FIT_PARSE_FAILED, a JSON decode
  * message, or "'list' object has no attribute 'get'"-style text), and the
  * same text in err.  model_text NULL counts as "". */
-err_t scoring_fit_parse_response(const char *model_text, json_t **out, char *err,
-                                 size_t errlen);
+err_t scoring_fit_parse_response(const char *model_text, json_t **out, char *err, size_t errlen);
 
 /* One entry of score_breakdown.errors: {"component":"cv_job_match",
  * "error": error_text}.  New object. */
@@ -137,13 +135,13 @@ json_t *scoring_fit_plan(bool has_candidate, const char *cv_text, const char *jo
  * calculate_mvp_score; cv_match_result may be NULL (all null); errors may
  * be NULL ([]).  Returns a new object, or NULL with ERR_VALIDATION in err
  * when engine_result lacks a part. */
-json_t *scoring_build_score_breakdown(const json_t *engine_result, const json_t *cv_match_result,
-                                      const json_t *errors, char *err, size_t errlen);
+json_t *scoring_build_score_breakdown(const json_t *engine_result, const json_t *cv_match_result, const json_t *errors,
+                                      char *err, size_t errlen);
 
 /* The §12.3 columns (and the JSON columns) of one scored assessment. */
 typedef struct {
-    double final_score;                     /* 0-100 */
-    double score;                           /* round(final/10, 1) */
+    double final_score; /* 0-100 */
+    double score;       /* round(final/10, 1) */
     double prompt_quality_score;
     double prompt_efficiency_score;
     double independence_score;
@@ -156,24 +154,24 @@ typedef struct {
     double requirement_comprehension_score;
     double ai_usage_score;
     double time_efficiency_score;
-    double code_quality_score;              /* 5.0 */
+    double code_quality_score; /* 5.0 */
     /* calibration_score is always NULL in MVP */
     bool has_cv_job_match_score;
     double cv_job_match_score;
     bool has_browser_focus_ratio;
     double browser_focus_ratio;
-    bool has_time_to_first_prompt;          /* write only if the column is NULL */
+    bool has_time_to_first_prompt; /* write only if the column is NULL */
     long long time_to_first_prompt_seconds;
     long long total_prompts;
     long long total_input_tokens;
     long long total_output_tokens;
     /* owned references; release with scoring_columns_free */
-    json_t *flags;                          /* [str] fraud flag names */
-    json_t *prompt_fraud_flags;             /* [{type, confidence, evidence, prompt_index}] */
+    json_t *flags;              /* [str] fraud flag names */
+    json_t *prompt_fraud_flags; /* [{type, confidence, evidence, prompt_index}] */
     json_t *score_weights_used;
-    json_t *cv_job_match_details;           /* match_details or {} */
-    json_t *score_breakdown;                /* §12.1 */
-    json_t *prompt_analytics;               /* §12.2 */
+    json_t *cv_job_match_details; /* match_details or {} */
+    json_t *score_breakdown;      /* §12.1 */
+    json_t *prompt_analytics;     /* §12.2 */
 } scoring_columns_t;
 
 /* Fills *out from the engine result, the heuristics (may be NULL), the
@@ -182,9 +180,8 @@ typedef struct {
  * the stored tab_switch_count.  On failure (a part of engine_result
  * missing or of the wrong type) returns ERR_VALIDATION with a message in
  * err, and *out holds no references. */
-err_t scoring_columns_build(const json_t *engine_result, const json_t *heuristics,
-                            const json_t *cv_match_result, const json_t *errors,
-                            const json_t *interactions, long long tab_switch_count,
+err_t scoring_columns_build(const json_t *engine_result, const json_t *heuristics, const json_t *cv_match_result,
+                            const json_t *errors, const json_t *interactions, long long tab_switch_count,
                             scoring_columns_t *out, char *err, size_t errlen);
 
 /* Releases the JSON references of c (not c itself).  NULL is accepted. */
@@ -200,8 +197,7 @@ void scoring_columns_free(scoring_columns_t *c);
  * and leaves *label and *color untouched.  Otherwise sets the static
  * strings ("STRONG HIRE"/"green", "HIRE"/"blue", "CONSIDER"/"amber",
  * "NOT RECOMMENDED"/"red") and returns true. */
-bool scoring_recommendation(const double *final_score, const double *score, const char **label,
-                            const char **color);
+bool scoring_recommendation(const double *final_score, const double *score, const char **label, const char **color);
 
 /* The label for a score s on the 0-100 scale (no null handling). */
 const char *scoring_recommendation_label(double s);
@@ -210,15 +206,15 @@ const char *scoring_recommendation_color(double s);
 
 /* The inputs of the recruiter-facing `breakdown` (api-contract §2.10). */
 typedef struct {
-    const long long *tests_passed;          /* NULL = null */
+    const long long *tests_passed; /* NULL = null */
     const long long *tests_total;
     const double *code_quality_score;
     const double *ai_usage_score;
     const double *time_efficiency_score;
     const double *final_score;
     const double *score;
-    long long prompt_count;                 /* len(ai_prompts or []) */
-    const json_t *score_breakdown;          /* the column, may be NULL */
+    long long prompt_count;        /* len(ai_prompts or []) */
+    const json_t *score_breakdown; /* the column, may be NULL */
 } scoring_breakdown_input_t;
 
 /* Builds the camelCase `breakdown` object (§13).  New object; never fails. */

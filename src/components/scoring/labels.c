@@ -54,9 +54,9 @@ static bool get_num(const json_t *obj, const char *key, double *out)
 /* ------------------------------------------------------------------ */
 
 static const char *const component_keys[12] = {
-    "tests_passed_ratio", "time_efficiency",   "completion_time",    "clarity_score",
-    "context_score",      "specificity_score", "independence_score", "efficiency_score",
-    "iteration_score",    "response_utilization_score", "decomposition_score", "code_quality_score"};
+    "tests_passed_ratio",  "time_efficiency",    "completion_time",  "clarity_score",   "context_score",
+    "specificity_score",   "independence_score", "efficiency_score", "iteration_score", "response_utilization_score",
+    "decomposition_score", "code_quality_score"};
 
 /* {overall, skills, experience} of a fit result (all null without one). */
 static json_t *cv_triplet(const json_t *cv)
@@ -71,8 +71,14 @@ static json_t *cv_triplet(const json_t *cv)
 /* Checks that the engine result has the parts we read. */
 static bool check_engine(const json_t *r, char *err, size_t errlen)
 {
-    static const char *const objs[] = {"category_scores", "detailed_scores", "explanations", "component_scores",
-                                       "weights_used",    "metric_details",  "fraud",        "soft_signals",
+    static const char *const objs[] = {"category_scores",
+                                       "detailed_scores",
+                                       "explanations",
+                                       "component_scores",
+                                       "weights_used",
+                                       "metric_details",
+                                       "fraud",
+                                       "soft_signals",
                                        "v2"};
     if (!json_is_object(r)) {
         set_err(err, errlen, "engine result is not an object");
@@ -100,8 +106,8 @@ static bool check_engine(const json_t *r, char *err, size_t errlen)
     return true;
 }
 
-json_t *scoring_build_score_breakdown(const json_t *engine_result, const json_t *cv_match_result,
-                                      const json_t *errors, char *err, size_t errlen)
+json_t *scoring_build_score_breakdown(const json_t *engine_result, const json_t *cv_match_result, const json_t *errors,
+                                      char *err, size_t errlen)
 {
     if (!check_engine(engine_result, err, errlen))
         return NULL;
@@ -358,12 +364,15 @@ json_t *scoring_breakdown_build(const scoring_breakdown_input_t *in)
     const json_t *cat = json_object_get(sb, "category_scores");
     if (pysem_truthy(cat)) {
         json_object_set_new(b, "categoryScores", json_deep_copy(cat));
-        static const char *const flat[][2] = {
-            {"communication", "communication"},       {"independence", "independence"},
-            {"promptClarity", "prompt_clarity"},      {"contextProvision", "context_provision"},
-            {"taskCompletion", "task_completion"},    {"utilization", "utilization"},
-            {"approach", "approach"},                 {"efficiency", "efficiency"},
-            {"cvMatch", "cv_match"}};
+        static const char *const flat[][2] = {{"communication", "communication"},
+                                              {"independence", "independence"},
+                                              {"promptClarity", "prompt_clarity"},
+                                              {"contextProvision", "context_provision"},
+                                              {"taskCompletion", "task_completion"},
+                                              {"utilization", "utilization"},
+                                              {"approach", "approach"},
+                                              {"efficiency", "efficiency"},
+                                              {"cvMatch", "cv_match"}};
         for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++)
             json_object_set_new(b, flat[i][0], copy_or_null(json_object_get(cat, flat[i][1])));
     }

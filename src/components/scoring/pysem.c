@@ -171,20 +171,11 @@ bool pysem_num_from_json(const json_t *v, pysem_num_t *out)
     if (!v)
         return false;
     switch (json_typeof(v)) {
-    case JSON_INTEGER:
-        *out = pysem_num_int((long long)json_integer_value(v));
-        return true;
-    case JSON_REAL:
-        *out = pysem_num_float(json_real_value(v));
-        return true;
-    case JSON_TRUE:
-        *out = pysem_num_int(1);
-        return true;
-    case JSON_FALSE:
-        *out = pysem_num_int(0);
-        return true;
-    default:
-        return false;
+    case JSON_INTEGER: *out = pysem_num_int((long long)json_integer_value(v)); return true;
+    case JSON_REAL: *out = pysem_num_float(json_real_value(v)); return true;
+    case JSON_TRUE: *out = pysem_num_int(1); return true;
+    case JSON_FALSE: *out = pysem_num_int(0); return true;
+    default: return false;
     }
 }
 
@@ -300,8 +291,7 @@ bool pysem_json_eq(const json_t *a, const json_t *b)
     if (json_typeof(a) != json_typeof(b))
         return false;
     switch (json_typeof(a)) {
-    case JSON_NULL:
-        return true;
+    case JSON_NULL: return true;
     case JSON_STRING:
         return json_string_length(a) == json_string_length(b) &&
                memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
@@ -319,15 +309,15 @@ bool pysem_json_eq(const json_t *a, const json_t *b)
             return false;
         const char *k;
         json_t *va;
-        json_object_foreach((json_t *)a, k, va) {
+        json_object_foreach((json_t *)a, k, va)
+        {
             json_t *vb = json_object_get(b, k);
             if (!vb || !pysem_json_eq(va, vb))
                 return false;
         }
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -337,21 +327,13 @@ char *pysem_json_str(const json_t *v)
     if (!v)
         return xstrdup("None");
     switch (json_typeof(v)) {
-    case JSON_NULL:
-        return xstrdup("None");
-    case JSON_TRUE:
-        return xstrdup("True");
-    case JSON_FALSE:
-        return xstrdup("False");
-    case JSON_INTEGER:
-        snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-        return xstrdup(buf);
-    case JSON_REAL:
-        return xstrdup(json_fmt_double(json_real_value(v), buf));
-    case JSON_STRING:
-        return xstrndup(json_string_value(v), json_string_length(v));
-    default:
-        return NULL;
+    case JSON_NULL: return xstrdup("None");
+    case JSON_TRUE: return xstrdup("True");
+    case JSON_FALSE: return xstrdup("False");
+    case JSON_INTEGER: snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v)); return xstrdup(buf);
+    case JSON_REAL: return xstrdup(json_fmt_double(json_real_value(v), buf));
+    case JSON_STRING: return xstrndup(json_string_value(v), json_string_length(v));
+    default: return NULL;
     }
 }
 
@@ -484,10 +466,8 @@ bool pysem_isspace(uint32_t cp)
     case 0x2029:
     case 0x202F:
     case 0x205F:
-    case 0x3000:
-        return true;
-    default:
-        return cp >= 0x2000 && cp <= 0x200A;
+    case 0x3000: return true;
+    default: return cp >= 0x2000 && cp <= 0x200A;
     }
 }
 
@@ -502,8 +482,8 @@ static void alnum_init(void)
 {
     int ec;
     PCRE2_SIZE eo;
-    alnum_class = pcre2_compile((PCRE2_SPTR) "[\\p{L}\\p{N}]+", PCRE2_ZERO_TERMINATED,
-                                PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    alnum_class =
+        pcre2_compile((PCRE2_SPTR) "[\\p{L}\\p{N}]+", PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
     pcre2_match_data *md = alnum_class ? pcre2_match_data_create(1, NULL) : NULL;
     if (!md) {
         fputs("pysem: cannot build the alnum table\n", stderr);
@@ -521,8 +501,7 @@ static void alnum_init(void)
     PCRE2_SIZE pos = 0;
     /* the buffer is valid UTF-8 by construction; checking it on every call
      * would make the scan quadratic */
-    while (pcre2_match(alnum_class, (PCRE2_SPTR)b.data, b.len, pos, PCRE2_NO_UTF_CHECK, md,
-                       NULL) > 0) {
+    while (pcre2_match(alnum_class, (PCRE2_SPTR)b.data, b.len, pos, PCRE2_NO_UTF_CHECK, md, NULL) > 0) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
         size_t i = ov[0];
         while (i < ov[1]) {
@@ -547,8 +526,8 @@ bool pysem_isalnum(uint32_t cp)
     if (cp < 0x100) {
         if (cp >= 0xC0)
             return cp != 0xD7 && cp != 0xF7;
-        return cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB2 || cp == 0xB3 ||
-               cp == 0xB9 || (cp >= 0xBC && cp <= 0xBE);
+        return cp == 0xAA || cp == 0xB5 || cp == 0xBA || cp == 0xB2 || cp == 0xB3 || cp == 0xB9 ||
+               (cp >= 0xBC && cp <= 0xBE);
     }
     pthread_once(&alnum_once, alnum_init);
     if (cp < 0x10000)
@@ -668,10 +647,8 @@ static bool is_line_break(uint32_t cp)
     case 0x1E:
     case 0x85:
     case 0x2028:
-    case 0x2029:
-        return true;
-    default:
-        return false;
+    case 0x2029: return true;
+    default: return false;
     }
 }
 
@@ -786,8 +763,7 @@ static uint32_t lower_simple(uint32_t cp)
             return cp + 80;
         if (cp <= 0x42F)
             return cp + 32;
-        if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) ||
-            (cp >= 0x4D0 && cp <= 0x52F))
+        if ((cp >= 0x460 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4BF) || (cp >= 0x4D0 && cp <= 0x52F))
             return (cp % 2 == 0) ? cp + 1 : cp;
         if (cp == 0x4C0)
             return 0x4CF;
@@ -805,14 +781,10 @@ static uint32_t lower_simple(uint32_t cp)
         return cp;
     }
     switch (cp) {
-    case 0x2126:
-        return 0x3C9;
-    case 0x212A:
-        return 'k';
-    case 0x212B:
-        return 0xE5;
-    default:
-        break;
+    case 0x2126: return 0x3C9;
+    case 0x212A: return 'k';
+    case 0x212B: return 0xE5;
+    default: break;
     }
     if (cp >= 0x2160 && cp <= 0x216F)
         return cp + 16;
@@ -961,8 +933,7 @@ pysem_re_t *pysem_re_compile(const char *pattern, unsigned flags, char *err, siz
     pcre2_set_bsr(cc, PCRE2_BSR_UNICODE);
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code =
-        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cc);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cc);
     pcre2_compile_context_free(cc);
     if (!code) {
         if (err && errlen) {
@@ -997,8 +968,7 @@ static pcre2_match_data *new_match_data(const pysem_re_t *re)
     return md;
 }
 
-bool pysem_re_search_from(const pysem_re_t *re, const char *s, size_t n, size_t start,
-                          pysem_span_t *m)
+bool pysem_re_search_from(const pysem_re_t *re, const char *s, size_t n, size_t start, pysem_span_t *m)
 {
     if (start > n)
         return false;

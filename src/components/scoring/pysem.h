@@ -245,8 +245,7 @@ bool pysem_re_search(const pysem_re_t *re, const char *s, size_t n, pysem_span_t
 
 /* re.search starting at byte offset start (lookbehind still sees the text
  * before start). */
-bool pysem_re_search_from(const pysem_re_t *re, const char *s, size_t n, size_t start,
-                          pysem_span_t *m);
+bool pysem_re_search_from(const pysem_re_t *re, const char *s, size_t n, size_t start, pysem_span_t *m);
 
 /* len(re.findall(...)): the number of non-overlapping matches scanning
  * left to right; after an empty match the scan moves on one code point,

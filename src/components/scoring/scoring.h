@@ -39,8 +39,8 @@ err_t scoring_engine_run(const json_t *args, json_t **result, char *errmsg, size
 /* The same as scoring_engine_run without building JSON: *result is
  * filled with a struct that lives in arena (freed with it) and borrows
  * from args, which must outlive it.  Errors as scoring_engine_run. */
-err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena,
-                             const scoring_result_t **result, char *errmsg, size_t errlen);
+err_t scoring_engine_compute(const json_t *args, mem_arena_t *arena, const scoring_result_t **result, char *errmsg,
+                             size_t errlen);
 
 /* Appends the result as the compact JSON text json_encode would give for
  * scoring_engine_run's object (same keys, order, types and float text). */
@@ -51,10 +51,9 @@ json_t *scoring_result_json(const scoring_result_t *result);
 
 /* The same with the arguments passed one by one (borrowed references;
  * NULL means null).  v2_enabled NULL means false. */
-err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed,
-                           const json_t *tests_total, const json_t *total_duration_seconds,
-                           const json_t *time_limit_minutes, const json_t *v2_enabled,
-                           const json_t *weights, const json_t *cv_match_result,
+err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passed, const json_t *tests_total,
+                           const json_t *total_duration_seconds, const json_t *time_limit_minutes,
+                           const json_t *v2_enabled, const json_t *weights, const json_t *cv_match_result,
                            json_t **result, char *errmsg, size_t errlen);
 
 /* Builds the engine's interactions from stored prompt records
@@ -74,8 +73,7 @@ err_t scoring_engine_score(const json_t *interactions, const json_t *tests_passe
  * On success *out receives a new array.  Fails with ERR_VALIDATION (and a
  * message in errmsg) when ai_prompts is not an array, an element is not an
  * object, or a text field is neither a string nor falsy. */
-err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *errmsg,
-                                 size_t errlen);
+err_t scoring_build_interactions(const json_t *ai_prompts, json_t **out, char *errmsg, size_t errlen);
 
 /* `tali score`: reads JSON lines from in, one case each (§16: mode,
  * case_id, the engine arguments and optionally heuristics_input), and

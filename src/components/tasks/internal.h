@@ -54,7 +54,7 @@ typedef struct {
 /* A validated T1 body. */
 typedef struct {
     const char *prompt;
-    const char *difficulty;       /* NULL when absent or null */
+    const char *difficulty; /* NULL when absent or null */
     bool has_duration;
     int64_t duration_minutes;
 } tasks_generate_in_t;
@@ -79,9 +79,9 @@ char *tasks_schema_generate_prompt(mem_arena_t *a, const tasks_generate_in_t *in
 /* Outcome of reading the model's answer to a generation call. */
 typedef enum {
     TASKS_GEN_OK = 0,
-    TASKS_GEN_NOT_JSON,    /* 502 invalid response */
-    TASKS_GEN_INCOMPLETE,  /* 502 one of the 7 keys missing */
-    TASKS_GEN_BAD_TYPES,   /* 500: a value of the wrong type */
+    TASKS_GEN_NOT_JSON,   /* 502 invalid response */
+    TASKS_GEN_INCOMPLETE, /* 502 one of the 7 keys missing */
+    TASKS_GEN_BAD_TYPES,  /* 500: a value of the wrong type */
 } tasks_gen_parse_t;
 
 /* Reads the model's text into the 7-key response object
@@ -97,8 +97,8 @@ err_t tasks_svc_create(db_t *db, mem_arena_t *a, tasks_owner_t owner, const task
                        const char **detail);
 err_t tasks_svc_list(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n, const char **detail);
 err_t tasks_svc_get(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, task_t *out, const char **detail);
-err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p,
-                       task_t *out, const char **detail);
+err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p, task_t *out,
+                       const char **detail);
 err_t tasks_svc_delete(db_t *db, tasks_owner_t owner, int64_t id, const char **detail);
 
 #endif

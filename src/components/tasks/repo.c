@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TASKS_COLS                                                                                         \
-    "id, organization_id, name, description, task_type, difficulty, duration_minutes, starter_code, "      \
-    "test_code, sample_data, dependencies, success_criteria, test_weights, is_template, is_active, "       \
+#define TASKS_COLS                                                                                                     \
+    "id, organization_id, name, description, task_type, difficulty, duration_minutes, starter_code, "                  \
+    "test_code, sample_data, dependencies, success_criteria, test_weights, is_template, is_active, "                   \
     "calibration_prompt, score_weights, recruiter_weight_preset, proctoring_enabled, created_at"
 
 static void tasks_repo_row(const db_res_t *r, int i, mem_arena_t *a, task_t *t)
@@ -62,9 +62,7 @@ err_t tasks_repo_get(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_
         }
         p[np++] = DB_V_BOOL(true);
         break;
-    default:
-        sql = "SELECT " TASKS_COLS " FROM tasks WHERE id = $1";
-        break;
+    default: sql = "SELECT " TASKS_COLS " FROM tasks WHERE id = $1"; break;
     }
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, np, &r);
@@ -171,8 +169,7 @@ err_t tasks_repo_delete(db_t *db, int64_t id, int64_t *affected)
     return db_exec(db, "DELETE FROM tasks WHERE id = $1", p, 1, affected);
 }
 
-err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes,
-                                 bool *found)
+err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes, bool *found)
 {
     *found = false;
     db_value_t p[] = {DB_V_INT(org_id), DB_V_BOOL(true)};

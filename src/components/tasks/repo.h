@@ -11,9 +11,9 @@
 
 /* Which rows a read may return. */
 typedef enum {
-    TASKS_SCOPE_ANY = 0,   /* whoever owns it */
-    TASKS_SCOPE_OWN,       /* the owner's tasks only */
-    TASKS_SCOPE_VISIBLE,   /* the owner's tasks and every template */
+    TASKS_SCOPE_ANY = 0, /* whoever owns it */
+    TASKS_SCOPE_OWN,     /* the owner's tasks only */
+    TASKS_SCOPE_VISIBLE, /* the owner's tasks and every template */
 } tasks_scope_t;
 
 /* One task by id within scope; *found tells whether it exists (then *out

@@ -238,8 +238,8 @@ char *tasks_schema_generate_prompt(mem_arena_t *a, const tasks_generate_in_t *in
     return msg;
 }
 
-static const char *const tasks_gen_keys[] = {"name",           "description",  "task_type", "difficulty",
-                                             "duration_minutes", "starter_code", "test_code"};
+static const char *const tasks_gen_keys[] = {
+    "name", "description", "task_type", "difficulty", "duration_minutes", "starter_code", "test_code"};
 
 tasks_gen_parse_t tasks_schema_generated(const char *text, json_t **out)
 {

@@ -17,8 +17,7 @@ void tasks_set_in_use_check(tasks_in_use_fn fn)
 
 /* ---- reads for other components ---- */
 
-static err_t tasks_read(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_t owner, int64_t id,
-                        task_t *out)
+static err_t tasks_read(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_t owner, int64_t id, task_t *out)
 {
     bool found = false;
     err_t e = tasks_repo_get(db, a, scope, owner, id, out, &found);
@@ -82,8 +81,8 @@ err_t tasks_svc_get(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, t
     return e == ERR_OK || e == ERR_UNAVAILABLE ? e : ERR_INTERNAL;
 }
 
-err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p,
-                       task_t *out, const char **detail)
+err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p, task_t *out,
+                       const char **detail)
 {
     task_t cur;
     err_t e = tasks_read(db, a, TASKS_SCOPE_OWN, owner, id, &cur);
@@ -189,8 +188,7 @@ err_t tasks_svc_generate(mem_arena_t *a, const tasks_generate_in_t *in, json_t *
     tasks_gen_parse_t r = tasks_schema_generated(reply.text, out);
     claude_reply_free(&reply);
     switch (r) {
-    case TASKS_GEN_OK:
-        return ERR_OK;
+    case TASKS_GEN_OK: return ERR_OK;
     case TASKS_GEN_NOT_JSON:
         *detail = "AI generated an invalid response \xE2\x80\x94 please try again";
         return ERR_BAD_GATEWAY;

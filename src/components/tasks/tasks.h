@@ -30,13 +30,13 @@
  * given to the read; NULL means SQL NULL. */
 typedef struct {
     int64_t id;
-    bool has_organization;        /* false: organization_id is NULL */
+    bool has_organization; /* false: organization_id is NULL */
     int64_t organization_id;
     const char *name;
     const char *description;
     const char *task_type;
     const char *difficulty;
-    int64_t duration_minutes;     /* NULL in the database reads as 30 (the column default) */
+    int64_t duration_minutes; /* NULL in the database reads as 30 (the column default) */
     const char *starter_code;
     const char *test_code;
     const char *sample_data;      /* JSON text */
@@ -46,11 +46,11 @@ typedef struct {
     bool is_template;             /* NULL reads as false */
     bool is_active;               /* NULL reads as true */
     const char *calibration_prompt;
-    const char *score_weights;    /* JSON text */
+    const char *score_weights; /* JSON text */
     const char *recruiter_weight_preset;
-    bool proctoring_enabled;      /* NULL reads as false */
+    bool proctoring_enabled; /* NULL reads as false */
     bool has_created_at;
-    int64_t created_at;           /* µs since the epoch, UTC */
+    int64_t created_at; /* µs since the epoch, UTC */
 } task_t;
 
 /* Answers whether any assessment uses task_id (*in_use).  Returns
@@ -95,8 +95,7 @@ json_t *tasks_json_column(const char *text);
  * task of organisation org_id with is_active true.  *found says whether
  * there is one; then *task_id and *duration_minutes (the task's, or 30
  * when it has none) are written.  Returns the database error, if any. */
-err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes,
-                                 bool *found);
+err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes, bool *found);
 
 /* Registers T1-T6 (/api/v1/tasks/...) on s; collection and generate
  * routes answer with and without the trailing slash. */

@@ -5,8 +5,8 @@
 
 #define TEAM_ATTEMPTS 10
 
-err_t team_invite(db_t *db, mem_arena_t *a, int64_t org_id, const char *email, const char *full_name,
-                  auth_user_t *out, const char **detail)
+err_t team_invite(db_t *db, mem_arena_t *a, int64_t org_id, const char *email, const char *full_name, auth_user_t *out,
+                  const char **detail)
 {
     auth_new_user_t nu = {
         .email = email,

@@ -16,8 +16,8 @@
  * ERR_BAD_REQUEST with *detail "Email already exists" when the address is
  * taken (case-insensitively); ERR_INTERNAL with "Failed to invite team
  * member" for anything else. */
-err_t team_invite(db_t *db, mem_arena_t *a, int64_t org_id, const char *email, const char *full_name,
-                  auth_user_t *out, const char **detail);
+err_t team_invite(db_t *db, mem_arena_t *a, int64_t org_id, const char *email, const char *full_name, auth_user_t *out,
+                  const char **detail);
 
 /* Registers U1 (GET /api/v1/users/) and U2 (POST /api/v1/users/invite). */
 void team_register(http_server_t *s);

@@ -19,8 +19,8 @@
 #define DB_STMT_CACHE_SIZE 64
 typedef struct {
     uint64_t hash;
-    char *sql;    /* the caller's text ($N placeholders) */
-    void *stmt;   /* sqlite3_stmt *, or the PostgreSQL statement's name (malloc'd) */
+    char *sql;  /* the caller's text ($N placeholders) */
+    void *stmt; /* sqlite3_stmt *, or the PostgreSQL statement's name (malloc'd) */
     uint64_t tick;
 } db_stmt_slot_t;
 typedef struct {
@@ -33,8 +33,7 @@ typedef struct {
 void *db_stmt_cache_get(db_stmt_cache_t *c, const char *sql);
 /* Caches stmt for sql, evicting (drop) the least recently used one when
  * full. */
-void db_stmt_cache_put(db_stmt_cache_t *c, const char *sql, void *stmt, void (*drop)(void *stmt, void *ctx),
-                       void *ctx);
+void db_stmt_cache_put(db_stmt_cache_t *c, const char *sql, void *stmt, void (*drop)(void *stmt, void *ctx), void *ctx);
 /* Forgets stmt (the caller finalizes it). */
 void db_stmt_cache_remove(db_stmt_cache_t *c, void *stmt);
 /* Drops every statement (on close, or when the server forgot them). */
@@ -63,14 +62,14 @@ struct db_res {
     int rows;
     int cols;
     char **names;
-    size_t *off;          /* rows * cols offsets into data, DB_RES_NULL_OFF for NULL */
-    unsigned char *kind;  /* rows * cols DB_CELL_* */
+    size_t *off;         /* rows * cols offsets into data, DB_RES_NULL_OFF for NULL */
+    unsigned char *kind; /* rows * cols DB_CELL_* */
     char *data;
     size_t len;
     size_t cap;
     int row_cap;
-    char **texts;         /* text forms made for binary cells (see db_res_text) */
-    char **text_of;       /* per cell: its text form, or NULL (allocated on first need) */
+    char **texts;   /* text forms made for binary cells (see db_res_text) */
+    char **text_of; /* per cell: its text form, or NULL (allocated on first need) */
     size_t ntexts;
 };
 
@@ -107,8 +106,8 @@ void db_format_real(double d, char *buf, size_t len);
 /* SQLite back end (sqlite.c). */
 db_t *db_sqlite_connect(const char *path, char *err, size_t errlen);
 void db_sqlite_close(db_t *db);
-err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int nparams,
-                     int64_t *affected, db_res_t **out);
+err_t db_sqlite_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
+                     db_res_t **out);
 err_t db_sqlite_script(db_t *db, const char *sql);
 bool db_sqlite_in_tx(db_t *db);
 
@@ -117,8 +116,7 @@ db_t *db_pg_connect(const char *url, char *err, size_t errlen);
 void db_pg_close(db_t *db);
 /* False when the connection is broken and could not be reset. */
 bool db_pg_healthy(db_t *db);
-err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
-                 db_res_t **out);
+err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected, db_res_t **out);
 err_t db_pg_script(db_t *db, const char *sql);
 bool db_pg_in_tx(db_t *db);
 

@@ -44,10 +44,9 @@ static err_t begin_locked(db_t *db)
 
 static err_t table_exists(db_t *db, const char *name, bool *exists)
 {
-    const char *sql = db->kind == DB_POSTGRES
-                          ? "SELECT 1 FROM information_schema.tables"
-                            " WHERE table_schema = current_schema() AND table_name = $1"
-                          : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1";
+    const char *sql = db->kind == DB_POSTGRES ? "SELECT 1 FROM information_schema.tables"
+                                                " WHERE table_schema = current_schema() AND table_name = $1"
+                                              : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1";
     db_res_t *r = NULL;
     db_value_t p[] = {DB_V_TEXT(name)};
     err_t e = db_query(db, sql, p, 1, &r);
@@ -60,8 +59,7 @@ static err_t table_exists(db_t *db, const char *name, bool *exists)
 static err_t record(db_t *db, const db_migration_t *m)
 {
     db_value_t p[] = {DB_V_INT(m->version), DB_V_TEXT(m->name), DB_V_TIME(db_now_us())};
-    return db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", p, 3,
-                   NULL);
+    return db_exec(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", p, 3, NULL);
 }
 
 /* Makes sure schema_migrations exists.  A database the original backend
@@ -92,8 +90,7 @@ static err_t prepare(db_t *db, const db_migration_t *initial, const char *adopt_
         e = ERR_INTERNAL;
         goto fail;
     }
-    if ((e = db_exec(db, db->kind == DB_POSTGRES ? create_table_pg : create_table_sqlite, NULL, 0, NULL)) !=
-        ERR_OK)
+    if ((e = db_exec(db, db->kind == DB_POSTGRES ? create_table_pg : create_table_sqlite, NULL, 0, NULL)) != ERR_OK)
         goto fail;
     if (originals == N_ORIGINAL_TABLES) {
         if (!initial || initial->version != 1) {
@@ -139,8 +136,7 @@ static err_t apply(db_t *db, const db_migration_t *m)
         db_rollback(db);
         return e;
     }
-    if ((e = db_exec_script(db, m->sql)) != ERR_OK || (e = record(db, m)) != ERR_OK ||
-        (e = db_commit(db)) != ERR_OK) {
+    if ((e = db_exec_script(db, m->sql)) != ERR_OK || (e = record(db, m)) != ERR_OK || (e = db_commit(db)) != ERR_OK) {
         log_msg(LOG_ERROR, DB_LOGGER, "migration %03d_%s failed: %s", m->version, m->name, db_last_error(db));
         db_rollback(db);
         return e;

@@ -131,9 +131,8 @@ static err_t map_sqlstate(const char *st)
         return ERR_CONFLICT;
     if (strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0 || strcmp(st, "57014") == 0)
         return ERR_TIMEOUT;
-    if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 ||
-        strcmp(st, "57P03") == 0 || strcmp(st, "53300") == 0 || strcmp(st, "53100") == 0 ||
-        strcmp(st, "25006") == 0)
+    if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0 ||
+        strcmp(st, "53300") == 0 || strcmp(st, "53100") == 0 || strcmp(st, "25006") == 0)
         return ERR_UNAVAILABLE;
     return ERR_INTERNAL;
 }
@@ -232,8 +231,7 @@ static Oid pg_int_type(int64_t v)
     return v >= INT32_MIN && v <= INT32_MAX ? 0 : PG_INT8_OID;
 }
 
-err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected,
-                 db_res_t **out)
+err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparams, int64_t *affected, db_res_t **out)
 {
     const char **vals = xcalloc((size_t)(nparams > 0 ? nparams : 1), sizeof *vals);
     Oid *types = xcalloc((size_t)(nparams > 0 ? nparams : 1), sizeof *types);
@@ -242,28 +240,20 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
         char *buf = texts + (size_t)i * 40;
         const db_value_t *v = &params[i];
         switch (v->type) {
-        case DB_NULL:
-            vals[i] = NULL;
-            break;
+        case DB_NULL: vals[i] = NULL; break;
         case DB_INT:
             snprintf(buf, 40, "%" PRId64, v->i);
             vals[i] = buf;
             types[i] = pg_int_type(v->i);
             break;
-        case DB_BOOL:
-            vals[i] = v->i ? "true" : "false";
-            break;
+        case DB_BOOL: vals[i] = v->i ? "true" : "false"; break;
         case DB_REAL:
             db_format_real(v->d, buf, 40);
             vals[i] = buf;
             break;
-        case DB_TIME:
-            vals[i] = db_time_storage_text(v->i, true, buf);
-            break;
+        case DB_TIME: vals[i] = db_time_storage_text(v->i, true, buf); break;
         case DB_TEXT:
-        case DB_JSON:
-            vals[i] = v->s;
-            break;
+        case DB_JSON: vals[i] = v->s; break;
         }
     }
     /* A connection the server dropped while idle is only noticed here.  If
@@ -276,8 +266,8 @@ err_t db_pg_exec(db_t *db, const char *sql, const db_value_t *params, int nparam
     bool typed = false;
     for (int i = 0; i < nparams; i++)
         typed = typed || types[i] != 0;
-    PGresult *res = typed ? PQexecParams(db->pg, sql, nparams, types, vals, NULL, NULL, 0)
-                          : pg_run(db, sql, nparams, vals);
+    PGresult *res =
+        typed ? PQexecParams(db->pg, sql, nparams, types, vals, NULL, NULL, 0) : pg_run(db, sql, nparams, vals);
     if (PQstatus(db->pg) == CONNECTION_BAD && was_idle && reset(db)) {
         PQclear(res);
         res = typed ? PQexecParams(db->pg, sql, nparams, types, vals, NULL, NULL, 0) : pg_run(db, sql, nparams, vals);

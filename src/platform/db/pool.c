@@ -18,7 +18,7 @@ struct db_pool {
     int size;
     int wait_ms;
     _Atomic int write_bad; /* the last write failed with FULL/READONLY, none succeeded since */
-    int open;     /* connections in existence, idle or lent out */
+    int open;              /* connections in existence, idle or lent out */
     int nidle;
     db_t **idle;
     pthread_mutex_t mu;
@@ -217,8 +217,7 @@ void db_note_error(db_t *db, log_level_t level, const char *what, const char *ms
     size_t n = strlen(db->errmsg);
     while (n > 0 && (db->errmsg[n - 1] == '\n' || db->errmsg[n - 1] == ' '))
         db->errmsg[--n] = '\0';
-    log_msg(level, DB_LOGGER, "%s %s failed: %s", db->kind == DB_POSTGRES ? "postgres" : "sqlite", what,
-            db->errmsg);
+    log_msg(level, DB_LOGGER, "%s %s failed: %s", db->kind == DB_POSTGRES ? "postgres" : "sqlite", what, db->errmsg);
 }
 
 const char *db_last_error(const db_t *db)

@@ -15,8 +15,7 @@ static err_t map_error(int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return ERR_TIMEOUT;
+    case SQLITE_LOCKED: return ERR_TIMEOUT;
     case SQLITE_CONSTRAINT:
         /* Only the violations PostgreSQL reports as 23505/23503 are
          * conflicts; NOT NULL and CHECK failures are programming errors on
@@ -25,18 +24,14 @@ static err_t map_error(int rc)
         case SQLITE_CONSTRAINT_UNIQUE:
         case SQLITE_CONSTRAINT_PRIMARYKEY:
         case SQLITE_CONSTRAINT_FOREIGNKEY:
-        case SQLITE_CONSTRAINT_ROWID:
-            return ERR_CONFLICT;
-        default:
-            return ERR_INTERNAL;
+        case SQLITE_CONSTRAINT_ROWID: return ERR_CONFLICT;
+        default: return ERR_INTERNAL;
         }
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_READONLY:
-        return ERR_UNAVAILABLE;
-    default:
-        return ERR_INTERNAL;
+    case SQLITE_READONLY: return ERR_UNAVAILABLE;
+    default: return ERR_INTERNAL;
     }
 }
 
@@ -44,15 +39,11 @@ static err_t map_error(int rc)
 static db_fault_t map_fault(int rc)
 {
     switch (rc & 0xff) {
-    case SQLITE_FULL:
-        return DB_FAULT_FULL;
-    case SQLITE_READONLY:
-        return DB_FAULT_READONLY;
+    case SQLITE_FULL: return DB_FAULT_FULL;
+    case SQLITE_READONLY: return DB_FAULT_READONLY;
     case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-        return DB_FAULT_UNREACHABLE;
-    default:
-        return DB_FAULT_NONE;
+    case SQLITE_IOERR: return DB_FAULT_UNREACHABLE;
+    default: return DB_FAULT_NONE;
     }
 }
 
@@ -150,21 +141,16 @@ static int bind_one(sqlite3_stmt *st, int idx, const db_value_t *v)
 {
     char buf[40];
     switch (v->type) {
-    case DB_NULL:
-        return sqlite3_bind_null(st, idx);
+    case DB_NULL: return sqlite3_bind_null(st, idx);
     case DB_INT:
-    case DB_BOOL:
-        return sqlite3_bind_int64(st, idx, v->i);
-    case DB_REAL:
-        return sqlite3_bind_double(st, idx, v->d);
+    case DB_BOOL: return sqlite3_bind_int64(st, idx, v->i);
+    case DB_REAL: return sqlite3_bind_double(st, idx, v->d);
     case DB_TEXT:
     case DB_JSON:
         if (!v->s)
             return sqlite3_bind_null(st, idx);
         return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_TRANSIENT);
-    case DB_TIME:
-        db_time_storage_text(v->i, false, buf);
-        return sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
+    case DB_TIME: db_time_storage_text(v->i, false, buf); return sqlite3_bind_text(st, idx, buf, -1, SQLITE_TRANSIENT);
     }
     return SQLITE_MISUSE;
 }
@@ -172,11 +158,8 @@ static int bind_one(sqlite3_stmt *st, int idx, const db_value_t *v)
 static void copy_cell(db_res_t *r, sqlite3_stmt *st, int c)
 {
     switch (sqlite3_column_type(st, c)) {
-    case SQLITE_NULL:
-        return;
-    case SQLITE_INTEGER:
-        db_res_set_int(r, c, (int64_t)sqlite3_column_int64(st, c));
-        return;
+    case SQLITE_NULL: return;
+    case SQLITE_INTEGER: db_res_set_int(r, c, (int64_t)sqlite3_column_int64(st, c)); return;
     case SQLITE_FLOAT:
         /* binary: sqlite3_column_text would round to 15 digits */
         db_res_set_real(r, c, sqlite3_column_double(st, c));
@@ -229,8 +212,7 @@ static err_t lite_bind(db_t *db, sqlite3_stmt *st, const db_value_t *params, int
 {
     if (nparams != sqlite3_bind_parameter_count(st)) {
         char msg[128];
-        snprintf(msg, sizeof msg, "statement takes %d parameters, %d given", sqlite3_bind_parameter_count(st),
-                 nparams);
+        snprintf(msg, sizeof msg, "statement takes %d parameters, %d given", sqlite3_bind_parameter_count(st), nparams);
         db_note_error(db, LOG_ERROR, "bind", msg);
         return ERR_INTERNAL;
     }

@@ -33,8 +33,7 @@ void *db_stmt_cache_get(db_stmt_cache_t *c, const char *sql)
     return NULL;
 }
 
-void db_stmt_cache_put(db_stmt_cache_t *c, const char *sql, void *stmt, void (*drop)(void *stmt, void *ctx),
-                       void *ctx)
+void db_stmt_cache_put(db_stmt_cache_t *c, const char *sql, void *stmt, void (*drop)(void *stmt, void *ctx), void *ctx)
 {
     db_stmt_slot_t *victim = &c->slot[0];
     for (int i = 0; i < DB_STMT_CACHE_SIZE; i++) {

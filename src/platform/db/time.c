@@ -159,8 +159,8 @@ char *db_format_time(int64_t us, const char *suffix, char buf[40])
     split_time(us, &y, &mo, &d, &h, &mi, &s, &frac);
     char tmp[160];
     if (frac)
-        snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "%.32s", y, mo, d, h, mi, s,
-                 frac, suffix ? suffix : "");
+        snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%06" PRId64 "%.32s", y, mo, d, h, mi, s, frac,
+                 suffix ? suffix : "");
     else
         snprintf(tmp, sizeof tmp, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d%.32s", y, mo, d, h, mi, s,
                  suffix ? suffix : "");

@@ -7,8 +7,8 @@
 /* Lower-case names Starlette compares requested headers against: the
  * configured ones plus the CORS-safelisted ones. */
 static const char *const CORS_HEADERS_LC[] = {
-    "accept", "accept-language", "authorization", "content-language", "content-type", "x-assessment-token",
-    "x-requested-with",
+    "accept",       "accept-language",    "authorization",    "content-language",
+    "content-type", "x-assessment-token", "x-requested-with",
 };
 
 static const char *const CORS_METHODS[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};

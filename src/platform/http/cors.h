@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #define HTTP_CORS_ALLOW_METHODS "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-#define HTTP_CORS_ALLOW_HEADERS \
+#define HTTP_CORS_ALLOW_HEADERS                                                                                        \
     "Accept, Accept-Language, Authorization, Content-Language, Content-Type, X-Assessment-Token, X-Requested-With"
 #define HTTP_CORS_MAX_AGE "600"
 

@@ -57,8 +57,8 @@ struct http_req_priv {
     bool query_parsed, form_parsed, json_done;
     json_t *json;
     bool body_too_large;
-    int head_problem;     /* 0, or 414 / 431 when the head broke a limit */
-    size_t header_bytes;  /* header lines seen so far */
+    int head_problem;    /* 0, or 414 / 431 when the head broke a limit */
+    size_t header_bytes; /* header lines seen so far */
     size_t body_limit;
     mem_buf_t body_buf; /* the transport accumulates here */
     db_t *db;

@@ -62,10 +62,8 @@ static void pipe_preflight(http_server_t *s, http_req_t *req, const char *origin
 {
     bool origin_ok = false;
     char msg[64];
-    int status = http_cors_preflight(s->origins, s->norigins, origin,
-                                     http_header(req, "Access-Control-Request-Method"),
-                                     http_header(req, "Access-Control-Request-Headers"), &origin_ok, msg,
-                                     sizeof(msg));
+    int status = http_cors_preflight(s->origins, s->norigins, origin, http_header(req, "Access-Control-Request-Method"),
+                                     http_header(req, "Access-Control-Request-Headers"), &origin_ok, msg, sizeof(msg));
     pipe_text(req, status, msg);
     http_set_header(req, "Vary", "Origin");
     http_set_header(req, "Access-Control-Allow-Methods", HTTP_CORS_ALLOW_METHODS);
@@ -230,8 +228,8 @@ void http_pipeline_handle(http_server_t *s, http_req_t *req)
     snprintf(tbuf, sizeof(tbuf), "%.1f", ms);
     http_set_header(req, "X-Process-Time-Ms", tbuf);
 
-    bool quiet = strcmp(req->path, "/health") == 0 &&
-                 (strcmp(p->log_method, "GET") == 0 || strcmp(p->log_method, "HEAD") == 0);
+    bool quiet =
+        strcmp(req->path, "/health") == 0 && (strcmp(p->log_method, "GET") == 0 || strcmp(p->log_method, "HEAD") == 0);
     if (!quiet) {
         json_t *fields = json_pack("{ss ss si sf ss}", "method", p->log_method, "path", req->path, "status", p->status,
                                    "duration_ms", strtod(tbuf, NULL), "client_ip", req->client_ip);

@@ -111,8 +111,7 @@ static bool rt_matches(const struct rt_route *rt, const struct rt_span *segs, si
             /* an empty segment ("/a//b") never binds a parameter */
             if (segs[i].len == 0)
                 return false;
-        } else if (strlen(rt->segs[i].text) != segs[i].len ||
-                   memcmp(rt->segs[i].text, segs[i].p, segs[i].len) != 0) {
+        } else if (strlen(rt->segs[i].text) != segs[i].len || memcmp(rt->segs[i].text, segs[i].p, segs[i].len) != 0) {
             return false;
         }
     }
@@ -174,8 +173,7 @@ static void rt_add_method(const char **methods, size_t *n, const char *m)
         methods[(*n)++] = m;
 }
 
-void http_router_match(const http_router_t *r, const char *method, const char *path, mem_arena_t *a,
-                       http_match_t *out)
+void http_router_match(const http_router_t *r, const char *method, const char *path, mem_arena_t *a, http_match_t *out)
 {
     memset(out, 0, sizeof(*out));
     out->kind = HTTP_MATCH_NOT_FOUND;

@@ -19,15 +19,15 @@ typedef struct http_router http_router_t;
 
 typedef enum {
     HTTP_MATCH_FOUND,
-    HTTP_MATCH_NOT_FOUND,   /* no pattern matches the path: 404 */
-    HTTP_MATCH_BAD_METHOD,  /* the path exists with other methods: 405 */
+    HTTP_MATCH_NOT_FOUND,  /* no pattern matches the path: 404 */
+    HTTP_MATCH_BAD_METHOD, /* the path exists with other methods: 405 */
 } http_match_kind_t;
 
 typedef struct {
     http_match_kind_t kind;
-    size_t id;             /* the id given to http_router_add (FOUND only) */
-    http_kvlist_t params;  /* captured {name} values (FOUND only), arena-owned */
-    char allow[160];       /* every method the path answers, "GET, HEAD, POST"
+    size_t id;            /* the id given to http_router_add (FOUND only) */
+    http_kvlist_t params; /* captured {name} values (FOUND only), arena-owned */
+    char allow[160];      /* every method the path answers, "GET, HEAD, POST"
                             * (FOUND and BAD_METHOD) */
 } http_match_t;
 
@@ -42,7 +42,6 @@ void http_router_add(http_router_t *r, const char *method, const char *pattern, 
 
 /* Looks up method and path (decoded, without query string).  Captured
  * parameters are allocated in arena a.  Never fails. */
-void http_router_match(const http_router_t *r, const char *method, const char *path, mem_arena_t *a,
-                       http_match_t *out);
+void http_router_match(const http_router_t *r, const char *method, const char *path, mem_arena_t *a, http_match_t *out);
 
 #endif

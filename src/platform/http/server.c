@@ -347,8 +347,8 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
     memcpy(&addr, ai->ai_addr, ai->ai_addrlen < sizeof(addr) ? ai->ai_addrlen : sizeof(addr));
     freeaddrinfo(ai);
 
-    unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-                         MHD_USE_ITC;
+    unsigned int flags =
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
     if (addr.ss_family == AF_INET6) {
         const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)(const void *)&addr;
         flags |= IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
@@ -372,13 +372,12 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
     unsigned int idle_s = s->cfg && s->cfg->connection_idle_timeout_s > 0
                               ? (unsigned int)s->cfg->connection_idle_timeout_s
                               : HTTP_CONNECTION_TIMEOUT_S;
-    s->daemon = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
-        MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri,
-        s, MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL,
-        MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, limit,
+                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
+                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+                                 MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
+                                 srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d", h, port);

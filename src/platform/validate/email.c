@@ -66,8 +66,8 @@ static bool is_atext_intl(uint32_t c)
 
 static bool is_host_char_intl(uint32_t c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c >= 0x80;
 }
 
 /* ---- error text ---- */
@@ -116,8 +116,7 @@ static char *set_message(strset_t *s, const char *prefix, const char *suffix)
 static char *length_reason(size_t len, size_t limit, bool utf8)
 {
     size_t diff = len - limit;
-    return xasprintf("(%s%zu character%s too many)", utf8 ? "at least " : "", diff,
-                     diff > 1 ? "s" : "");
+    return xasprintf("(%s%zu character%s too many)", utf8 ? "at least " : "", diff, diff > 1 ? "s" : "");
 }
 
 /* ---- shared syntax rules ---- */
@@ -130,8 +129,8 @@ static char *check_unsafe(const uint32_t *c, size_t n, bool allow_space)
     size_t nb = 0;
     for (size_t i = 0; i < n; i++) {
         vld_uclass_t k = vld_u_class(c[i]);
-        bool is_bad = (k == VLD_UC_MARK && i == 0) || (k == VLD_UC_SPACE && !allow_space) ||
-                      k == VLD_UC_SEP || k == VLD_UC_OTHER;
+        bool is_bad =
+            (k == VLD_UC_MARK && i == 0) || (k == VLD_UC_SPACE && !allow_space) || k == VLD_UC_SEP || k == VLD_UC_OTHER;
         if (!is_bad)
             continue;
         bool seen = false;
@@ -179,12 +178,16 @@ typedef struct {
 } dot_msgs_t;
 
 static const dot_msgs_t local_msgs = {
-    "An email address cannot start with a ", ".",
-    "An email address cannot have a ", " immediately before the @-sign.",
+    "An email address cannot start with a ",
+    ".",
+    "An email address cannot have a ",
+    " immediately before the @-sign.",
 };
 static const dot_msgs_t domain_msgs = {
-    "An email address cannot have a ", " immediately after the @-sign.",
-    "An email address cannot end with a ", ".",
+    "An email address cannot have a ",
+    " immediately after the @-sign.",
+    "An email address cannot end with a ",
+    ".",
 };
 
 /* check_dot_atom. */
@@ -398,7 +401,8 @@ static char *check_local(const cps_t *l, bool quoted, bool *smtputf8)
             if (!(l->c[i] >= 0x20 && l->c[i] <= 0x7E) && l->c[i] < 0x80)
                 set_add(&bad, l->c[i]);
         if (bad.n)
-            return set_message(&bad, "The email address contains invalid characters in quotes before the @-sign: ", ".");
+            return set_message(&bad,
+                               "The email address contains invalid characters in quotes before the @-sign: ", ".");
         for (size_t i = 0; i < l->n; i++)
             *smtputf8 = *smtputf8 || l->c[i] >= 0x80;
         valid = true;
@@ -576,8 +580,7 @@ static bool label_ascii_host(const uint32_t *c, size_t n)
     if (n == 0)
         return false;
     for (size_t i = 0; i < n; i++) {
-        bool alnum = (c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z') ||
-                     (c[i] >= '0' && c[i] <= '9');
+        bool alnum = (c[i] >= 'a' && c[i] <= 'z') || (c[i] >= 'A' && c[i] <= 'Z') || (c[i] >= '0' && c[i] <= '9');
         if (!alnum && !(c[i] == '-' && i > 0 && i < n - 1))
             return false;
     }
@@ -717,7 +720,8 @@ static char *check_domain(const cps_t *d0, char **ascii, char **uni)
         size_t sl = strlen(special_use[k]);
         if ((an == sl && memcmp(a, special_use[k], sl) == 0) ||
             (an > sl && a[an - sl - 1] == '.' && memcmp(a + an - sl, special_use[k], sl) == 0))
-            err = xstrdup("The part after the @-sign is a special-use or reserved name that cannot be used with email.");
+            err =
+                xstrdup("The part after the @-sign is a special-use or reserved name that cannot be used with email.");
     }
     if (err) {
         mem_buf_free(&ab);
@@ -750,7 +754,8 @@ static char *check_domain_literal(const uint32_t *c, size_t n)
             err = xstrdup("A bracketed IPv6 address after the @-sign is not allowed here.");
         else
             err = xasprintf("The IPv6 address in brackets after the @-sign is not valid "
-                            "(At least 3 parts expected in '%s').", lit + 5);
+                            "(At least 3 parts expected in '%s').",
+                            lit + 5);
     } else if (!strchr(lit, ':')) {
         err = xstrdup("The part after the @-sign in brackets is not an IPv4 address and has no address literal tag.");
     } else {
@@ -822,8 +827,8 @@ static bool pretty_match(const uint32_t *c, size_t n, size_t *gs, size_t *gn)
 /* ---- the whole address ---- */
 
 static const char *const role_mailboxes[] = {
-    "info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster",
-    "hostmaster", "usenet", "news", "webmaster", "www", "uucp", "ftp",
+    "info",       "marketing", "sales", "support",   "abuse", "noc",  "security", "postmaster",
+    "hostmaster", "usenet",    "news",  "webmaster", "www",   "uucp", "ftp",
 };
 
 static char *validate_address(const uint32_t *c, size_t n, char **result)

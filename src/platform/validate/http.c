@@ -7,7 +7,8 @@ void vld_move_to(vld_t *v, http_verr_t *hv)
     json_t *list = vld_take(v);
     size_t i;
     json_t *it;
-    json_array_foreach(list, i, it) {
+    json_array_foreach(list, i, it)
+    {
         json_t *ctx = json_object_get(it, "ctx");
         http_verr_add(hv, json_string_value(json_object_get(it, "type")), json_incref(json_object_get(it, "loc")),
                       json_string_value(json_object_get(it, "msg")), json_incref(json_object_get(it, "input")),

@@ -19,11 +19,11 @@ bool vld_u_is_space(uint32_t cp);
 /* Rough Unicode general-category classes, enough for email-validator's
  * "unsafe character" rules. */
 typedef enum {
-    VLD_UC_OK,      /* letter, number, punctuation, symbol */
-    VLD_UC_MARK,    /* combining mark */
-    VLD_UC_SPACE,   /* Zs */
-    VLD_UC_SEP,     /* Zl, Zp */
-    VLD_UC_OTHER,   /* control, format, private use, noncharacter */
+    VLD_UC_OK,    /* letter, number, punctuation, symbol */
+    VLD_UC_MARK,  /* combining mark */
+    VLD_UC_SPACE, /* Zs */
+    VLD_UC_SEP,   /* Zl, Zp */
+    VLD_UC_OTHER, /* control, format, private use, noncharacter */
 } vld_uclass_t;
 vld_uclass_t vld_u_class(uint32_t cp);
 

@@ -110,8 +110,8 @@ static void add_int_ctx(vld_t *v, const char *type, json_t *loc, const char *msg
 /* Decides what an absent or null value means for need.  Returns 1 when
  * *val must be validated, 0 when the field is settled without error
  * (*p set), -1 when "missing" was appended. */
-static int settle(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-                  const json_t **val, vld_presence_t *p)
+static int settle(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, const json_t **val,
+                  vld_presence_t *p)
 {
     *val = json_is_object(obj) ? json_object_get(obj, field) : NULL;
     if (!*val) {
@@ -135,8 +135,8 @@ static bool pattern_search(const char *pattern, const char *s, size_t n)
 {
     int errcode;
     PCRE2_SIZE erroff;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP,
-                                   &errcode, &erroff, NULL);
+    pcre2_code *re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, NULL);
     if (!re)
         return false;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
@@ -148,8 +148,7 @@ static bool pattern_search(const char *pattern, const char *s, size_t n)
     return rc >= 0;
 }
 
-bool vld_str_value(vld_t *v, json_t *loc, const json_t *val, const vld_str_rule_t *r,
-                   vld_str_t *out)
+bool vld_str_value(vld_t *v, json_t *loc, const json_t *val, const vld_str_rule_t *r, vld_str_t *out)
 {
     if (!json_is_string(val) || !vld_utf8_valid(json_string_value(val), json_string_length(val))) {
         vld_add(v, "string_type", loc, "Input should be a valid string", input_of(val), NULL);
@@ -186,8 +185,8 @@ bool vld_str_value(vld_t *v, json_t *loc, const json_t *val, const vld_str_rule_
     return true;
 }
 
-bool vld_str(vld_t *v, const char *src, const json_t *obj, const char *field,
-             const vld_str_rule_t *rule, vld_str_t *out)
+bool vld_str(vld_t *v, const char *src, const json_t *obj, const char *field, const vld_str_rule_t *rule,
+             vld_str_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -233,8 +232,8 @@ static bool parse_plain_int(const char *s, size_t n, long long *out)
     }
     if (neg)
         *out = (big || acc > (unsigned long long)LLONG_MAX + 1) ? LLONG_MIN
-               : acc == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN
-                                                          : -(long long)acc;
+               : acc == (unsigned long long)LLONG_MAX + 1       ? LLONG_MIN
+                                                                : -(long long)acc;
     else
         *out = (big || acc > (unsigned long long)LLONG_MAX) ? LLONG_MAX : (long long)acc;
     return true;
@@ -310,8 +309,7 @@ static num_parse_t parse_int_text(const char *s, size_t n, long long *out)
     return ok ? NUM_OK : NUM_BAD;
 }
 
-bool vld_int_value(vld_t *v, json_t *loc, const json_t *val, const vld_int_rule_t *r,
-                   vld_int_t *out)
+bool vld_int_value(vld_t *v, json_t *loc, const json_t *val, const vld_int_rule_t *r, vld_int_t *out)
 {
     long long x = 0;
     if (json_is_true(val)) {
@@ -327,14 +325,12 @@ bool vld_int_value(vld_t *v, json_t *loc, const json_t *val, const vld_int_rule_
             return false;
         }
         if (fmod(d, 1.0) != 0.0) {
-            vld_add(v, "int_from_float", loc,
-                    "Input should be a valid integer, got a number with a fractional part",
+            vld_add(v, "int_from_float", loc, "Input should be a valid integer, got a number with a fractional part",
                     input_of(val), NULL);
             return false;
         }
         if (!(d > -9223372036854775808.0 && d < 9223372036854775808.0)) {
-            vld_add(v, "int_parsing_size", loc,
-                    "Unable to parse input string as an integer, exceeded maximum size",
+            vld_add(v, "int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size",
                     input_of(val), NULL);
             return false;
         }
@@ -342,14 +338,12 @@ bool vld_int_value(vld_t *v, json_t *loc, const json_t *val, const vld_int_rule_
     } else if (json_is_string(val)) {
         num_parse_t pr = parse_int_text(json_string_value(val), json_string_length(val), &x);
         if (pr == NUM_SIZE) {
-            vld_add(v, "int_parsing_size", loc,
-                    "Unable to parse input string as an integer, exceeded maximum size",
+            vld_add(v, "int_parsing_size", loc, "Unable to parse input string as an integer, exceeded maximum size",
                     input_of(val), NULL);
             return false;
         }
         if (pr == NUM_BAD) {
-            vld_add(v, "int_parsing", loc,
-                    "Input should be a valid integer, unable to parse string as an integer",
+            vld_add(v, "int_parsing", loc, "Input should be a valid integer, unable to parse string as an integer",
                     input_of(val), NULL);
             return false;
         }
@@ -385,8 +379,8 @@ bool vld_int_value(vld_t *v, json_t *loc, const json_t *val, const vld_int_rule_
     return true;
 }
 
-bool vld_int(vld_t *v, const char *src, const json_t *obj, const char *field,
-             const vld_int_rule_t *rule, vld_int_t *out)
+bool vld_int(vld_t *v, const char *src, const json_t *obj, const char *field, const vld_int_rule_t *rule,
+             vld_int_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -469,8 +463,7 @@ static bool parse_float_text(const char *s, size_t n, double *out)
     return ok;
 }
 
-bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-               vld_float_t *out)
+bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_float_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -490,13 +483,11 @@ bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, 
     } else if (json_is_string(val)) {
         if (!parse_float_text(json_string_value(val), json_string_length(val), &d)) {
             vld_add(v, "float_parsing", vld_loc(src, field),
-                    "Input should be a valid number, unable to parse string as a number",
-                    input_of(val), NULL);
+                    "Input should be a valid number, unable to parse string as a number", input_of(val), NULL);
             return false;
         }
     } else {
-        vld_add(v, "float_type", vld_loc(src, field), "Input should be a valid number",
-                input_of(val), NULL);
+        vld_add(v, "float_type", vld_loc(src, field), "Input should be a valid number", input_of(val), NULL);
         return false;
     }
     out->presence = VLD_SET;
@@ -509,11 +500,11 @@ bool vld_float(vld_t *v, const char *src, const json_t *obj, const char *field, 
 /* 1 true, 0 false, -1 not a boolean word. */
 static int bool_word(const char *s, size_t n)
 {
-    if ((n == 1 && s[0] == '0') || ieq(s, n, "f") || ieq(s, n, "n") || ieq(s, n, "no") ||
-        ieq(s, n, "off") || ieq(s, n, "false"))
+    if ((n == 1 && s[0] == '0') || ieq(s, n, "f") || ieq(s, n, "n") || ieq(s, n, "no") || ieq(s, n, "off") ||
+        ieq(s, n, "false"))
         return 0;
-    if ((n == 1 && s[0] == '1') || ieq(s, n, "t") || ieq(s, n, "y") || ieq(s, n, "on") ||
-        ieq(s, n, "yes") || ieq(s, n, "true"))
+    if ((n == 1 && s[0] == '1') || ieq(s, n, "t") || ieq(s, n, "y") || ieq(s, n, "on") || ieq(s, n, "yes") ||
+        ieq(s, n, "true"))
         return 1;
     return -1;
 }
@@ -530,13 +521,12 @@ static bool bool_value(vld_t *v, json_t *loc, const json_t *val, vld_bool_t *out
         b = i == 0 ? 0 : i == 1 ? 1 : -1;
     } else if (json_is_real(val)) {
         double d = json_real_value(val);
-        if (isfinite(d) && fmod(d, 1.0) == 0.0 && d > -9223372036854775808.0 &&
-            d < 9223372036854775808.0)
+        if (isfinite(d) && fmod(d, 1.0) == 0.0 && d > -9223372036854775808.0 && d < 9223372036854775808.0)
             b = d == 0.0 ? 0 : d == 1.0 ? 1 : -1;
     }
     if (b == -1) {
-        vld_add(v, "bool_parsing", loc, "Input should be a valid boolean, unable to interpret input",
-                input_of(val), NULL);
+        vld_add(v, "bool_parsing", loc, "Input should be a valid boolean, unable to interpret input", input_of(val),
+                NULL);
         return false;
     }
     if (b == -2) {
@@ -549,8 +539,7 @@ static bool bool_value(vld_t *v, json_t *loc, const json_t *val, vld_bool_t *out
     return true;
 }
 
-bool vld_bool(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_bool_t *out)
+bool vld_bool(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_bool_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -567,8 +556,7 @@ bool vld_bool(vld_t *v, const char *src, const json_t *obj, const char *field, v
 
 /* ---- containers ---- */
 
-bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_json_t *out)
+bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -581,8 +569,7 @@ bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, v
         return true;
     }
     if (!json_is_object(val)) {
-        vld_add(v, "dict_type", vld_loc(src, field), "Input should be a valid dictionary",
-                input_of(val), NULL);
+        vld_add(v, "dict_type", vld_loc(src, field), "Input should be a valid dictionary", input_of(val), NULL);
         return false;
     }
     out->presence = VLD_SET;
@@ -590,8 +577,7 @@ bool vld_dict(vld_t *v, const char *src, const json_t *obj, const char *field, v
     return true;
 }
 
-bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-              vld_json_t *out)
+bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -604,8 +590,7 @@ bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, v
         return true;
     }
     if (!json_is_array(val)) {
-        vld_add(v, "list_type", vld_loc(src, field), "Input should be a valid list", input_of(val),
-                NULL);
+        vld_add(v, "list_type", vld_loc(src, field), "Input should be a valid list", input_of(val), NULL);
         return false;
     }
     out->presence = VLD_SET;
@@ -613,8 +598,7 @@ bool vld_list(vld_t *v, const char *src, const json_t *obj, const char *field, v
     return true;
 }
 
-bool vld_list_str(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-                  vld_json_t *out)
+bool vld_list_str(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_json_t *out)
 {
     vld_json_t list;
     if (!vld_list(v, src, obj, field, need, &list))
@@ -642,15 +626,13 @@ bool vld_body_object(vld_t *v, const json_t *body)
     if (json_is_object(body))
         return true;
     vld_add(v, "model_attributes_type", vld_loc("body", NULL),
-            "Input should be a valid dictionary or object to extract fields from", input_of(body),
-            NULL);
+            "Input should be a valid dictionary or object to extract fields from", input_of(body), NULL);
     return false;
 }
 
 /* ---- e-mail ---- */
 
-bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need,
-               vld_str_t *out)
+bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, vld_need_t need, vld_str_t *out)
 {
     const json_t *val;
     vld_presence_t p;
@@ -664,8 +646,7 @@ bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, 
         return true;
     }
     if (!json_is_string(val)) {
-        vld_add(v, "string_type", vld_loc(src, field), "Input should be a valid string",
-                input_of(val), NULL);
+        vld_add(v, "string_type", vld_loc(src, field), "Input should be a valid string", input_of(val), NULL);
         return false;
     }
     char *reason = NULL;
@@ -686,8 +667,8 @@ bool vld_email(vld_t *v, const char *src, const json_t *obj, const char *field, 
     if (!out->value) {
         /* v->arena is NULL: nowhere to keep the result.  A programming
          * error (see vld_init); the field is reported rather than lost. */
-        vld_add(v, "value_error", vld_loc(src, field),
-                "value is not a valid email address: internal error", input_of(val), NULL);
+        vld_add(v, "value_error", vld_loc(src, field), "value is not a valid email address: internal error",
+                input_of(val), NULL);
         return false;
     }
     return true;
@@ -713,8 +694,7 @@ static json_t *raw_json(const char *raw)
 }
 
 /* Shared absent handling: returns 1 to validate, 0 settled, -1 missing. */
-static int raw_settle(vld_t *v, const char *src, const char *name, const char *raw,
-                      vld_need_t need, vld_presence_t *p)
+static int raw_settle(vld_t *v, const char *src, const char *name, const char *raw, vld_need_t need, vld_presence_t *p)
 {
     bool absent = !raw || (strcmp(src, "body") == 0 && raw[0] == '\0');
     if (!absent)
@@ -727,8 +707,8 @@ static int raw_settle(vld_t *v, const char *src, const char *name, const char *r
     return 0;
 }
 
-bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
-                 const vld_str_rule_t *rule, vld_str_t *out)
+bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw, const vld_str_rule_t *rule,
+                 vld_str_t *out)
 {
     vld_presence_t p;
     int k = raw_settle(v, src, name, raw, rule->need, &p);
@@ -768,8 +748,8 @@ bool vld_raw_str(vld_t *v, const char *src, const char *name, const char *raw,
     return ok;
 }
 
-bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw,
-                 const vld_int_rule_t *rule, vld_int_t *out)
+bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw, const vld_int_rule_t *rule,
+                 vld_int_t *out)
 {
     vld_presence_t p;
     int k = raw_settle(v, src, name, raw, rule->need, &p);
@@ -786,8 +766,7 @@ bool vld_raw_int(vld_t *v, const char *src, const char *name, const char *raw,
     return ok;
 }
 
-bool vld_raw_bool(vld_t *v, const char *src, const char *name, const char *raw, vld_need_t need,
-                  vld_bool_t *out)
+bool vld_raw_bool(vld_t *v, const char *src, const char *name, const char *raw, vld_need_t need, vld_bool_t *out)
 {
     vld_presence_t p;
     int k = raw_settle(v, src, name, raw, need, &p);
@@ -804,8 +783,7 @@ bool vld_raw_bool(vld_t *v, const char *src, const char *name, const char *raw, 
     return ok;
 }
 
-bool vld_page(vld_t *v, const char *limit_raw, const char *offset_raw, long long *limit,
-              long long *offset)
+bool vld_page(vld_t *v, const char *limit_raw, const char *offset_raw, long long *limit, long long *offset)
 {
     const vld_int_rule_t lr = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 1, .has_le = true, .le = 100};
     const vld_int_rule_t orule = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 0};

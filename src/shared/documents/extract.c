@@ -117,8 +117,8 @@ static documents_status_t doc_docx_xml(const char *xml, size_t len, mem_buf_t *o
     if (len > (size_t)INT32_MAX)
         return DOCUMENTS_ERR_RESOURCES;
     /* no network, no entity substitution, no DTD loading */
-    xmlDoc *d = xmlReadMemory(xml, (int)len, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                                                        XML_PARSE_NOWARNING);
+    xmlDoc *d =
+        xmlReadMemory(xml, (int)len, "document.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (!d)
         return DOCUMENTS_ERR_CORRUPT;
     xmlNode *root = xmlDocGetRootElement(d);
@@ -211,13 +211,9 @@ documents_status_t documents_extract_inprocess(documents_kind_t kind, const void
     if (len == 0)
         return DOCUMENTS_ERR_EMPTY;
     switch (kind) {
-    case DOCUMENTS_PDF:
-        return doc_pdf(data, len, out);
-    case DOCUMENTS_DOCX:
-        return doc_docx(data, len, out);
-    case DOCUMENTS_TXT:
-        mem_buf_append(out, data, len);
-        return DOCUMENTS_OK;
+    case DOCUMENTS_PDF: return doc_pdf(data, len, out);
+    case DOCUMENTS_DOCX: return doc_docx(data, len, out);
+    case DOCUMENTS_TXT: mem_buf_append(out, data, len); return DOCUMENTS_OK;
     }
     return DOCUMENTS_ERR_CORRUPT;
 }
@@ -271,8 +267,7 @@ static bool doc_slot_take(void)
     return r == 0;
 }
 
-static documents_status_t doc_run_bounded(doc_job_t *job, const documents_limits_t *limits, char **raw,
-                                          size_t *raw_len)
+static documents_status_t doc_run_bounded(doc_job_t *job, const documents_limits_t *limits, char **raw, size_t *raw_len)
 {
     if (!doc_slot_take())
         return DOCUMENTS_ERR_TIMEOUT;

@@ -62,8 +62,7 @@ static void doc_limit(int resource, rlim_t soft, rlim_t hard)
 }
 
 /* Never returns. */
-static void doc_child_main(int wfd, documents_child_fn fn, void *ctx, long timeout_ms, size_t memory,
-                           size_t max_text)
+static void doc_child_main(int wfd, documents_child_fn fn, void *ctx, long timeout_ms, size_t memory, size_t max_text)
 {
     (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
     sigset_t none;

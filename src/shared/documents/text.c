@@ -9,22 +9,14 @@
 const char *documents_status_message(documents_status_t s)
 {
     switch (s) {
-    case DOCUMENTS_OK:
-        return "text extracted";
-    case DOCUMENTS_ERR_EMPTY:
-        return "the document is empty";
-    case DOCUMENTS_ERR_ENCRYPTED:
-        return "the document is encrypted (password-protected)";
-    case DOCUMENTS_ERR_CORRUPT:
-        return "the document is damaged or not of the type its extension says";
-    case DOCUMENTS_ERR_TIMEOUT:
-        return "reading the document took longer than allowed";
-    case DOCUMENTS_ERR_RESOURCES:
-        return "reading the document needed more memory than allowed";
-    case DOCUMENTS_ERR_CRASHED:
-        return "the document reader stopped on this document";
-    case DOCUMENTS_ERR_SYSTEM:
-        return "the server could not start the document reader";
+    case DOCUMENTS_OK: return "text extracted";
+    case DOCUMENTS_ERR_EMPTY: return "the document is empty";
+    case DOCUMENTS_ERR_ENCRYPTED: return "the document is encrypted (password-protected)";
+    case DOCUMENTS_ERR_CORRUPT: return "the document is damaged or not of the type its extension says";
+    case DOCUMENTS_ERR_TIMEOUT: return "reading the document took longer than allowed";
+    case DOCUMENTS_ERR_RESOURCES: return "reading the document needed more memory than allowed";
+    case DOCUMENTS_ERR_CRASHED: return "the document reader stopped on this document";
+    case DOCUMENTS_ERR_SYSTEM: return "the server could not start the document reader";
     }
     return "unknown document error";
 }
@@ -123,9 +115,9 @@ char *documents_utf8_sanitize(const void *data, size_t n, size_t *out_len)
 
 static bool doc_py_space(uint32_t cp)
 {
-    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
-           cp == 0x205F || cp == 0x3000;
+    return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+           (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+           cp == 0x3000;
 }
 
 /* Decodes the well-formed character at s[i..n); returns its length. */

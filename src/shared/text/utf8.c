@@ -15,11 +15,17 @@ size_t utf8_decode(const char *s, size_t n, size_t i, uint32_t *cp)
         return 1;
     }
     if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-        len = 2; v = u[0] & 0x1Fu; min = 0x80;
+        len = 2;
+        v = u[0] & 0x1Fu;
+        min = 0x80;
     } else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-        len = 3; v = u[0] & 0x0Fu; min = 0x800;
+        len = 3;
+        v = u[0] & 0x0Fu;
+        min = 0x800;
     } else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-        len = 4; v = u[0] & 0x07u; min = 0x10000;
+        len = 4;
+        v = u[0] & 0x07u;
+        min = 0x10000;
     } else {
         return 0;
     }

@@ -18,8 +18,11 @@
 static void add(svcdb_t *f, int64_t org, const char *status, int64_t started, int64_t completed, bool scored,
                 double score, double calibration)
 {
-    db_value_t p[] = {DB_V_INT(org), DB_V_TEXT(status), started ? DB_V_TIME(started) : DB_V_NULL,
-                      completed ? DB_V_TIME(completed) : DB_V_NULL, scored ? DB_V_REAL(score) : DB_V_NULL,
+    db_value_t p[] = {DB_V_INT(org),
+                      DB_V_TEXT(status),
+                      started ? DB_V_TIME(started) : DB_V_NULL,
+                      completed ? DB_V_TIME(completed) : DB_V_NULL,
+                      scored ? DB_V_REAL(score) : DB_V_NULL,
                       scored ? DB_V_REAL(calibration) : DB_V_NULL};
     int64_t n = 0;
     assert_int_equal(db_exec(f->db,
@@ -55,7 +58,7 @@ static void test_figures(void **state)
     assert_int_equal(json_integer_value(json_object_get(o, "completed_count")), 3);
     assert_true(real_of(o, "completion_rate") == 60.0);
     assert_true(real_of(o, "top_score") == 8.0);
-    assert_true(real_of(o, "avg_score") == 5.5);            /* (8 + 6.5 + 2) / 3 */
+    assert_true(real_of(o, "avg_score") == 5.5); /* (8 + 6.5 + 2) / 3 */
     assert_true(real_of(o, "avg_calibration_score") == 5.5);
     assert_int_equal(json_integer_value(json_object_get(o, "avg_time_minutes")), 14); /* round(42 / 3) */
     json_t *weeks = json_object_get(o, "weekly_completion");

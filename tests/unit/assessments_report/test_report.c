@@ -46,7 +46,8 @@ static const char COMPLETED_JSON[] =
     "\"breakdown\":{\"testsPassed\":\"8/10\",\"codeQuality\":7.0,\"aiUsage\":6.5,"
     "\"timeEfficiency\":8.2,\"bugsFixed\":\"8/10\",\"categoryScores\":{\"task_completion\":8.1},"
     "\"communication\":7.0,\"recommendation\":\"HIRE\",\"recommendationColor\":\"blue\"},"
-    "\"candidate_name\":\"Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1" "ez\","
+    "\"candidate_name\":\"Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1"
+    "ez\","
     "\"candidate_email\":\"zoe@example.com\",\"task_name\":\"Debug the payment service\","
     "\"prompt_quality_score\":6.8,\"calibration_score\":null,"
     "\"prompt_fraud_flags\":[{\"type\":\"external_paste_detected\",\"confidence\":1.0,"
@@ -150,14 +151,14 @@ static long pdf_pages(const unsigned char *pdf, size_t len)
     return pages;
 }
 
-#define assert_contains(hay, needle)                                            \
-    do {                                                                        \
-        if (!strstr((hay), (needle)))                                           \
-            fail_msg("missing \"%s\" in extracted text:\n%s", (needle), (hay)); \
+#define assert_contains(hay, needle)                                                                                   \
+    do {                                                                                                               \
+        if (!strstr((hay), (needle)))                                                                                  \
+            fail_msg("missing \"%s\" in extracted text:\n%s", (needle), (hay));                                        \
     } while (0)
 
-static void render(const json_t *a, const char *name, const char *email, const char *org,
-                   unsigned char **pdf, size_t *len)
+static void render(const json_t *a, const char *name, const char *email, const char *org, unsigned char **pdf,
+                   size_t *len)
 {
     assert_int_equal(assessments_report_pdf(a, name, email, org, pdf, len), ERR_OK);
     assert_pdf(*pdf, *len);
@@ -170,7 +171,10 @@ static void test_completed(void **state)
     unsigned char *pdf;
     size_t len;
 
-    render(a, "Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1" "ez", "zoe@example.com", "Acme Ltd", &pdf, &len);
+    render(a,
+           "Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1"
+           "ez",
+           "zoe@example.com", "Acme Ltd", &pdf, &len);
     /* TALI_REPORT_DUMP=<file> keeps a copy to look at. */
     const char *dump = getenv("TALI_REPORT_DUMP");
     if (dump) {
@@ -186,7 +190,8 @@ static void test_completed(void **state)
     }
     char *text = pdf_text(pdf, len);
     assert_contains(text, "TALI assessment report");
-    assert_contains(text, "Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1" "ez");
+    assert_contains(text, "Zo\xC3\xAB \xC3\x91\xC3\xBA\xC3\xB1"
+                          "ez");
     assert_contains(text, "zoe@example.com");
     assert_contains(text, "Acme Ltd");
     assert_contains(text, "Debug the payment service");
@@ -250,8 +255,7 @@ static void test_unicode_names(void **state)
     size_t len;
 
     /* DejaVu has no CJK glyphs: they must draw as boxes, not fail. */
-    render(a, "\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E", "wang@example.cn", "\xE5\x85\xAC\xE5\x8F\xB8",
-           &pdf, &len);
+    render(a, "\xE7\x8E\x8B\xE5\xB0\x8F\xE6\x98\x8E", "wang@example.cn", "\xE5\x85\xAC\xE5\x8F\xB8", &pdf, &len);
     if (have_tool("pdftotext")) {
         char *text = pdf_text(pdf, len);
         assert_contains(text, "wang@example.cn");
@@ -284,8 +288,7 @@ static void test_long_timeline_paginates(void **state)
         char t[16], msg[160];
         snprintf(t, sizeof t, "%02d:%02d", i / 60, i % 60);
         snprintf(msg, sizeof msg, "prompt number %d about the flaky retry test", i);
-        json_array_append_new(tl, json_pack("{s:s, s:s, s:s}", "time", t, "event",
-                                            "Used AI assistant", "prompt", msg));
+        json_array_append_new(tl, json_pack("{s:s, s:s, s:s}", "time", t, "event", "Used AI assistant", "prompt", msg));
     }
     json_object_set_new(a, "timeline", tl);
     render(a, "Zo\xC3\xAB", NULL, "Acme", &pdf, &len);
@@ -317,12 +320,13 @@ static void test_long_text_wraps(void **state)
     word[6000] = '\0';
     mem_buf_t note = {0};
     for (int i = 0; i < 30; i++)
-        mem_buf_printf(&note, "Paragraph %d of the recruiter's long note, with enough words to "
-                              "wrap across more than one line of the page.\n\n", i);
-    json_t *tl = json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]", "time", "01:00", "event",
-                           "Used AI assistant", "prompt", word, "time",
-                           "2026-11-27T09:15:00+02:00", "event", "Recruiter note", "prompt",
-                           note.data);
+        mem_buf_printf(&note,
+                       "Paragraph %d of the recruiter's long note, with enough words to "
+                       "wrap across more than one line of the page.\n\n",
+                       i);
+    json_t *tl =
+        json_pack("[{s:s, s:s, s:s}, {s:s, s:s, s:s}]", "time", "01:00", "event", "Used AI assistant", "prompt", word,
+                  "time", "2026-11-27T09:15:00+02:00", "event", "Recruiter note", "prompt", note.data);
     json_object_set_new(a, "timeline", tl);
     render(a, NULL, NULL, NULL, &pdf, &len);
     if (have_tool("pdftotext")) {
@@ -344,14 +348,13 @@ static void test_wrong_types(void **state)
     size_t len;
 
     /* Every field of the wrong type, or garbage inside the right one. */
-    json_t *a = parse(
-        "{\"id\":\"x\",\"status\":7,\"score\":\"high\",\"final_score\":[1],\"started_at\":\"yesterday\","
-        "\"completed_at\":\"2026-13-45T99:99:99Z\",\"timeline\":[5,null,{\"time\":3},"
-        "{\"event\":\"Recruiter note\"},{\"time\":\"\",\"event\":\"\",\"prompt\":\"\"}],"
-        "\"breakdown\":[],\"score_breakdown\":{\"category_scores\":{\"a\":\"b\",\"c\":{},"
-        "\"d\":-4,\"e\":1e300}},\"prompt_fraud_flags\":[1,{}],\"flags\":\"x\","
-        "\"test_results\":{\"passed\":\"8\",\"error\":\"Sandbox timed out\"},"
-        "\"tests_total\":10,\"total_duration_seconds\":-5,\"duration_minutes\":null}");
+    json_t *a = parse("{\"id\":\"x\",\"status\":7,\"score\":\"high\",\"final_score\":[1],\"started_at\":\"yesterday\","
+                      "\"completed_at\":\"2026-13-45T99:99:99Z\",\"timeline\":[5,null,{\"time\":3},"
+                      "{\"event\":\"Recruiter note\"},{\"time\":\"\",\"event\":\"\",\"prompt\":\"\"}],"
+                      "\"breakdown\":[],\"score_breakdown\":{\"category_scores\":{\"a\":\"b\",\"c\":{},"
+                      "\"d\":-4,\"e\":1e300}},\"prompt_fraud_flags\":[1,{}],\"flags\":\"x\","
+                      "\"test_results\":{\"passed\":\"8\",\"error\":\"Sandbox timed out\"},"
+                      "\"tests_total\":10,\"total_duration_seconds\":-5,\"duration_minutes\":null}");
     render(a, "", "", "", &pdf, &len);
     if (have_tool("pdftotext")) {
         char *text = pdf_text(pdf, len);
@@ -389,12 +392,9 @@ static void test_bad_arguments(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_completed),
-        cmocka_unit_test(test_pending),
-        cmocka_unit_test(test_unicode_names),
-        cmocka_unit_test(test_long_timeline_paginates),
-        cmocka_unit_test(test_long_text_wraps),
-        cmocka_unit_test(test_wrong_types),
+        cmocka_unit_test(test_completed),       cmocka_unit_test(test_pending),
+        cmocka_unit_test(test_unicode_names),   cmocka_unit_test(test_long_timeline_paginates),
+        cmocka_unit_test(test_long_text_wraps), cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

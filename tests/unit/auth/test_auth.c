@@ -27,7 +27,8 @@ static err_t fake_org_create(db_t *db, const char *name, int64_t *id)
 
 static err_t reg(svcdb_t *f, const char *email, const char *org, auth_user_t *u, const char **detail)
 {
-    auth_register_in_t in = {.email = email, .password = "correct horse 9", .full_name = "Ada", .organization_name = org};
+    auth_register_in_t in = {
+        .email = email, .password = "correct horse 9", .full_name = "Ada", .organization_name = org};
     return auth_svc_register(f->db, f->a, &in, u, detail);
 }
 

@@ -34,7 +34,8 @@ static void test_verification_mail_reaches_the_outbox(void **state)
     assert_int_equal(json_array_size(list), 1);
     json_t *m = json_array_get(list, 0);
     assert_string_equal(json_string_value(json_object_get(m, "to")), "ada@example.com");
-    assert_string_equal(json_string_value(json_object_get(m, "subject")), "TALI \xe2\x80\x94 Verify your email address");
+    assert_string_equal(json_string_value(json_object_get(m, "subject")),
+                        "TALI \xe2\x80\x94 Verify your email address");
     const char *link = json_string_value(json_object_get(m, "link"));
     assert_non_null(strstr(link, "/#/verify-email?token=tok123"));
     const char *html = json_string_value(json_object_get(m, "html"));

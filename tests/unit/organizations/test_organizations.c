@@ -23,8 +23,10 @@ static void test_slugify(void **state)
     svcdb_t *f = *state;
     assert_string_equal(organizations_slugify(f->a, "Acme Corp"), "acme-corp");
     /* "Ünïcode  ÉTÉ Ա".lower().replace(" ", "-") in Python */
-    assert_string_equal(organizations_slugify(f->a, "\xc3\x9cn\xc3\xaf" "code  \xc3\x89T\xc3\x89 \xd4\xb1"),
-                        "\xc3\xbcn\xc3\xaf" "code--\xc3\xa9t\xc3\xa9-\xd5\xa1");
+    assert_string_equal(organizations_slugify(f->a, "\xc3\x9cn\xc3\xaf"
+                                                    "code  \xc3\x89T\xc3\x89 \xd4\xb1"),
+                        "\xc3\xbcn\xc3\xaf"
+                        "code--\xc3\xa9t\xc3\xa9-\xd5\xa1");
     assert_string_equal(organizations_slugify(f->a, ""), "");
 }
 

@@ -14,11 +14,33 @@
 
 /* Every variable a test may set, so each test starts from a clean slate. */
 static const char *const vars[] = {
-    "DATABASE_URL", "database_url", "SECRET_KEY", "secret_key", "Secret_Key", "PORT", "port", "FRONTEND_URL",
-    "SENTRY_DSN", "CORS_EXTRA_ORIGINS", "MVP_DISABLE_STRIPE", "mvp_disable_stripe", "WORKER_THREADS",
-    "ACCESS_TOKEN_EXPIRE_MINUTES", "CLAUDE_MODEL", "EMAIL_FROM", "RESEND_API_URL", "RESEND_BASE_URL",
-    "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_S3_ENDPOINT_URL", "SCORING_V2_ENABLED", "SANDBOX_PROVIDER",
-    "E2B_API_KEY", "ANTHROPIC_API_KEY", "TALI_TEST_HOOKS", "HOST",
+    "DATABASE_URL",
+    "database_url",
+    "SECRET_KEY",
+    "secret_key",
+    "Secret_Key",
+    "PORT",
+    "port",
+    "FRONTEND_URL",
+    "SENTRY_DSN",
+    "CORS_EXTRA_ORIGINS",
+    "MVP_DISABLE_STRIPE",
+    "mvp_disable_stripe",
+    "WORKER_THREADS",
+    "ACCESS_TOKEN_EXPIRE_MINUTES",
+    "CLAUDE_MODEL",
+    "EMAIL_FROM",
+    "RESEND_API_URL",
+    "RESEND_BASE_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL",
+    "AWS_S3_ENDPOINT_URL",
+    "SCORING_V2_ENABLED",
+    "SANDBOX_PROVIDER",
+    "E2B_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "TALI_TEST_HOOKS",
+    "HOST",
 };
 
 static char env_path[64];
@@ -258,9 +280,9 @@ static void test_bool_words(void **state)
         const char *text;
         int expect; /* 1 true, 0 false, -1 invalid */
     } cases[] = {
-        {"true", 1}, {"TRUE", 1}, {"1", 1}, {"yes", 1}, {"On", 1}, {"t", 1}, {"Y", 1}, {" true ", 1},
-        {"false", 0}, {"0", 0}, {"no", 0}, {"OFF", 0}, {"f", 0}, {"n", 0}, {"", -1}, {"2", -1},
-        {"truthy", -1}, {"enable", -1},
+        {"true", 1}, {"TRUE", 1},   {"1", 1},     {"yes", 1}, {"On", 1},      {"t", 1},
+        {"Y", 1},    {" true ", 1}, {"false", 0}, {"0", 0},   {"no", 0},      {"OFF", 0},
+        {"f", 0},    {"n", 0},      {"", -1},     {"2", -1},  {"truthy", -1}, {"enable", -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bool v = !cases[i].expect;

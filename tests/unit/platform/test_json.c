@@ -77,10 +77,14 @@ static void test_encode_compact_ordered(void **state)
 
 static void test_encode_utf8_and_escapes(void **state)
 {
-    json_t *v = json_pack("[s,s,s,s]", "\xc2\xa3" "25", "a \xe2\x80\x94 b", "q\"b\\s/\n\r\t\b\f", "\x01\x1f");
+    json_t *v = json_pack("[s,s,s,s]",
+                          "\xc2\xa3"
+                          "25",
+                          "a \xe2\x80\x94 b", "q\"b\\s/\n\r\t\b\f", "\x01\x1f");
     char *s = json_encode(v);
     /* UTF-8 raw (ensure_ascii=False), control characters escaped, '/' plain */
-    assert_string_equal(s, "[\"\xc2\xa3" "25\",\"a \xe2\x80\x94 b\",\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\",\"\\u0001\\u001f\"]");
+    assert_string_equal(s, "[\"\xc2\xa3"
+                           "25\",\"a \xe2\x80\x94 b\",\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\",\"\\u0001\\u001f\"]");
     free(s);
     json_decref(v);
 }
@@ -304,10 +308,17 @@ int main(void)
     json_use_abort_alloc();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_abort_alloc),
-        cmocka_unit_test(test_fmt_double_table), cmocka_unit_test(test_encode_compact_ordered),
-        cmocka_unit_test(test_encode_utf8_and_escapes), cmocka_unit_test(test_encode_ascii),
-        cmocka_unit_test(test_encode_arena), cmocka_unit_test(test_parse), cmocka_unit_test(test_parse_python_errors), cmocka_unit_test(test_truthy),
-        cmocka_unit_test(test_parse_depth), cmocka_unit_test(test_accessors), cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_fmt_double_table),
+        cmocka_unit_test(test_encode_compact_ordered),
+        cmocka_unit_test(test_encode_utf8_and_escapes),
+        cmocka_unit_test(test_encode_ascii),
+        cmocka_unit_test(test_encode_arena),
+        cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_parse_python_errors),
+        cmocka_unit_test(test_truthy),
+        cmocka_unit_test(test_parse_depth),
+        cmocka_unit_test(test_accessors),
+        cmocka_unit_test(test_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,10 +127,10 @@ static void test_err_status(void **state)
         err_t e;
         int status;
     } map[] = {
-        {ERR_OK, 200},           {ERR_BAD_REQUEST, 400}, {ERR_UNAUTHORIZED, 401}, {ERR_PAYMENT_REQUIRED, 402},
-        {ERR_FORBIDDEN, 403},    {ERR_NOT_FOUND, 404},   {ERR_CONFLICT, 409},     {ERR_GONE, 410},
-        {ERR_TOO_LARGE, 413},    {ERR_VALIDATION, 422},  {ERR_RATE_LIMITED, 429}, {ERR_INTERNAL, 500},
-        {ERR_BAD_GATEWAY, 502},  {ERR_UNAVAILABLE, 503}, {ERR_TIMEOUT, 504},
+        {ERR_OK, 200},          {ERR_BAD_REQUEST, 400}, {ERR_UNAUTHORIZED, 401}, {ERR_PAYMENT_REQUIRED, 402},
+        {ERR_FORBIDDEN, 403},   {ERR_NOT_FOUND, 404},   {ERR_CONFLICT, 409},     {ERR_GONE, 410},
+        {ERR_TOO_LARGE, 413},   {ERR_VALIDATION, 422},  {ERR_RATE_LIMITED, 429}, {ERR_INTERNAL, 500},
+        {ERR_BAD_GATEWAY, 502}, {ERR_UNAVAILABLE, 503}, {ERR_TIMEOUT, 504},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         assert_int_equal(err_http_status(map[i].e), map[i].status);
@@ -143,9 +143,8 @@ static void test_err_status(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_x_wrappers), cmocka_unit_test(test_arena_alloc),
-        cmocka_unit_test(test_arena_defer_order), cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_err_status),
+        cmocka_unit_test(test_x_wrappers), cmocka_unit_test(test_arena_alloc), cmocka_unit_test(test_arena_defer_order),
+        cmocka_unit_test(test_buf),        cmocka_unit_test(test_err_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

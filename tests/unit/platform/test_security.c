@@ -163,8 +163,8 @@ static void test_jwt_refusals(void **state)
     /* tampered payload: user_id 2, old signature */
     char *p2 = sec_b64url_encode("{\"sub\":\"alice@example.com\",\"user_id\":2,\"exp\":4102444800}", 55);
     char tampered[512];
-    snprintf(tampered, sizeof tampered, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s.7xWtyL_PvTiInQk1j8A5Z3mnq6O6ZNloSmE0EKxEIKw",
-             p2);
+    snprintf(tampered, sizeof tampered,
+             "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s.7xWtyL_PvTiInQk1j8A5Z3mnq6O6ZNloSmE0EKxEIKw", p2);
     free(p2);
     assert_int_equal(sec_jwt_decode(tampered, DEV_SECRET, NOW, &claims), SEC_JWT_INVALID);
 
@@ -197,15 +197,20 @@ static void test_jwt_refusals(void **state)
     jwt_free(j);
 
     /* malformed */
-    const char *bad[] = {"", "abc", "a.b", "a.b.c.d", "..", FIXTURE_JWT ".", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..x",
-                         "e30.e30.e30"};
+    const char *bad[] = {
+        "", "abc", "a.b", "a.b.c.d", "..", FIXTURE_JWT ".", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..x", "e30.e30.e30"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(sec_jwt_decode(bad[i], DEV_SECRET, NOW, &claims), SEC_JWT_INVALID);
     assert_int_equal(sec_jwt_decode(NULL, DEV_SECRET, NOW, &claims), SEC_JWT_INVALID);
 
     /* correctly signed but the payload is not a JSON object, or exp is text */
-    const char *payloads[] = {"not json", "[1,2]", "{\"exp\":\"4102444800\"}", "{\"sub\":5}",
-                              "{\"aud\":\"x\"}", "{\"nbf\":4102444800}", "{\"iat\":\"yesterday\"}"};
+    const char *payloads[] = {"not json",
+                              "[1,2]",
+                              "{\"exp\":\"4102444800\"}",
+                              "{\"sub\":5}",
+                              "{\"aud\":\"x\"}",
+                              "{\"nbf\":4102444800}",
+                              "{\"iat\":\"yesterday\"}"};
     for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
         char *t = forge("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payloads[i], "k");
         assert_int_equal(sec_jwt_decode(t, "k", NOW, &claims), SEC_JWT_INVALID);

@@ -74,18 +74,27 @@ static void test_no_prompts(void **state)
     assert_true(json_is_integer(path(res, "soft_signals", "time_to_first_prompt_sec")));
     assert_true(json_is_integer(path(res, "soft_signals", "avg_time_between_prompts_sec")));
     assert_true(json_is_integer(path(res, "metric_details", "word_count_avg")));
-    assert_string_equal(json_string_value(path(path(res, "explanations", "prompt_clarity"),
-                                               "prompt_specificity", NULL)),
-                        "1/1 prompts were specific and targeted.");
+    assert_string_equal(
+        json_string_value(path(path(res, "explanations", "prompt_clarity"), "prompt_specificity", NULL)),
+        "1/1 prompts were specific and targeted.");
     assert_int_equal(json_array_size(path(path(res, "fraud", NULL), "flags", NULL)), 0);
     /* key order of §9.6 */
-    const char *expect[] = {"final_score", "category_scores", "detailed_scores", "explanations",
-                            "per_prompt_scores", "component_scores", "weights_used",
-                            "metric_details", "fraud", "soft_signals", "v2"};
+    const char *expect[] = {"final_score",
+                            "category_scores",
+                            "detailed_scores",
+                            "explanations",
+                            "per_prompt_scores",
+                            "component_scores",
+                            "weights_used",
+                            "metric_details",
+                            "fraud",
+                            "soft_signals",
+                            "v2"};
     size_t i = 0;
     const char *k;
     json_t *v;
-    json_object_foreach(res, k, v) {
+    json_object_foreach(res, k, v)
+    {
         assert_true(i < 11);
         assert_string_equal(k, expect[i]);
         i++;
@@ -108,13 +117,11 @@ static void test_one_prompt(void **state)
     assert_int_equal(json_integer_value(json_object_get(pp, "word_count")), 1);
     /* first prompt after 5 s fires the fraud flag and caps the score */
     json_t *flags = path(path(res, "fraud", NULL), "flags", NULL);
-    assert_string_equal(json_string_value(json_array_get(flags, 0)),
-                        "first_prompt_within_30_seconds");
+    assert_string_equal(json_string_value(json_array_get(flags, 0)), "first_prompt_within_30_seconds");
     assert_true(real_at(res, "final_score", NULL) <= 50.0);
     json_t *deltas = path(path(res, "metric_details", NULL), "code_delta_after_prompt", NULL);
     assert_int_equal(json_integer_value(json_array_get(deltas, 0)), 3);
-    assert_string_equal(json_string_value(path(res, "soft_signals", "peak_prompting_period")),
-                        "late");
+    assert_string_equal(json_string_value(path(res, "soft_signals", "peak_prompting_period")), "late");
     json_decref(res);
     json_decref(args);
 }
@@ -125,20 +132,17 @@ static void test_non_ascii(void **state)
     json_t *args = base_args();
     /* NBSP-separated words, an uppercase I with dot (lowercases to two
      * code points), a Kelvin sign in "wtf"-like context and é word chars */
-    json_object_set_new(
-        args, "interactions",
-        load("[{\"message\":\"caf\\u00e9\\u00a0na\\u00efve i \\u0130 lol\\u00e9 \\u212aind of "
-             "LOL!\",\"time_since_assessment_start_ms\":300000}]"));
+    json_object_set_new(args, "interactions",
+                        load("[{\"message\":\"caf\\u00e9\\u00a0na\\u00efve i \\u0130 lol\\u00e9 \\u212aind of "
+                             "LOL!\",\"time_since_assessment_start_ms\":300000}]"));
     json_t *res = run_ok(args);
     json_t *pp = json_array_get(path(res, "per_prompt_scores", NULL), 0);
     assert_int_equal(json_integer_value(json_object_get(pp, "word_count")), 8);
     /* "lolé" is no rant word, "lol" (from LOL) is: one unprofessional message */
-    const char *tone = json_string_value(path(path(res, "explanations", "communication"),
-                                              "tone_score", NULL));
+    const char *tone = json_string_value(path(path(res, "explanations", "communication"), "tone_score", NULL));
     assert_non_null(strstr(tone, "1 unprofessional pattern(s)"));
     /* the lowercase-i rule fires on the standalone "i" */
-    const char *gr = json_string_value(path(path(res, "explanations", "communication"),
-                                            "grammar_score", NULL));
+    const char *gr = json_string_value(path(path(res, "explanations", "communication"), "grammar_score", NULL));
     assert_non_null(strstr(gr, "lowercase_i"));
     json_decref(res);
     json_decref(args);
@@ -187,19 +191,15 @@ static void test_zero_time_limit(void **state)
     json_object_set_new(args, "total_duration_seconds", json_integer(1200));
     json_t *res = run_ok(args);
     json_t *ex = path(res, "explanations", "task_completion");
-    assert_string_equal(json_string_value(json_object_get(ex, "time_efficiency")),
-                        "No time limit set.");
-    assert_string_equal(json_string_value(json_object_get(ex, "time_compliance")),
-                        "Completed in 20m of 0m limit.");
-    assert_true(real_at(path(res, "detailed_scores", NULL), "task_completion", "time_compliance") ==
-                5.0);
+    assert_string_equal(json_string_value(json_object_get(ex, "time_efficiency")), "No time limit set.");
+    assert_string_equal(json_string_value(json_object_get(ex, "time_compliance")), "Completed in 20m of 0m limit.");
+    assert_true(real_at(path(res, "detailed_scores", NULL), "task_completion", "time_compliance") == 5.0);
     json_decref(res);
     /* a float limit prints as Python's str(float) */
     json_object_set_new(args, "time_limit_minutes", json_real(30.0));
     res = run_ok(args);
     ex = path(res, "explanations", "task_completion");
-    assert_string_equal(json_string_value(json_object_get(ex, "time_compliance")),
-                        "Completed in 20m of 30.0m limit.");
+    assert_string_equal(json_string_value(json_object_get(ex, "time_compliance")), "Completed in 20m of 30.0m limit.");
     json_decref(res);
     json_decref(args);
 }
@@ -234,8 +234,7 @@ static void test_rejections(void **state)
     assert_string_equal(json_string_value(json_object_get(wu, "cv_match")), "high");
     json_decref(res);
     json_object_set_new(args, "weights", json_null());
-    json_object_set_new(args, "cv_match_result",
-                        load("{\"cv_job_match_score\":7.5,\"match_details\":null}"));
+    json_object_set_new(args, "cv_match_result", load("{\"cv_job_match_score\":7.5,\"match_details\":null}"));
     expect_reject(args);
     json_decref(args);
 }
@@ -250,10 +249,8 @@ static void test_cv_match(void **state)
     json_t *res = run_ok(args);
     assert_true(real_at(res, "category_scores", "cv_match") == 7.5);
     json_t *ex = path(res, "explanations", "cv_match");
-    assert_string_equal(json_string_value(json_object_get(ex, "cv_job_match_score")),
-                        "Overall fit: 7.5/10.");
-    assert_string_equal(json_string_value(json_object_get(ex, "skills_match")),
-                        "Skills match: 0.0/10.");
+    assert_string_equal(json_string_value(json_object_get(ex, "cv_job_match_score")), "Overall fit: 7.5/10.");
+    assert_string_equal(json_string_value(json_object_get(ex, "skills_match")), "Skills match: 0.0/10.");
     assert_string_equal(json_string_value(json_object_get(ex, "experience_relevance")),
                         "Experience relevance: 10.0/10.");
     json_decref(res);
@@ -263,12 +260,12 @@ static void test_cv_match(void **state)
 static void test_build_interactions(void **state)
 {
     (void)state;
-    json_t *prompts = load(
-        "[{\"id\":17,\"message\":\"Error on LINE 12 of app.py, see ```x```?\","
-        "\"code_before\":\"a\\nb\",\"code_after\":\"a\\nb\\nc\\n\",\"time_since_last_prompt_ms\":null,"
-        "\"time_since_assessment_start_ms\":45000,\"paste_length\":20,\"input_tokens\":null},"
-        "{\"message\":null,\"paste_detected\":null,\"file_reference\":null,"
-        "\"time_since_last_prompt_ms\":3000}]");
+    json_t *prompts =
+        load("[{\"id\":17,\"message\":\"Error on LINE 12 of app.py, see ```x```?\","
+             "\"code_before\":\"a\\nb\",\"code_after\":\"a\\nb\\nc\\n\",\"time_since_last_prompt_ms\":null,"
+             "\"time_since_assessment_start_ms\":45000,\"paste_length\":20,\"input_tokens\":null},"
+             "{\"message\":null,\"paste_detected\":null,\"file_reference\":null,"
+             "\"time_since_last_prompt_ms\":3000}]");
     json_t *out = NULL;
     char msg[128];
     assert_int_equal(scoring_build_interactions(prompts, &out, msg, sizeof msg), ERR_OK);
@@ -283,8 +280,7 @@ static void test_build_interactions(void **state)
     assert_true(json_is_true(json_object_get(a, "error_message_included")));
     assert_true(json_is_true(json_object_get(a, "line_number_referenced")));
     assert_true(json_is_true(json_object_get(a, "file_reference")));
-    assert_int_equal(json_integer_value(json_object_get(a, "time_since_assessment_start_ms")),
-                     45000);
+    assert_int_equal(json_integer_value(json_object_get(a, "time_since_assessment_start_ms")), 45000);
     assert_int_equal(json_integer_value(json_object_get(a, "paste_length")), 20);
     assert_true(json_is_false(json_object_get(a, "paste_detected")));
     assert_string_equal(json_string_value(json_object_get(b, "id")), "2");
@@ -302,8 +298,7 @@ static void test_build_interactions(void **state)
     json_t *args = base_args();
     json_object_set(args, "interactions", out);
     json_t *res = run_ok(args);
-    assert_true(real_at(path(res, "detailed_scores", NULL), "context_provision",
-                        "reference_rate") == 10.0);
+    assert_true(real_at(path(res, "detailed_scores", NULL), "context_provision", "reference_rate") == 10.0);
     json_decref(res);
     json_decref(args);
     json_decref(out);
@@ -323,13 +318,12 @@ static int starts(const char *s, const char *prefix)
 static void test_cli_lines(void **state)
 {
     (void)state;
-    const char *input =
-        "{\"mode\":\"engine\",\"case_id\":1,\"interactions\":[],\"tests_passed\":0,"
-        "\"tests_total\":0,\"total_duration_seconds\":0,\"time_limit_minutes\":30,"
-        "\"v2_enabled\":false,\"weights\":null,\"cv_match_result\":null}\n"
-        "{not json\n"
-        "\n"
-        "{\"mode\":\"engine\",\"case_id\":3,\"tests_passed\":null}\n";
+    const char *input = "{\"mode\":\"engine\",\"case_id\":1,\"interactions\":[],\"tests_passed\":0,"
+                        "\"tests_total\":0,\"total_duration_seconds\":0,\"time_limit_minutes\":30,"
+                        "\"v2_enabled\":false,\"weights\":null,\"cv_match_result\":null}\n"
+                        "{not json\n"
+                        "\n"
+                        "{\"mode\":\"engine\",\"case_id\":3,\"tests_passed\":null}\n";
     FILE *in = fmemopen((void *)input, strlen(input), "r");
     char *buf = NULL;
     size_t len = 0;
@@ -349,10 +343,10 @@ static void test_cli_lines(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_no_prompts),       cmocka_unit_test(test_one_prompt),
-        cmocka_unit_test(test_non_ascii),        cmocka_unit_test(test_megabyte_message),
-        cmocka_unit_test(test_zero_time_limit),  cmocka_unit_test(test_rejections),
-        cmocka_unit_test(test_cv_match),         cmocka_unit_test(test_build_interactions),
+        cmocka_unit_test(test_no_prompts),      cmocka_unit_test(test_one_prompt),
+        cmocka_unit_test(test_non_ascii),       cmocka_unit_test(test_megabyte_message),
+        cmocka_unit_test(test_zero_time_limit), cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_cv_match),        cmocka_unit_test(test_build_interactions),
         cmocka_unit_test(test_cli_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

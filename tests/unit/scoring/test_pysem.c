@@ -57,8 +57,9 @@ static void test_fixed_format(void **state)
 static void test_fixed_zero_digits_random(void **state)
 {
     (void)state;
-    static const double ties[] = {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, -0.0, 0.49999999999999994,
-                                  4503599627370495.5, 999999999999999.4, 1e15 - 0.5, 1e15};
+    static const double ties[] = {
+        0.5,        1.5, 2.5, -0.5, -1.5, -2.5, -0.0, 0.49999999999999994, 4503599627370495.5, 999999999999999.4,
+        1e15 - 0.5, 1e15};
     char a[400], b[400];
     for (size_t i = 0; i < sizeof ties / sizeof ties[0]; i++) {
         snprintf(b, sizeof b, "%.0f", ties[i]);
@@ -69,15 +70,9 @@ static void test_fixed_zero_digits_random(void **state)
         st = st * 6364136223846793005ULL + 1442695040888963407ULL;
         double d;
         switch (i % 4) {
-        case 0:
-            d = (double)(int64_t)(st >> 20) / (double)(1 + (st & 1023));
-            break;
-        case 1:
-            d = ((double)(st >> 11) / 9007199254740992.0 - 0.5) * 2e3;
-            break;
-        case 2:
-            d = (double)((int64_t)(st >> 40) - 8000000) / 2.0;
-            break;
+        case 0: d = (double)(int64_t)(st >> 20) / (double)(1 + (st & 1023)); break;
+        case 1: d = ((double)(st >> 11) / 9007199254740992.0 - 0.5) * 2e3; break;
+        case 2: d = (double)((int64_t)(st >> 40) - 8000000) / 2.0; break;
         default: {
             uint64_t z = st ^ (st >> 29);
             memcpy(&d, &z, sizeof d);
@@ -163,8 +158,15 @@ static void test_split_strip(void **state)
 {
     (void)state;
     /* §1.6: NBSP, em space, ideographic space and U+001C split; ZWSP does not */
-    assert_int_equal(pysem_word_count(S("a\xc2\xa0" "b\xe2\x80\x83" "c\xe3\x80\x80" "d\x1c" "e")), 5);
-    assert_int_equal(pysem_word_count(S("a\xe2\x80\x8b" "b")), 1);
+    assert_int_equal(pysem_word_count(S("a\xc2\xa0"
+                                        "b\xe2\x80\x83"
+                                        "c\xe3\x80\x80"
+                                        "d\x1c"
+                                        "e")),
+                     5);
+    assert_int_equal(pysem_word_count(S("a\xe2\x80\x8b"
+                                        "b")),
+                     1);
     assert_int_equal(pysem_word_count(S("")), 0);
     assert_int_equal(pysem_word_count(S("   \n\t ")), 0);
     assert_int_equal(pysem_word_count(S("  one  two\n")), 2);
@@ -192,7 +194,13 @@ static void test_splitlines(void **state)
     assert_int_equal(pysem_splitlines_count(S("a\n")), 1);
     assert_int_equal(pysem_splitlines_count(S("a\r\nb")), 2);
     assert_int_equal(pysem_splitlines_count(S("a\r\rb")), 3);
-    assert_int_equal(pysem_splitlines_count(S("a\x0b" "b\x0c" "c\x1c" "d\xc2\x85" "e\xe2\x80\xa8" "f")), 6);
+    assert_int_equal(pysem_splitlines_count(S("a\x0b"
+                                              "b\x0c"
+                                              "c\x1c"
+                                              "d\xc2\x85"
+                                              "e\xe2\x80\xa8"
+                                              "f")),
+                     6);
     assert_int_equal(pysem_splitlines_count(S("\n\n")), 2);
     pysem_span_t *sp = NULL;
     size_t n = pysem_splitlines(S("ab\r\n\ncd"), &sp);

@@ -17,9 +17,18 @@ static void test_decode_well_formed(void **state)
         const char *bytes;
         uint32_t cp;
     } cases[] = {
-        {"A", 0x41}, {"\x7f", 0x7F}, {"\xc2\x80", 0x80}, {"\xc3\xa9", 0xE9}, {"\xdf\xbf", 0x7FF},
-        {"\xe0\xa0\x80", 0x800}, {"\xe2\x82\xac", 0x20AC}, {"\xed\x9f\xbf", 0xD7FF}, {"\xee\x80\x80", 0xE000},
-        {"\xef\xbf\xbd", 0xFFFD}, {"\xf0\x90\x80\x80", 0x10000}, {"\xf0\x9f\x98\x80", 0x1F600},
+        {"A", 0x41},
+        {"\x7f", 0x7F},
+        {"\xc2\x80", 0x80},
+        {"\xc3\xa9", 0xE9},
+        {"\xdf\xbf", 0x7FF},
+        {"\xe0\xa0\x80", 0x800},
+        {"\xe2\x82\xac", 0x20AC},
+        {"\xed\x9f\xbf", 0xD7FF},
+        {"\xee\x80\x80", 0xE000},
+        {"\xef\xbf\xbd", 0xFFFD},
+        {"\xf0\x90\x80\x80", 0x10000},
+        {"\xf0\x9f\x98\x80", 0x1F600},
         {"\xf4\x8f\xbf\xbf", 0x10FFFF},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -46,8 +55,8 @@ static void test_decode_malformed(void **state)
         "\xf4\x90\x80\x80", /* above U+10FFFF */
         "\xf5\x80\x80\x80", /* lead byte never valid */
         "\xff",
-        "\xe2\x82",         /* truncated */
-        "\xe2\x28\xa1",     /* bad continuation */
+        "\xe2\x82",     /* truncated */
+        "\xe2\x28\xa1", /* bad continuation */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint32_t cp = 0;
@@ -75,14 +84,21 @@ static void test_valid_count_prefix(void **state)
     assert_int_equal(utf8_prefix(s, n, 100), n);
     /* b"a\xffb\xe2\x82".decode(errors="replace") has 5 characters here:
      * every byte that starts nothing counts one */
-    assert_int_equal(utf8_count("a\xff" "b\xe2\x82", 5), 5);
+    assert_int_equal(utf8_count("a\xff"
+                                "b\xe2\x82",
+                                5),
+                     5);
 }
 
 static void test_scrub(void **state)
 {
     char out[UTF8_SCRUB_MAX(16)];
-    assert_int_equal(utf8_scrub("a\xff" "b", 3, out), 5);
-    assert_string_equal(out, "a\xef\xbf\xbd" "b");
+    assert_int_equal(utf8_scrub("a\xff"
+                                "b",
+                                3, out),
+                     5);
+    assert_string_equal(out, "a\xef\xbf\xbd"
+                             "b");
     assert_int_equal(utf8_scrub("\xc3\xa9\xed\xa0\x80", 5, out), 2 + 9);
     assert_string_equal(out, "\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
     assert_int_equal(utf8_scrub("", 0, out), 0);
@@ -94,14 +110,16 @@ static void test_lower_cp(void **state)
     static const struct {
         uint32_t in, out;
     } cases[] = {
-        {'A', 'a'},      {'z', 'z'},        {'0', '0'},       {0xC9, 0xE9},    /* É */
-        {0xD7, 0xD7},    /* × */            {0xDF, 0xDF},     /* ß stays */
-        {0x178, 0xFF},   /* Ÿ */            {0x3A3, 0x3C3},   /* Σ */
-        {0x414, 0x434},  /* Д */            {0x531, 0x561},   /* Armenian Ա */
-        {0x130, 'i'},    /* İ: the simple mapping (full lower adds U+0307) */
-        {0x1E9E, 0xDF},  /* ẞ */            {0x23A, 0x2C65},  /* grows a byte */
-        {0x1F88, 0x1F80}, {0x2C6F, 0x250},  {0x10400, 0x10428}, /* Deseret */
-        {0x4E2D, 0x4E2D}, /* 中 has no case */
+        {'A', 'a'},         {'z', 'z'},
+        {'0', '0'},         {0xC9, 0xE9},            /* É */
+        {0xD7, 0xD7},       /* × */ {0xDF, 0xDF},    /* ß stays */
+        {0x178, 0xFF},      /* Ÿ */ {0x3A3, 0x3C3},  /* Σ */
+        {0x414, 0x434},     /* Д */ {0x531, 0x561},  /* Armenian Ա */
+        {0x130, 'i'},                                /* İ: the simple mapping (full lower adds U+0307) */
+        {0x1E9E, 0xDF},     /* ẞ */ {0x23A, 0x2C65}, /* grows a byte */
+        {0x1F88, 0x1F80},   {0x2C6F, 0x250},
+        {0x10400, 0x10428}, /* Deseret */
+        {0x4E2D, 0x4E2D},   /* 中 has no case */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(text_lower_cp(cases[i].in), cases[i].out);
@@ -117,9 +135,14 @@ static void test_lower_string(void **state)
     assert_string_equal(out, "hello \xc3\xa9t\xc3\xa9 \xcf\x83\xcf\x89 \xe2\xb1\xa5!");
     assert_int_equal(len, strlen(out));
     /* malformed bytes are kept as they are */
-    len = text_lower("A\xff" "B", 3, out);
+    len = text_lower("A\xff"
+                     "B",
+                     3, out);
     assert_int_equal(len, 3);
-    assert_memory_equal(out, "a\xff" "b", 4);
+    assert_memory_equal(out,
+                        "a\xff"
+                        "b",
+                        4);
 }
 
 static void test_strings(void **state)
@@ -142,9 +165,12 @@ static void test_strings(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode_well_formed), cmocka_unit_test(test_decode_malformed),
-        cmocka_unit_test(test_valid_count_prefix), cmocka_unit_test(test_scrub),
-        cmocka_unit_test(test_lower_cp),           cmocka_unit_test(test_lower_string),
+        cmocka_unit_test(test_decode_well_formed),
+        cmocka_unit_test(test_decode_malformed),
+        cmocka_unit_test(test_valid_count_prefix),
+        cmocka_unit_test(test_scrub),
+        cmocka_unit_test(test_lower_cp),
+        cmocka_unit_test(test_lower_string),
         cmocka_unit_test(test_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

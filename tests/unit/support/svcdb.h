@@ -13,11 +13,11 @@
 #include "platform/mem.h"
 
 typedef struct {
-    char dir[64];       /* the temporary directory */
-    char *url;          /* its test.db */
-    config_t config;    /* installed as cfg */
+    char dir[64];    /* the temporary directory */
+    char *url;       /* its test.db */
+    config_t config; /* installed as cfg */
     db_pool_t *pool;
-    db_t *db;           /* acquired from pool for the whole test */
+    db_t *db; /* acquired from pool for the whole test */
     mem_arena_t *a;
 } svcdb_t;
 

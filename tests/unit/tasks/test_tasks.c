@@ -13,8 +13,14 @@
 
 static int64_t make(svcdb_t *f, tasks_owner_t owner, const char *name, bool is_template, int64_t minutes)
 {
-    tasks_new_t in = {.name = name, .description = "d", .task_type = "debugging", .difficulty = "easy",
-                      .duration_minutes = minutes, .starter_code = "", .test_code = "", .is_template = is_template};
+    tasks_new_t in = {.name = name,
+                      .description = "d",
+                      .task_type = "debugging",
+                      .difficulty = "easy",
+                      .duration_minutes = minutes,
+                      .starter_code = "",
+                      .test_code = "",
+                      .is_template = is_template};
     task_t t;
     const char *detail = NULL;
     assert_int_equal(tasks_svc_create(f->db, f->a, owner, &in, &t, &detail), ERR_OK);

@@ -46,8 +46,8 @@ json_t *claude_request_body(const claude_request_t *req)
         msgs = json_deep_copy(req->messages);
     } else {
         msgs = json_array();
-        json_array_append_new(msgs, json_pack("{s:s,s:s}", "role", "user", "content",
-                                              req->user_message ? req->user_message : ""));
+        json_array_append_new(
+            msgs, json_pack("{s:s,s:s}", "role", "user", "content", req->user_message ? req->user_message : ""));
     }
     json_object_set_new(body, "messages", msgs ? msgs : json_array());
     return body;
@@ -105,8 +105,8 @@ err_t claude_parse_response(long status, const char *body, claude_reply_t *out)
     }
     if (!j || !json_is_object(j) || json_object_get(j, "error")) {
         out->fail = CLAUDE_FAIL_BAD_RESPONSE;
-        snprintf(out->message, sizeof out->message, "Anthropic API answered HTTP %s without a Messages reply%s",
-                 st, emsg[0] ? ": error in body" : "");
+        snprintf(out->message, sizeof out->message, "Anthropic API answered HTTP %s without a Messages reply%s", st,
+                 emsg[0] ? ": error in body" : "");
         json_decref(j);
         return ERR_BAD_GATEWAY;
     }
@@ -174,15 +174,15 @@ err_t claude_messages(const claude_request_t *req, claude_reply_t *out)
     json_t *body = claude_request_body(req);
     char *payload = json_encode(body);
     json_decref(body);
-    const char *base = cfg->anthropic_base_url && *cfg->anthropic_base_url ? cfg->anthropic_base_url
-                                                                            : "https://api.anthropic.com";
+    const char *base =
+        cfg->anthropic_base_url && *cfg->anthropic_base_url ? cfg->anthropic_base_url : "https://api.anthropic.com";
     size_t blen = strlen(base);
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
     char *url = xasprintf("%.*s/v1/messages", (int)blen, base);
     char *key_header = xasprintf("x-api-key: %s", cfg->anthropic_api_key);
-    const char *headers[] = {key_header, "anthropic-version: " CLAUDE_API_VERSION,
-                             "content-type: application/json", "accept: application/json", NULL};
+    const char *headers[] = {key_header, "anthropic-version: " CLAUDE_API_VERSION, "content-type: application/json",
+                             "accept: application/json", NULL};
     httpc_request_t hr = {
         .method = "POST",
         .url = url,
@@ -221,8 +221,7 @@ err_t claude_messages(const claude_request_t *req, claude_reply_t *out)
         httpc_response_free(&resp);
         if (e == ERR_OK || attempt >= retries || !claude_should_retry(out))
             break;
-        log_warn("tali.claude", "Anthropic call failed (%s); retrying (%d of %d)", out->message, attempt + 1,
-                    retries);
+        log_warn("tali.claude", "Anthropic call failed (%s); retrying (%d of %d)", out->message, attempt + 1, retries);
         claude_backoff(attempt);
     }
     if (e != ERR_OK)

@@ -32,42 +32,42 @@
 /* One Messages API call.  Pointers are borrowed for the duration of the
  * call. */
 typedef struct {
-    const char *model;          /* NULL: cfg->claude_model */
-    int max_tokens;             /* <= 0: cfg->max_tokens_per_response */
-    const char *system;         /* system prompt; NULL: none sent */
+    const char *model;  /* NULL: cfg->claude_model */
+    int max_tokens;     /* <= 0: cfg->max_tokens_per_response */
+    const char *system; /* system prompt; NULL: none sent */
     /* The conversation: a JSON array of message objects ({role, content},
      * sent as they are, so chat can pass the client's history verbatim).
      * When NULL, user_message is sent as the only message. */
     const json_t *messages;
     const char *user_message;
-    long timeout_ms;            /* per attempt; <= 0: CLAUDE_DEFAULT_TIMEOUT_MS */
-    int max_retries;            /* < 0: CLAUDE_DEFAULT_MAX_RETRIES; 0: one attempt */
+    long timeout_ms; /* per attempt; <= 0: CLAUDE_DEFAULT_TIMEOUT_MS */
+    int max_retries; /* < 0: CLAUDE_DEFAULT_MAX_RETRIES; 0: one attempt */
 } claude_request_t;
 
 /* Why a call failed (finer than err_t, for logs and callers that care). */
 typedef enum {
     CLAUDE_FAIL_NONE = 0,
-    CLAUDE_FAIL_NO_KEY,         /* ANTHROPIC_API_KEY empty or "skip": nothing was sent */
-    CLAUDE_FAIL_CONNECTION,     /* no connection, or it broke before an answer */
-    CLAUDE_FAIL_TIMEOUT,        /* no answer within timeout_ms */
-    CLAUDE_FAIL_RATE_LIMITED,   /* 429 (rate_limit_error) after the retries */
-    CLAUDE_FAIL_OVERLOADED,     /* 529 or an overloaded_error body */
-    CLAUDE_FAIL_SERVER,         /* other status >= 500 */
-    CLAUDE_FAIL_REJECTED,       /* other 4xx: bad request, authentication, permission, not found... */
-    CLAUDE_FAIL_BAD_RESPONSE,   /* 2xx that is not a Messages reply, or whose first block is not text */
+    CLAUDE_FAIL_NO_KEY,       /* ANTHROPIC_API_KEY empty or "skip": nothing was sent */
+    CLAUDE_FAIL_CONNECTION,   /* no connection, or it broke before an answer */
+    CLAUDE_FAIL_TIMEOUT,      /* no answer within timeout_ms */
+    CLAUDE_FAIL_RATE_LIMITED, /* 429 (rate_limit_error) after the retries */
+    CLAUDE_FAIL_OVERLOADED,   /* 529 or an overloaded_error body */
+    CLAUDE_FAIL_SERVER,       /* other status >= 500 */
+    CLAUDE_FAIL_REJECTED,     /* other 4xx: bad request, authentication, permission, not found... */
+    CLAUDE_FAIL_BAD_RESPONSE, /* 2xx that is not a Messages reply, or whose first block is not text */
 } claude_fail_t;
 
 /* The outcome of claude_messages.  Release with claude_reply_free. */
 typedef struct {
-    char *text;                 /* heap: content[0].text; NULL on failure */
-    int64_t input_tokens;       /* usage.input_tokens (0 when absent) */
-    int64_t output_tokens;      /* usage.output_tokens (0 when absent) */
-    char stop_reason[32];       /* "end_turn", "max_tokens", ... or "" */
-    long http_status;           /* status of the last attempt; 0 when none arrived */
-    int attempts;               /* requests actually sent */
+    char *text;            /* heap: content[0].text; NULL on failure */
+    int64_t input_tokens;  /* usage.input_tokens (0 when absent) */
+    int64_t output_tokens; /* usage.output_tokens (0 when absent) */
+    char stop_reason[32];  /* "end_turn", "max_tokens", ... or "" */
+    long http_status;      /* status of the last attempt; 0 when none arrived */
+    int attempts;          /* requests actually sent */
     claude_fail_t fail;
-    char error_type[64];        /* Anthropic's error.type ("overloaded_error", ...) or "" */
-    char message[512];          /* why it failed, for logs; "" on success */
+    char error_type[64]; /* Anthropic's error.type ("overloaded_error", ...) or "" */
+    char message[512];   /* why it failed, for logs; "" on success */
 } claude_reply_t;
 
 /* true when an API key is configured: ANTHROPIC_API_KEY non-empty and not

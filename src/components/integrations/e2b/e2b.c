@@ -26,8 +26,8 @@
 /* The code-interpreter's messages for transport failures, as the SDK words
  * them (the original returned str(exception) as the error). */
 #define E2B_MSG_EXEC_TIMEOUT "Execution timed out \xe2\x80\x94 the 'timeout' option can be used to increase the timeout"
-#define E2B_MSG_SANDBOX_TIMEOUT                                                                                  \
-    ": This error is likely due to sandbox timeout. You can modify the sandbox timeout by passing 'timeout' " \
+#define E2B_MSG_SANDBOX_TIMEOUT                                                                                        \
+    ": This error is likely due to sandbox timeout. You can modify the sandbox timeout by passing 'timeout' "          \
     "when starting the sandbox or calling '.set_timeout' on the sandbox with the desired timeout."
 
 /* The pytest run of run_tests: a separate interpreter (the kernel's own, so
@@ -47,9 +47,9 @@ typedef struct {
 typedef struct {
     sandbox_provider_t prov; /* first: prov.self points at the whole struct */
     char *api_key;
-    char *api_url;      /* no trailing slash */
-    char *domain;       /* the configured sandbox domain */
-    char *sandbox_url;  /* template, or NULL */
+    char *api_url;     /* no trailing slash */
+    char *domain;      /* the configured sandbox domain */
+    char *sandbox_url; /* template, or NULL */
     bool debug;
     int lifetime_s;
     long request_timeout_ms;
@@ -278,9 +278,9 @@ static err_t e2b_create(e2b_t *e, int64_t assessment_id, char **id_out, char *er
 {
     char aid[32];
     snprintf(aid, sizeof aid, "%lld", (long long)assessment_id);
-    json_t *body = json_pack("{s:s, s:i, s:{s:s}, s:{}, s:b, s:b}", "templateID", E2B_TEMPLATE, "timeout",
-                             e->lifetime_s, "metadata", "assessment_id", aid, "envVars", "secure", 0,
-                             "allow_internet_access", 1);
+    json_t *body =
+        json_pack("{s:s, s:i, s:{s:s}, s:{}, s:b, s:b}", "templateID", E2B_TEMPLATE, "timeout", e->lifetime_s,
+                  "metadata", "assessment_id", aid, "envVars", "secure", 0, "allow_internet_access", 1);
     char *text = json_encode(body);
     json_decref(body);
     httpc_response_t resp;
@@ -442,8 +442,8 @@ static void e2b_join_chunk(mem_buf_t *b, size_t *n, const char *text)
 
 static void e2b_result_string(e2b_stream_t *s, const json_t *ev)
 {
-    static const char *const formats[] = {"html", "markdown", "svg",  "png",        "jpeg", "pdf",
-                                          "latex", "json",    "javascript", "data", "chart"};
+    static const char *const formats[] = {"html",  "markdown", "svg",        "png",  "jpeg", "pdf",
+                                          "latex", "json",     "javascript", "data", "chart"};
     const char *text = json_get_str(ev, "text");
     char *str;
     if (text && *text) {
@@ -549,8 +549,7 @@ static err_t e2b_execute(void *self, const char *id, const char *code, sandbox_r
     char *base = e2b_sandbox_base(e, id, E2B_PORT_CODE);
     char *url = xasprintf("%s/execute", base);
     free(base);
-    const char *headers[] = {E2B_USER_AGENT, "Content-Type: application/json", "Accept: application/x-ndjson",
-                             NULL};
+    const char *headers[] = {E2B_USER_AGENT, "Content-Type: application/json", "Accept: application/x-ndjson", NULL};
     e2b_stream_t s = {.results = out->results};
     httpc_request_t req = {
         .method = "POST",

@@ -25,10 +25,10 @@
 #include "platform/config.h"
 
 typedef struct {
-    const char *sandbox_url;   /* template as E2B_SANDBOX_URL; NULL = from the environment */
-    int sandbox_lifetime_s;    /* create/extend lifetime; 0 = 3600 */
-    long request_timeout_ms;   /* control API and file writes; 0 = 60 s */
-    long execute_timeout_ms;   /* one code execution, streamed; 0 = 300 s */
+    const char *sandbox_url; /* template as E2B_SANDBOX_URL; NULL = from the environment */
+    int sandbox_lifetime_s;  /* create/extend lifetime; 0 = 3600 */
+    long request_timeout_ms; /* control API and file writes; 0 = 60 s */
+    long execute_timeout_ms; /* one code execution, streamed; 0 = 300 s */
 } e2b_options_t;
 
 /* A provider reading its key and hosts from c (which must outlive it) and

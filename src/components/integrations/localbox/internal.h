@@ -57,13 +57,13 @@ typedef struct {
 
 /* What happened to it. */
 typedef struct {
-    mem_buf_t out, err;   /* captured, each at most output_bytes + marker */
+    mem_buf_t out, err;    /* captured, each at most output_bytes + marker */
     bool out_cut, err_cut; /* a stream went over output_bytes */
-    bool timed_out;       /* killed at wall_seconds */
-    bool exited;          /* bwrap exited by itself (exit_code valid) */
-    int exit_code;        /* bwrap passes on the program's code; 128+n for signal n */
-    int signo;            /* bwrap was killed by this signal (not exited) */
-    int64_t cpu_ms;       /* CPU time of bwrap and everything it reaped */
+    bool timed_out;        /* killed at wall_seconds */
+    bool exited;           /* bwrap exited by itself (exit_code valid) */
+    int exit_code;         /* bwrap passes on the program's code; 128+n for signal n */
+    int signo;             /* bwrap was killed by this signal (not exited) */
+    int64_t cpu_ms;        /* CPU time of bwrap and everything it reaped */
 } localbox_outcome_t;
 
 /* Runs job in a fresh sandbox and waits for it (at most wall_seconds plus a
@@ -71,8 +71,7 @@ typedef struct {
  * (whatever the program did); otherwise an error with a sentence in err
  * (pipe/fork/memfd failures).  out is filled on ERR_OK; release it with
  * localbox_outcome_free in every case. */
-err_t localbox_run(const localbox_t *lb, const localbox_job_t *job, localbox_outcome_t *out, char *err,
-                   size_t errlen);
+err_t localbox_run(const localbox_t *lb, const localbox_job_t *job, localbox_outcome_t *out, char *err, size_t errlen);
 
 void localbox_outcome_free(localbox_outcome_t *o);
 

@@ -176,8 +176,7 @@ static char *signal_error(const localbox_t *lb, int sig)
     if (sig == SIGXFSZ)
         return xasprintf("File size limit exceeded (%zu bytes)", lb->lim.file_bytes);
     const char *abbrev = sigabbrev_np(sig);
-    return abbrev ? xasprintf("Process killed by signal SIG%s", abbrev)
-                  : xasprintf("Process killed by signal %d", sig);
+    return abbrev ? xasprintf("Process killed by signal SIG%s", abbrev) : xasprintf("Process killed by signal %d", sig);
 }
 
 /* The error of a finished run, or NULL for a clean one.  For pytest
@@ -218,8 +217,8 @@ static void result_init(sandbox_result_t *r)
 
 /* Runs argv in the sandbox `id`.  extra_* is a file for /tmp that lives
  * for this run only. */
-static err_t run_in(localbox_t *lb, const char *id, const char *const *argv, const char *extra_name,
-                    const char *extra, size_t extra_len, localbox_outcome_t *o, char *err, size_t errlen)
+static err_t run_in(localbox_t *lb, const char *id, const char *const *argv, const char *extra_name, const char *extra,
+                    size_t extra_len, localbox_outcome_t *o, char *err, size_t errlen)
 {
     int64_t aid = 0;
     int dirfd = open_work(lb, id, &aid);
@@ -257,14 +256,12 @@ static err_t lb_available(void *self, char *why, size_t whylen)
     if (!lb->probed) {
         lb->probed = -1;
         if (!lb->bpf) {
-            snprintf(lb->why, sizeof lb->why, "The local sandbox cannot build its seccomp filter: %s",
-                     lb->bpf_err);
+            snprintf(lb->why, sizeof lb->why, "The local sandbox cannot build its seccomp filter: %s", lb->bpf_err);
         } else if (access(lb->lim.bwrap_path, X_OK) < 0) {
             snprintf(lb->why, sizeof lb->why, "The local sandbox needs bubblewrap, not found at %s",
                      lb->lim.bwrap_path);
         } else if (access(lb->lim.python_path, X_OK) < 0) {
-            snprintf(lb->why, sizeof lb->why, "The local sandbox needs Python, not found at %s",
-                     lb->lim.python_path);
+            snprintf(lb->why, sizeof lb->why, "The local sandbox needs Python, not found at %s", lb->lim.python_path);
         } else {
             const char *argv[] = {lb->lim.python_path, "-S", "-c", "pass", NULL};
             localbox_job_t job = {.argv = argv, .assessment_id = 0, .dirfd = -1};
@@ -386,8 +383,8 @@ static err_t lb_write_file(void *self, const char *id, const char *path, const c
         return ERR_INTERNAL;
     }
     char tmp[64];
-    snprintf(tmp, sizeof tmp, ".w-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-             rnd[5], rnd[6], rnd[7]);
+    snprintf(tmp, sizeof tmp, ".w-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5],
+             rnd[6], rnd[7]);
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -549,7 +546,7 @@ sandbox_provider_t *localbox_provider_new_with(const config_t *c, const localbox
 {
     localbox_t *lb = xcalloc(1, sizeof *lb);
     lb->lim = *lim;
-    lb->lim.bwrap_path = xstrdup(lim->bwrap_path                             ? lim->bwrap_path
+    lb->lim.bwrap_path = xstrdup(lim->bwrap_path                                ? lim->bwrap_path
                                  : c && c->sandbox_bwrap && c->sandbox_bwrap[0] ? c->sandbox_bwrap
                                                                                 : "/usr/bin/bwrap");
     lb->lim.python_path = xstrdup(lim->python_path ? lim->python_path : "/usr/bin/python3");

@@ -26,19 +26,19 @@
 #include "platform/config.h"
 
 typedef struct {
-    int wall_seconds;       /* whole run, then the pid namespace is killed (15) */
-    int cpu_seconds;        /* RLIMIT_CPU per process (10) */
-    size_t memory_bytes;    /* RLIMIT_AS per process (512 MiB) */
-    int max_processes;      /* RLIMIT_NPROC (64) */
-    size_t file_bytes;      /* RLIMIT_FSIZE (16 MiB) */
-    int max_open_files;     /* RLIMIT_NOFILE (256) */
-    size_t output_bytes;    /* per stream; more is cut with a marker and the run stopped (1 MiB) */
-    size_t tmp_bytes;       /* size of the /tmp tmpfs (64 MiB) */
-    size_t shm_bytes;       /* size of the /dev/shm tmpfs (16 MiB) */
-    uid_t uid_base;         /* first host uid for sandboxes when run as root (1600000000) */
-    uint32_t uid_span;      /* number of host uids used (1000000) */
-    const char *bwrap_path; /* NULL: /usr/bin/bwrap */
-    const char *python_path;/* NULL: /usr/bin/python3 */
+    int wall_seconds;        /* whole run, then the pid namespace is killed (15) */
+    int cpu_seconds;         /* RLIMIT_CPU per process (10) */
+    size_t memory_bytes;     /* RLIMIT_AS per process (512 MiB) */
+    int max_processes;       /* RLIMIT_NPROC (64) */
+    size_t file_bytes;       /* RLIMIT_FSIZE (16 MiB) */
+    int max_open_files;      /* RLIMIT_NOFILE (256) */
+    size_t output_bytes;     /* per stream; more is cut with a marker and the run stopped (1 MiB) */
+    size_t tmp_bytes;        /* size of the /tmp tmpfs (64 MiB) */
+    size_t shm_bytes;        /* size of the /dev/shm tmpfs (16 MiB) */
+    uid_t uid_base;          /* first host uid for sandboxes when run as root (1600000000) */
+    uint32_t uid_span;       /* number of host uids used (1000000) */
+    const char *bwrap_path;  /* NULL: /usr/bin/bwrap */
+    const char *python_path; /* NULL: /usr/bin/python3 */
 } localbox_limits_t;
 
 /* Fills *out with the defaults listed above. */

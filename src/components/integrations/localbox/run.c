@@ -221,9 +221,8 @@ static long count_uid_tasks(uid_t uid)
     return total;
 }
 
-static void build_argv(const localbox_t *lb, const localbox_job_t *job, argv_t *a, int seccomp_no,
-                       int passwd_no, int group_no, int info_no, int *const file_no, char *const *file_names,
-                       size_t nfiles)
+static void build_argv(const localbox_t *lb, const localbox_job_t *job, argv_t *a, int seccomp_no, int passwd_no,
+                       int group_no, int info_no, int *const file_no, char *const *file_names, size_t nfiles)
 {
     char num[32];
     av_add(a, lb->lim.bwrap_path);
@@ -404,8 +403,7 @@ void localbox_outcome_free(localbox_outcome_t *o)
 
 bool localbox_outcome_setup_failed(const localbox_outcome_t *o)
 {
-    return o->exited && o->exit_code == 1 && o->out.len == 0 && o->err.data &&
-           strncmp(o->err.data, "bwrap: ", 7) == 0;
+    return o->exited && o->exit_code == 1 && o->out.len == 0 && o->err.data && strncmp(o->err.data, "bwrap: ", 7) == 0;
 }
 
 static void close_all(int *fds, size_t n)
@@ -452,8 +450,7 @@ static size_t open_persisted(int dirfd, const char *skip, int *fds, char **names
     return n;
 }
 
-err_t localbox_run(const localbox_t *lb, const localbox_job_t *job, localbox_outcome_t *out, char *err,
-                   size_t errlen)
+err_t localbox_run(const localbox_t *lb, const localbox_job_t *job, localbox_outcome_t *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     err_t rc = ERR_INTERNAL;
@@ -469,8 +466,8 @@ err_t localbox_run(const localbox_t *lb, const localbox_job_t *job, localbox_out
         snprintf(err, errlen, "no seccomp filter: %s", lb->bpf_err);
         return ERR_UNAVAILABLE;
     }
-    uid_t host_uid = lb->as_root ? lb->lim.uid_base + (uid_t)((uint64_t)job->assessment_id % lb->lim.uid_span)
-                                 : getuid();
+    uid_t host_uid =
+        lb->as_root ? lb->lim.uid_base + (uid_t)((uint64_t)job->assessment_id % lb->lim.uid_span) : getuid();
 
     /* descriptors handed to bwrap, in argument order: 3, 4, ... */
     int seccomp_fd = memfd_with("localbox-seccomp", lb->bpf, lb->bpf_len);
@@ -702,8 +699,8 @@ out:
     close_all(fds, nfd);
     for (size_t i = 0; i < nnames; i++)
         free(names[i]);
-    int rest[] = {pipe_out[0], pipe_out[1], pipe_err[0], pipe_err[1], pipe_info[0], pipe_info[1], devnull, pidfd,
-                  inner};
+    int rest[] = {pipe_out[0],  pipe_out[1], pipe_err[0], pipe_err[1], pipe_info[0],
+                  pipe_info[1], devnull,     pidfd,       inner};
     close_all(rest, sizeof rest / sizeof *rest);
     av_free(&av);
     return rc;

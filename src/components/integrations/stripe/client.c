@@ -50,16 +50,19 @@ static void stripe_set_error(stripe_error_t *err, long status, const char *msg)
 static err_t stripe_post(const char *path, const char *form, json_t **reply, stripe_error_t *err)
 {
     *reply = NULL;
-    const char *base = cfg && cfg->stripe_api_base && *cfg->stripe_api_base ? cfg->stripe_api_base
-                                                                            : "https://api.stripe.com";
+    const char *base =
+        cfg && cfg->stripe_api_base && *cfg->stripe_api_base ? cfg->stripe_api_base : "https://api.stripe.com";
     size_t blen = strlen(base);
     while (blen > 0 && base[blen - 1] == '/')
         blen--;
     char *url = xasprintf("%.*s%s", (int)blen, base, path);
     char *auth = xasprintf("Authorization: Bearer %s", cfg && cfg->stripe_api_key ? cfg->stripe_api_key : "");
-    const char *headers[] = {auth, "Content-Type: application/x-www-form-urlencoded",
-                             "Stripe-Version: " STRIPE_API_VERSION, "Accept: application/json",
-                             "User-Agent: TALI-backend (Stripe/v1)", NULL};
+    const char *headers[] = {auth,
+                             "Content-Type: application/x-www-form-urlencoded",
+                             "Stripe-Version: " STRIPE_API_VERSION,
+                             "Accept: application/json",
+                             "User-Agent: TALI-backend (Stripe/v1)",
+                             NULL};
     httpc_request_t req = {
         .method = "POST",
         .url = url,
@@ -117,24 +120,35 @@ err_t stripe_create_customer(mem_arena_t *a, const char *email, const char *name
 }
 
 err_t stripe_create_checkout_session(mem_arena_t *a, const char *customer_id, const char *success_url,
-                                     const char *cancel_url, int64_t org_id, const char **url,
-                                     stripe_error_t *err)
+                                     const char *cancel_url, int64_t org_id, const char **url, stripe_error_t *err)
 {
     char org[24], amount[24];
     snprintf(org, sizeof org, "%" PRId64, org_id);
     snprintf(amount, sizeof amount, "%d", STRIPE_ASSESSMENT_PRICE_PENCE);
-    const char *pairs[] = {"customer", customer_id,
-                           "payment_method_types[0]", "card",
-                           "line_items[0][price_data][currency]", "gbp",
-                           "line_items[0][price_data][product_data][name]", "TALI Assessment",
-                           "line_items[0][price_data][product_data][description]", "One technical assessment",
-                           "line_items[0][price_data][unit_amount]", amount,
-                           "line_items[0][quantity]", "1",
-                           "mode", "payment",
-                           "success_url", success_url,
-                           "cancel_url", cancel_url,
-                           "metadata[org_id]", org,
-                           "metadata[type]", "assessment",
+    const char *pairs[] = {"customer",
+                           customer_id,
+                           "payment_method_types[0]",
+                           "card",
+                           "line_items[0][price_data][currency]",
+                           "gbp",
+                           "line_items[0][price_data][product_data][name]",
+                           "TALI Assessment",
+                           "line_items[0][price_data][product_data][description]",
+                           "One technical assessment",
+                           "line_items[0][price_data][unit_amount]",
+                           amount,
+                           "line_items[0][quantity]",
+                           "1",
+                           "mode",
+                           "payment",
+                           "success_url",
+                           success_url,
+                           "cancel_url",
+                           cancel_url,
+                           "metadata[org_id]",
+                           org,
+                           "metadata[type]",
+                           "assessment",
                            NULL};
     json_t *reply = NULL;
     err_t e = stripe_post("/v1/checkout/sessions", stripe_form_encode(a, pairs), &reply, err);

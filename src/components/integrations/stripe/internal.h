@@ -28,9 +28,9 @@ err_t stripe_svc_checkout(db_t *db, mem_arena_t *a, const auth_user_t *user, con
                           const char *cancel_url, const char **url, const char **detail);
 
 typedef enum {
-    STRIPE_EVENT_APPLIED,  /* a handled type, effect applied (or nothing to apply to) */
-    STRIPE_EVENT_IGNORED,  /* a type the original ignored */
-    STRIPE_EVENT_REPLAY,   /* this event id was processed before: nothing done */
+    STRIPE_EVENT_APPLIED, /* a handled type, effect applied (or nothing to apply to) */
+    STRIPE_EVENT_IGNORED, /* a type the original ignored */
+    STRIPE_EVENT_REPLAY,  /* this event id was processed before: nothing done */
 } stripe_event_outcome_t;
 
 /* W2 after verification: applies one event (api-contract W2) in one

@@ -47,8 +47,8 @@ err_t stripe_svc_checkout(db_t *db, mem_arena_t *a, const auth_user_t *user, con
         if (e != ERR_OK) {
             /* The original let this exception escape (a plain 500); policy
              * fix 1 keeps the status with a JSON body. */
-            log_error(STRIPE_LOGGER, "creating the Stripe customer of organisation %lld failed: %s",
-                      (long long)org_id, serr.message);
+            log_error(STRIPE_LOGGER, "creating the Stripe customer of organisation %lld failed: %s", (long long)org_id,
+                      serr.message);
             *detail = "Internal Server Error";
             return ERR_INTERNAL;
         }

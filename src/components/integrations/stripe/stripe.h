@@ -46,8 +46,8 @@ typedef enum {
  * candidate may match (each compared in constant time); then t must not
  * be older than tolerance_s before now_us (µs since the epoch; future
  * timestamps pass).  Allocates nothing that outlives the call. */
-stripe_sig_status_t stripe_verify_signature(const char *header, const char *payload, size_t len,
-                                            const char *secret, int64_t now_us, int64_t tolerance_s);
+stripe_sig_status_t stripe_verify_signature(const char *header, const char *payload, size_t len, const char *secret,
+                                            int64_t now_us, int64_t tolerance_s);
 
 /* A short English description of a status, for logs.  Never NULL. */
 const char *stripe_sig_status_name(stripe_sig_status_t s);
@@ -68,8 +68,8 @@ char *stripe_form_encode(mem_arena_t *a, const char *const *pairs);
 
 /* What a failed Stripe call left behind, for logs and tests. */
 typedef struct {
-    long http_status;   /* 0 when no response arrived */
-    char message[256];  /* Stripe's error.message, or the transport error */
+    long http_status;  /* 0 when no response arrived */
+    char message[256]; /* Stripe's error.message, or the transport error */
 } stripe_error_t;
 
 /* POST /v1/customers with email, name and metadata[org_id],
@@ -87,8 +87,7 @@ err_t stripe_create_customer(mem_arena_t *a, const char *email, const char *name
  * *url (arena a) is the session's Checkout URL, or NULL when Stripe
  * answered null for it.  Errors as stripe_create_customer. */
 err_t stripe_create_checkout_session(mem_arena_t *a, const char *customer_id, const char *success_url,
-                                     const char *cancel_url, int64_t org_id, const char **url,
-                                     stripe_error_t *err);
+                                     const char *cancel_url, int64_t org_id, const char **url, stripe_error_t *err);
 
 /* ---- routes (api.c) ---- */
 

@@ -18,16 +18,11 @@
 const char *stripe_sig_status_name(stripe_sig_status_t s)
 {
     switch (s) {
-    case STRIPE_SIG_OK:
-        return "valid";
-    case STRIPE_SIG_MALFORMED:
-        return "unable to extract timestamp and signatures from header";
-    case STRIPE_SIG_NO_V1:
-        return "no signatures found with expected scheme v1";
-    case STRIPE_SIG_MISMATCH:
-        return "no signatures found matching the expected signature for payload";
-    case STRIPE_SIG_TOO_OLD:
-        return "timestamp outside the tolerance zone";
+    case STRIPE_SIG_OK: return "valid";
+    case STRIPE_SIG_MALFORMED: return "unable to extract timestamp and signatures from header";
+    case STRIPE_SIG_NO_V1: return "no signatures found with expected scheme v1";
+    case STRIPE_SIG_MISMATCH: return "no signatures found matching the expected signature for payload";
+    case STRIPE_SIG_TOO_OLD: return "timestamp outside the tolerance zone";
     }
     return "unknown";
 }
@@ -95,8 +90,8 @@ static bool stripe_too_old(const char *digits, bool negative, int64_t now_us, in
     return t * 1000000 < limit_us;
 }
 
-stripe_sig_status_t stripe_verify_signature(const char *header, const char *payload, size_t len,
-                                            const char *secret, int64_t now_us, int64_t tolerance_s)
+stripe_sig_status_t stripe_verify_signature(const char *header, const char *payload, size_t len, const char *secret,
+                                            int64_t now_us, int64_t tolerance_s)
 {
     if (!header || !secret)
         return STRIPE_SIG_MALFORMED;

@@ -188,8 +188,8 @@ static const api_route_t workable_routes[] = {
     {"POST", "/api/v1/webhooks/workable", API_AUTH_SIGNATURE, API_BODY_RAW, API_RL_NONE, NULL, 0, workable_api_webhook,
      200, "Workable webhook (candidate stage changes)", "webhooks"},
     /* plain {assessment_id}: validated after the MVP 503 (see the handler) */
-    {"POST", "/api/v1/assessments/{assessment_id}/post-to-workable", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL,
-     0, workable_api_post_results, 200, "Post results to Workable", "assessments"},
+    {"POST", "/api/v1/assessments/{assessment_id}/post-to-workable", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE,
+     NULL, 0, workable_api_post_results, 200, "Post results to Workable", "assessments"},
 };
 
 void workable_register(http_server_t *s)

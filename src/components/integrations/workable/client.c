@@ -77,13 +77,12 @@ char *workable_spi_base(mem_arena_t *a, const char *template_url, const char *su
     return out;
 }
 
-char *workable_activity_text(mem_arena_t *a, const char *frontend_url, bool has_score, double score,
-                             bool has_tests, int64_t tests_passed, int64_t tests_total, int64_t duration_minutes)
+char *workable_activity_text(mem_arena_t *a, const char *frontend_url, bool has_score, double score, bool has_tests,
+                             int64_t tests_passed, int64_t tests_total, int64_t duration_minutes)
 {
     char sbuf[32];
     const char *score_s = has_score ? json_fmt_double(score, sbuf) : "N/A";
-    const char *tests_s =
-        has_tests ? mem_printf(a, "%" PRId64 "/%" PRId64, tests_passed, tests_total) : "N/A";
+    const char *tests_s = has_tests ? mem_printf(a, "%" PRId64 "/%" PRId64, tests_passed, tests_total) : "N/A";
     return mem_printf(a,
                       "TALI Assessment Complete\n"
                       "\n"
@@ -99,8 +98,8 @@ char *workable_activity_text(mem_arena_t *a, const char *frontend_url, bool has_
 err_t workable_exchange_code(mem_arena_t *a, const char *code, workable_tokens_t *out)
 {
     memset(out, 0, sizeof *out);
-    const char *base = cfg->workable_oauth_base && *cfg->workable_oauth_base ? cfg->workable_oauth_base
-                                                                             : "https://www.workable.com";
+    const char *base =
+        cfg->workable_oauth_base && *cfg->workable_oauth_base ? cfg->workable_oauth_base : "https://www.workable.com";
     const char *url = mem_printf(a, "%s/oauth/token", workable_trim_slashes(a, base));
     const char *pairs[][2] = {
         {"client_id", cfg->workable_client_id ? cfg->workable_client_id : ""},

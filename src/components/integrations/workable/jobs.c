@@ -65,15 +65,13 @@ static err_t workable_post_check(db_t *db, mem_arena_t *a, bool scoped, int64_t 
 static err_t workable_send(mem_arena_t *a, const workable_post_ctx_t *ctx, long *status)
 {
     const assessments_workable_info_t *i = &ctx->info;
-    const char *text = workable_activity_text(a, cfg->frontend_url, i->has_score, i->score,
-                                              i->has_tests_passed && i->has_tests_total, i->tests_passed,
-                                              i->tests_total, i->duration_minutes);
-    return workable_post_activity(ctx->org.access_token, ctx->org.subdomain, i->workable_candidate_id, text,
-                                  status);
+    const char *text =
+        workable_activity_text(a, cfg->frontend_url, i->has_score, i->score, i->has_tests_passed && i->has_tests_total,
+                               i->tests_passed, i->tests_total, i->duration_minutes);
+    return workable_post_activity(ctx->org.access_token, ctx->org.subdomain, i->workable_candidate_id, text, status);
 }
 
-err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_id,
-                                   workable_post_outcome_t *outcome)
+err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_id, workable_post_outcome_t *outcome)
 {
     mem_arena_t *a = mem_arena_new();
     workable_post_ctx_t ctx;
@@ -164,9 +162,10 @@ static err_t workable_post_job(void *unused, db_pool_t *pool, const json_t *payl
         snprintf(err, errlen, "database error (%s)", err_name(e));
     } else if (outcome != WORKABLE_POST_OK) {
         log_info(WORKABLE_LOGGER, "assessment %" PRId64 ": nothing to post (%s)", id,
-                 outcome == WORKABLE_POST_ALREADY ? "already posted" :
-                 outcome == WORKABLE_POST_NOT_FOUND ? "no such assessment" :
-                 outcome == WORKABLE_POST_NOT_CONNECTED ? "Workable not connected" : "not linked");
+                 outcome == WORKABLE_POST_ALREADY         ? "already posted"
+                 : outcome == WORKABLE_POST_NOT_FOUND     ? "no such assessment"
+                 : outcome == WORKABLE_POST_NOT_CONNECTED ? "Workable not connected"
+                                                          : "not linked");
     } else {
         long status = 0;
         e = workable_send(a, &ctx, &status);

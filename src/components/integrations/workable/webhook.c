@@ -16,18 +16,12 @@
 const char *workable_event_outcome_name(workable_event_outcome_t o)
 {
     switch (o) {
-    case WORKABLE_EVENT_IGNORED:
-        return "ignored (not candidate_stage_changed)";
-    case WORKABLE_EVENT_NO_ORG:
-        return "no organisation with that subdomain";
-    case WORKABLE_EVENT_NOT_CONFIGURED:
-        return "stage not configured for automatic assessments";
-    case WORKABLE_EVENT_NO_EMAIL:
-        return "candidate without e-mail";
-    case WORKABLE_EVENT_NO_TASK:
-        return "organisation has no active task";
-    case WORKABLE_EVENT_CREATED:
-        return "assessment created";
+    case WORKABLE_EVENT_IGNORED: return "ignored (not candidate_stage_changed)";
+    case WORKABLE_EVENT_NO_ORG: return "no organisation with that subdomain";
+    case WORKABLE_EVENT_NOT_CONFIGURED: return "stage not configured for automatic assessments";
+    case WORKABLE_EVENT_NO_EMAIL: return "candidate without e-mail";
+    case WORKABLE_EVENT_NO_TASK: return "organisation has no active task";
+    case WORKABLE_EVENT_CREATED: return "assessment created";
     }
     return "unknown";
 }
@@ -111,8 +105,7 @@ static err_t workable_create(db_t *db, mem_arena_t *a, int64_t org_id, const jso
     return ERR_OK;
 }
 
-err_t workable_handle_event(db_t *db, const json_t *event, workable_event_outcome_t *outcome,
-                            int64_t *assessment_id)
+err_t workable_handle_event(db_t *db, const json_t *event, workable_event_outcome_t *outcome, int64_t *assessment_id)
 {
     *outcome = WORKABLE_EVENT_IGNORED;
     const char *type = json_get_str(event, "type");

@@ -66,8 +66,7 @@ typedef enum {
  * linked to the Workable candidate (no e-mail).  *outcome says what
  * happened; *assessment_id (may be NULL) is set when one was created.
  * Returns the database error, if any (then nothing is created). */
-err_t workable_handle_event(db_t *db, const json_t *event, workable_event_outcome_t *outcome,
-                            int64_t *assessment_id);
+err_t workable_handle_event(db_t *db, const json_t *event, workable_event_outcome_t *outcome, int64_t *assessment_id);
 
 /* A short English name of an outcome, for logs.  Never NULL. */
 const char *workable_event_outcome_name(workable_event_outcome_t o);
@@ -108,8 +107,8 @@ err_t workable_exchange_code(mem_arena_t *a, const char *code, workable_tokens_t
 /* The activity text of platform-integrations §6.2 for one assessment.
  * score (0-10) and the test counts are printed as "N/A" when unknown.
  * Owned by arena a. */
-char *workable_activity_text(mem_arena_t *a, const char *frontend_url, bool has_score, double score,
-                             bool has_tests, int64_t tests_passed, int64_t tests_total, int64_t duration_minutes);
+char *workable_activity_text(mem_arena_t *a, const char *frontend_url, bool has_score, double score, bool has_tests,
+                             int64_t tests_passed, int64_t tests_total, int64_t duration_minutes);
 
 /* POST {spi base}/candidates/{candidate_id}/activities {"body": text}
  * with the access token as a Bearer token, 30 s timeout.  ERR_OK on a 2xx
@@ -141,8 +140,7 @@ typedef enum {
  * Workable"; OK 200 {"success":true}.  Returns a database error (outcome
  * then unset), else ERR_OK with *outcome set.  Runs its own short
  * transaction for the mark; call it outside any transaction. */
-err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_id,
-                                   workable_post_outcome_t *outcome);
+err_t workable_post_assessment_now(db_t *db, int64_t org_id, int64_t assessment_id, workable_post_outcome_t *outcome);
 
 /* For a completed assessment (the ASSESSMENTS_COMPLETED_JOB event): when
  * Workable and the job queue are both enabled

@@ -29,7 +29,7 @@
 #define FAKE_MAX 8
 
 typedef struct {
-    int status;          /* 0: close without answering */
+    int status; /* 0: close without answering */
     const char *body;
     int delay_ms;
 } fake_reply_t;
@@ -152,9 +152,9 @@ static const char *fake_body_of(int i)
     return p ? p + 4 : "";
 }
 
-#define OK_BODY                                                                                             \
-    "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":"   \
-    "\"text\",\"text\":\"Hi \\u2014 there\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"       \
+#define OK_BODY                                                                                                        \
+    "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"m\",\"content\":[{\"type\":"            \
+    "\"text\",\"text\":\"Hi \\u2014 there\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,"                    \
     "\"usage\":{\"input_tokens\":12,\"output_tokens\":5}}"
 #define ERR_BODY(type) "{\"type\":\"error\",\"error\":{\"type\":\"" type "\",\"message\":\"scripted " type "\"}}"
 
@@ -226,8 +226,7 @@ static void test_headers_and_body(void **state)
     fake_reply_t replies[] = {{200, OK_BODY, 0}};
     fake_start(replies, 1);
     json_t *msgs = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:[{s:s,s:s}]}]", "role", "user", "content", "one", "role",
-                             "assistant", "content", "two", "role", "user", "content", "type", "text", "text",
-                             "three");
+                             "assistant", "content", "two", "role", "user", "content", "type", "text", "text", "three");
     claude_request_t req = {.model = "claude-x", .max_tokens = 77, .messages = msgs};
     claude_reply_t r;
     assert_int_equal(claude_messages(&req, &r), ERR_OK);
@@ -289,16 +288,16 @@ static void test_error_statuses(void **state)
     /* not retried */
     expect_failure(400, ERR_BODY("invalid_request_error"), ERR_BAD_GATEWAY, CLAUDE_FAIL_REJECTED,
                    "invalid_request_error", 2, 1);
-    expect_failure(401, ERR_BODY("authentication_error"), ERR_BAD_GATEWAY, CLAUDE_FAIL_REJECTED,
-                   "authentication_error", 2, 1);
+    expect_failure(401, ERR_BODY("authentication_error"), ERR_BAD_GATEWAY, CLAUDE_FAIL_REJECTED, "authentication_error",
+                   2, 1);
     expect_failure(404, "not json", ERR_BAD_GATEWAY, CLAUDE_FAIL_REJECTED, "", 2, 1);
     /* retried up to max_retries */
-    expect_failure(429, ERR_BODY("rate_limit_error"), ERR_RATE_LIMITED, CLAUDE_FAIL_RATE_LIMITED,
-                   "rate_limit_error", 1, 2);
-    expect_failure(529, ERR_BODY("overloaded_error"), ERR_UNAVAILABLE, CLAUDE_FAIL_OVERLOADED, "overloaded_error",
-                   0, 1);
-    expect_failure(500, ERR_BODY("overloaded_error"), ERR_UNAVAILABLE, CLAUDE_FAIL_OVERLOADED, "overloaded_error",
-                   0, 1);
+    expect_failure(429, ERR_BODY("rate_limit_error"), ERR_RATE_LIMITED, CLAUDE_FAIL_RATE_LIMITED, "rate_limit_error", 1,
+                   2);
+    expect_failure(529, ERR_BODY("overloaded_error"), ERR_UNAVAILABLE, CLAUDE_FAIL_OVERLOADED, "overloaded_error", 0,
+                   1);
+    expect_failure(500, ERR_BODY("overloaded_error"), ERR_UNAVAILABLE, CLAUDE_FAIL_OVERLOADED, "overloaded_error", 0,
+                   1);
     expect_failure(500, ERR_BODY("api_error"), ERR_BAD_GATEWAY, CLAUDE_FAIL_SERVER, "api_error", 2, 3);
     expect_failure(409, ERR_BODY("conflict_error"), ERR_BAD_GATEWAY, CLAUDE_FAIL_REJECTED, "conflict_error", 1, 2);
 }

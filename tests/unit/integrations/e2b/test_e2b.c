@@ -90,8 +90,12 @@ static json_t *fake_call(const char *method, const char *path, const char *body)
 {
     char *url = xasprintf("%s%s", fake.url, path);
     const char *headers[] = {"Content-Type: application/json", NULL};
-    httpc_request_t req = {.method = method, .url = url, .headers = headers, .body = body,
-                           .body_len = body ? strlen(body) : 0, .timeout_ms = 10000};
+    httpc_request_t req = {.method = method,
+                           .url = url,
+                           .headers = headers,
+                           .body = body,
+                           .body_len = body ? strlen(body) : 0,
+                           .timeout_ms = 10000};
     httpc_response_t resp;
     assert_int_equal(httpc_perform(&req, &resp), ERR_OK);
     assert_int_equal(resp.status, 200);
@@ -129,8 +133,7 @@ static sandbox_provider_t *provider(const char *key, long execute_timeout_ms)
     c.e2b_api_key = (char *)key;
     c.e2b_api_url = fake.url;
     c.e2b_domain = "e2b.local";
-    e2b_options_t o = {.sandbox_url = fake.tmpl, .request_timeout_ms = 10000,
-                       .execute_timeout_ms = execute_timeout_ms};
+    e2b_options_t o = {.sandbox_url = fake.tmpl, .request_timeout_ms = 10000, .execute_timeout_ms = execute_timeout_ms};
     return e2b_provider_new_opts(&c, &o);
 }
 

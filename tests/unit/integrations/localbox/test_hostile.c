@@ -48,16 +48,16 @@ typedef struct {
     char id[64];
     char secret_path[512]; /* a file outside the sandbox, like the server's database */
     char secret[64];
-    uid_t host_uid;        /* the sandbox's uid on the host when we are root */
-    double load;           /* wall time / CPU time of a busy loop at setup (>= 1) */
-    int wall;              /* the sandbox's wall clock, seconds */
+    uid_t host_uid; /* the sandbox's uid on the host when we are root */
+    double load;    /* wall time / CPU time of a busy loop at setup (>= 1) */
+    int wall;       /* the sandbox's wall clock, seconds */
 } fixture_t;
 
 static fixture_t fx;
 
 #define WALL (fx.wall)
 /* seconds of elapsed time allowed for what takes s seconds on an idle machine */
-#define SLACK(s) ((s) * fx.load)
+#define SLACK(s) ((s)*fx.load)
 
 static double now_s(void)
 {
@@ -290,8 +290,7 @@ static void test_persisted_files_and_pytest(void **state)
     /* paths other than /tmp/<name> are refused */
     assert_int_equal(fx.p->write_file(fx.p->self, fx.id, "/etc/passwd", "x", 1, err, sizeof err), ERR_BAD_REQUEST);
     assert_int_equal(fx.p->write_file(fx.p->self, fx.id, "/tmp/../x", "x", 1, err, sizeof err), ERR_BAD_REQUEST);
-    assert_int_equal(fx.p->write_file(fx.p->self, "local-999999", "/tmp/a.py", "x", 1, err, sizeof err),
-                     ERR_NOT_FOUND);
+    assert_int_equal(fx.p->write_file(fx.p->self, "local-999999", "/tmp/a.py", "x", 1, err, sizeof err), ERR_NOT_FOUND);
 }
 
 /* ---- hostile programs ---- */
@@ -517,14 +516,15 @@ static void test_symlink_escape(void **state)
     assert_int_equal(symlink(fx.secret_path, link), 0);
     sandbox_result_t r;
     char code[1024];
-    snprintf(code, sizeof code,
-             "import os\n"
-             "print('leak', os.path.lexists('/tmp/leak.txt'))\n"
-             "os.symlink(%s%s%s, '/tmp/inner')\n"
-             "try:\n    print('INNER', open('/tmp/inner').read())\nexcept OSError as e:\n    print('inner err', e.errno)\n"
-             "os.symlink('/proc/1/root/etc/hostname', '/tmp/p1')\n"
-             "try:\n    print('P1', open('/tmp/p1').read())\nexcept OSError as e:\n    print('p1 err', e.errno)\n",
-             "'", fx.secret_path, "'");
+    snprintf(
+        code, sizeof code,
+        "import os\n"
+        "print('leak', os.path.lexists('/tmp/leak.txt'))\n"
+        "os.symlink(%s%s%s, '/tmp/inner')\n"
+        "try:\n    print('INNER', open('/tmp/inner').read())\nexcept OSError as e:\n    print('inner err', e.errno)\n"
+        "os.symlink('/proc/1/root/etc/hostname', '/tmp/p1')\n"
+        "try:\n    print('P1', open('/tmp/p1').read())\nexcept OSError as e:\n    print('p1 err', e.errno)\n",
+        "'", fx.secret_path, "'");
     run(code, &r);
     assert_non_null(strstr(r.stdout_text, "leak False\n"));
     assert_non_null(strstr(r.stdout_text, "inner err 2\n"));
@@ -604,7 +604,7 @@ static void test_seccomp_denials(void **state)
         "    print(name, 'OK' if rc >= 0 else errno.errorcode.get(e, e))\n"
         "    if rc == 0 and name.startswith('clone'):\n"
         "        os._exit(0)\n"
-        "call('ptrace', 101, 0, 0, 0, 0)\n"             /* PTRACE_TRACEME */
+        "call('ptrace', 101, 0, 0, 0, 0)\n" /* PTRACE_TRACEME */
         "call('unshare_user', 272, 0x10000000)\n"
         "call('unshare_net', 272, 0x40000000)\n"
         "call('setns', 308, 0, 0)\n"
@@ -622,12 +622,11 @@ static void test_seccomp_denials(void **state)
         "call('tiocsti', 16, 0, 0x5412, 0)\n"
         "call('clone3', 435, 0, 0)\n",
         &r);
-    const char *expect[] = {"ptrace EPERM",        "unshare_user EPERM", "unshare_net EPERM",
-                            "setns EPERM",         "mount EPERM",        "umount2 EPERM",
-                            "clone_newuser EPERM", "clone_newpid EPERM", "bpf EPERM",
-                            "keyctl EPERM",        "add_key EPERM",      "request_key EPERM",
-                            "userfaultfd EPERM",   "io_uring_setup EPERM", "perf_event_open EPERM",
-                            "tiocsti EPERM",       "clone3 ENOSYS"};
+    const char *expect[] = {"ptrace EPERM",      "unshare_user EPERM",   "unshare_net EPERM",     "setns EPERM",
+                            "mount EPERM",       "umount2 EPERM",        "clone_newuser EPERM",   "clone_newpid EPERM",
+                            "bpf EPERM",         "keyctl EPERM",         "add_key EPERM",         "request_key EPERM",
+                            "userfaultfd EPERM", "io_uring_setup EPERM", "perf_event_open EPERM", "tiocsti EPERM",
+                            "clone3 ENOSYS"};
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++)
         if (!strstr(r.stdout_text, expect[i]))
             fail_msg("missing '%s' in:\n%s\n%s", expect[i], r.stdout_text, r.stderr_text);

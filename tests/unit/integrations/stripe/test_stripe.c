@@ -76,9 +76,9 @@ static void test_mismatch(void **state)
     /* the signature covers the timestamp */
     assert_int_equal(verify("t=1700000001,v1=" SIG_OBJ, "{}", NOW_OK), STRIPE_SIG_MISMATCH);
     /* upper-case hex is not what Stripe sends, and compare_digest is exact */
-    assert_int_equal(verify("t=1700000000,v1=CEB8863F7208FA249A6CD8F951E993C7563412ACA65866F6272283DEBE143AB3", "{}",
-                            NOW_OK),
-                     STRIPE_SIG_MISMATCH);
+    assert_int_equal(
+        verify("t=1700000000,v1=CEB8863F7208FA249A6CD8F951E993C7563412ACA65866F6272283DEBE143AB3", "{}", NOW_OK),
+        STRIPE_SIG_MISMATCH);
     /* a signature with a trailing byte */
     assert_int_equal(verify("t=1700000000,v1=" SIG_OBJ "0", "{}", NOW_OK), STRIPE_SIG_MISMATCH);
     /* a key with a blank before it is another key */
@@ -128,8 +128,8 @@ static void test_malformed(void **state)
     const char *bad[] = {
         "",
         "garbage",
-        "v1=" SIG_OBJ,                           /* no t */
-        "t=,v1=" SIG_OBJ,                        /* empty t */
+        "v1=" SIG_OBJ,    /* no t */
+        "t=,v1=" SIG_OBJ, /* empty t */
         "t=abc,v1=" SIG_OBJ,
         "t=17e8,v1=" SIG_OBJ,
         "t=1700000000.0,v1=" SIG_OBJ,
@@ -137,10 +137,10 @@ static void test_malformed(void **state)
         "t=_1700000000,v1=" SIG_OBJ,
         "t=1700000000_,v1=" SIG_OBJ,
         "t=- 5,v1=" SIG_OBJ,
-        "t,v1=" SIG_OBJ,                         /* t without a value */
-        "t=1700000000,t,v1=" SIG_OBJ,            /* any t item without a value */
-        "t=1700000000,v1=" SIG_OBJ ",v1",        /* a v1 item without a value */
-        "T=1700000000,v1=" SIG_OBJ,              /* keys are case-sensitive */
+        "t,v1=" SIG_OBJ,                  /* t without a value */
+        "t=1700000000,t,v1=" SIG_OBJ,     /* any t item without a value */
+        "t=1700000000,v1=" SIG_OBJ ",v1", /* a v1 item without a value */
+        "T=1700000000,v1=" SIG_OBJ,       /* keys are case-sensitive */
         "t = 1700000000,v1=" SIG_OBJ,
         ",,,",
     };
@@ -182,9 +182,10 @@ static void test_form_encode(void **state)
 {
     (void)state;
     mem_arena_t *a = mem_arena_new();
-    const char *pairs[] = {"customer", "cus_1", "line_items[0][price_data][product_data][name]", "TALI Assessment",
-                           "skipped", NULL, "success_url", "https://x.test/#/settings?payment=success&a=b",
-                           "metadata[org_id]", "7", NULL};
+    const char *pairs[] = {
+        "customer", "cus_1",       "line_items[0][price_data][product_data][name]", "TALI Assessment",  "skipped",
+        NULL,       "success_url", "https://x.test/#/settings?payment=success&a=b", "metadata[org_id]", "7",
+        NULL};
     assert_string_equal(stripe_form_encode(a, pairs),
                         "customer=cus_1"
                         "&line_items%5B0%5D%5Bprice_data%5D%5Bproduct_data%5D%5Bname%5D=TALI%20Assessment"

@@ -22,8 +22,8 @@
 
 typedef struct {
     db_kind_t kind;
-    char dir[64];      /* SQLite: temp dir */
-    char dbname[64];   /* PostgreSQL: the test's own database */
+    char dir[64];    /* SQLite: temp dir */
+    char dbname[64]; /* PostgreSQL: the test's own database */
     char *url;
     db_pool_t *pool;
 } fx_t;
@@ -145,10 +145,10 @@ static int teardown(void **state)
     return 0;
 }
 
-#define NEED_DB(f)                                                                                           \
-    do {                                                                                                     \
-        if (!(f)->url)                                                                                       \
-            skip();                                                                                          \
+#define NEED_DB(f)                                                                                                     \
+    do {                                                                                                               \
+        if (!(f)->url)                                                                                                 \
+            skip();                                                                                                    \
     } while (0)
 
 static bool is_pg(const fx_t *f)
@@ -195,7 +195,7 @@ static void test_params_roundtrip(void **state)
 
     const char *text = "it's \"quoted\" $1 \xc3\xa9t\xc3\xa9 \xe2\x9c\x93";
     const char *json = "{\"a\": [1, 2.5, \"x\"], \"b\": null}";
-    const int64_t big = INT64_C(9007199254740993); /* not representable as a double */
+    const int64_t big = INT64_C(9007199254740993);  /* not representable as a double */
     const int64_t when = INT64_C(1795702623123456); /* 2026-11-26 14:17:03.123456 UTC */
     const struct {
         int64_t i;
@@ -204,19 +204,19 @@ static void test_params_roundtrip(void **state)
     } rows[] = {{big, 0.1, true}, {-42, 1e-07, false}, {0, 44.48, true}};
     for (int k = 0; k < 3; k++) {
         db_value_t p[] = {DB_V_INT(rows[k].i), DB_V_REAL(rows[k].r), DB_V_TEXT(text), DB_V_BOOL(rows[k].b),
-                          DB_V_TIME(when + k), DB_V_JSON(json), DB_V_NULL};
+                          DB_V_TIME(when + k), DB_V_JSON(json),      DB_V_NULL};
         int64_t affected = -1;
-        assert_int_equal(db_exec(db, "INSERT INTO v (i, r, s, b, t, j, n) VALUES ($1, $2, $3, $4, $5, $6, $7)", p,
-                                 7, &affected),
-                         ERR_OK);
+        assert_int_equal(
+            db_exec(db, "INSERT INTO v (i, r, s, b, t, j, n) VALUES ($1, $2, $3, $4, $5, $6, $7)", p, 7, &affected),
+            ERR_OK);
         assert_int_equal(affected, 1);
     }
 
     db_res_t *r = NULL;
     db_value_t q[] = {DB_V_BOOL(true)};
-    assert_int_equal(db_query(db, "SELECT i, r, s, b, t, j, n, '$1 stays' AS lit FROM v WHERE b = $1 ORDER BY id",
-                              q, 1, &r),
-                     ERR_OK);
+    assert_int_equal(
+        db_query(db, "SELECT i, r, s, b, t, j, n, '$1 stays' AS lit FROM v WHERE b = $1 ORDER BY id", q, 1, &r),
+        ERR_OK);
     assert_int_equal(db_res_rows(r), 2);
     assert_int_equal(db_res_cols(r), 8);
     assert_string_equal(db_res_colname(r, 0), "i");
@@ -346,9 +346,9 @@ static void test_conflicts(void **state)
     assert_int_equal(db_exec(db, ins, p, 2, NULL), ERR_CONFLICT);
     /* Foreign key: no organisation 999. */
     db_value_t u[] = {DB_V_TEXT("a@example.com"), DB_V_TEXT("x"), DB_V_INT(999)};
-    assert_int_equal(db_exec(db, "INSERT INTO users (email, hashed_password, organization_id) VALUES ($1, $2, $3)",
-                             u, 3, NULL),
-                     ERR_CONFLICT);
+    assert_int_equal(
+        db_exec(db, "INSERT INTO users (email, hashed_password, organization_id) VALUES ($1, $2, $3)", u, 3, NULL),
+        ERR_CONFLICT);
     /* NOT NULL is not a conflict. */
     assert_int_equal(db_exec(db, "INSERT INTO organizations (slug) VALUES ('x')", NULL, 0, NULL), ERR_INTERNAL);
     assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM organizations"), 1);
@@ -501,7 +501,11 @@ static void test_time_roundtrip(void **state)
     db_t *db = db_acquire(f->pool);
     assert_non_null(db);
     create_values_table(f, db);
-    const int64_t times[] = {0, 1, -1, INT64_C(1795702623123456), INT64_C(1795702623000000),
+    const int64_t times[] = {0,
+                             1,
+                             -1,
+                             INT64_C(1795702623123456),
+                             INT64_C(1795702623000000),
                              INT64_C(253402300799999999) /* 9999-12-31T23:59:59.999999 */};
     for (size_t k = 0; k < sizeof times / sizeof times[0]; k++) {
         db_value_t p[] = {DB_V_INT((int64_t)k), DB_V_TIME(times[k])};
@@ -638,7 +642,7 @@ static void test_pool_threads(void **state)
  * D timestamptz, J json, E the status enum. */
 typedef struct {
     const char *table;
-    const char *cols; /* "name:X name:X ..." */
+    const char *cols;    /* "name:X name:X ..." */
     const char *indexes; /* "name name! ..." ('!' = unique) */
 } table_spec_t;
 
@@ -835,9 +839,9 @@ static void test_migrate_twice(void **state)
     assert_int_equal(db_migrate(f->pool), ERR_OK);
     db_t *db = db_acquire(f->pool);
     db_res_t *before = NULL, *after = NULL;
-    assert_int_equal(db_query(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
-                              NULL, 0, &before),
-                     ERR_OK);
+    assert_int_equal(
+        db_query(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", NULL, 0, &before),
+        ERR_OK);
     assert_true(db_res_rows(before) >= 2);
     assert_int_equal(db_res_int(before, 0, 0), 1);
     assert_string_equal(db_res_text(before, 0, 1), "initial");
@@ -848,9 +852,9 @@ static void test_migrate_twice(void **state)
 
     assert_int_equal(db_migrate(f->pool), ERR_OK);
     db = db_acquire(f->pool);
-    assert_int_equal(db_query(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version",
-                              NULL, 0, &after),
-                     ERR_OK);
+    assert_int_equal(
+        db_query(db, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", NULL, 0, &after),
+        ERR_OK);
     assert_int_equal(db_res_rows(after), db_res_rows(before));
     for (int i = 0; i < db_res_rows(before); i++)
         assert_string_equal(db_res_text(after, i, 2), db_res_text(before, i, 2));
@@ -1036,8 +1040,9 @@ static void adopt_and_check(fx_t *f, const char *extra)
     assert_int_equal(db_migrate(f->pool), ERR_OK);
     db_t *db = db_acquire(f->pool);
     db_res_t *r = NULL;
-    assert_int_equal(db_query(db, "SELECT o.name, o.plan, a.status, a.score, a.token FROM assessments a"
-                                  " JOIN organizations o ON o.id = a.organization_id",
+    assert_int_equal(db_query(db,
+                              "SELECT o.name, o.plan, a.status, a.score, a.token FROM assessments a"
+                              " JOIN organizations o ON o.id = a.organization_id",
                               NULL, 0, &r),
                      ERR_OK);
     assert_int_equal(db_res_rows(r), 1);
@@ -1139,8 +1144,7 @@ static void test_sqlite_urls(void **state)
     assert_true(strlen(err) > 0);
     assert_null(db_pool_open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 1, err, sizeof err));
     assert_non_null(strstr(err, "PostgreSQL"));
-    assert_null(db_pool_open("postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2", 1, err,
-                             sizeof err));
+    assert_null(db_pool_open("postgresql+psycopg2://nobody@127.0.0.1:1/none?connect_timeout=2", 1, err, sizeof err));
     assert_non_null(strstr(err, "PostgreSQL"));
     assert_null(db_pool_open("mysql://x@localhost/db", 1, err, sizeof err));
     assert_non_null(strstr(err, "unsupported"));
@@ -1176,8 +1180,8 @@ static void test_pg_helpers(void **state)
     db_release(f->pool, db);
 }
 
-#define BOTH(fn, setup)                                                                                      \
-    cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)&k_sqlite),                        \
+#define BOTH(fn, setup)                                                                                                \
+    cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)&k_sqlite),                                  \
         cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)&k_pg)
 #define PG_ONLY(fn, setup) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, (void *)&k_pg)
 

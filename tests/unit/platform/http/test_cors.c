@@ -39,8 +39,7 @@ static void test_preflight_ok(void **state)
                      200);
     assert_true(ok);
     assert_string_equal(msg, "OK");
-    assert_int_equal(http_cors_preflight(origins, 3, "http://localhost:5173", "GET", NULL, &ok, msg, sizeof(msg)),
-                     200);
+    assert_int_equal(http_cors_preflight(origins, 3, "http://localhost:5173", "GET", NULL, &ok, msg, sizeof(msg)), 200);
 }
 
 static void test_preflight_failures_joined(void **state)

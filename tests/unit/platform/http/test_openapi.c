@@ -76,8 +76,10 @@ static void test_fragment_merges_over_derived(void **state)
     (void)state;
     http_server_t *s = new_server();
     assert_int_equal(http_openapi_schema(s, "Thing", "{\"type\":\"object\",\"properties\":{\"id\":{}}}"), 0);
-    assert_int_equal(http_openapi_schema(s, "Thing", "{\"type\":\"object\",\"properties\":{\"id\":"
-                                                     "{\"type\":\"integer\"}}}"), 0);
+    assert_int_equal(http_openapi_schema(s, "Thing",
+                                         "{\"type\":\"object\",\"properties\":{\"id\":"
+                                         "{\"type\":\"integer\"}}}"),
+                     0);
     assert_int_equal(http_route_describe(s, "POST", "/things/{thing_id}/do",
                                          "{\"parameters\":[{\"name\":\"limit\",\"in\":\"query\",\"required\":false,"
                                          "\"schema\":{\"type\":\"integer\",\"maximum\":100}}],"

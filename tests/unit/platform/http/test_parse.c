@@ -64,8 +64,8 @@ static void test_content_type(void **state)
     assert_false(http_media_type_is(NULL, "multipart/form-data"));
     assert_string_equal(http_content_type_param(a, "multipart/form-data; boundary=----WebKit123", "boundary"),
                         "----WebKit123");
-    assert_string_equal(http_content_type_param(a, "multipart/form-data; charset=utf-8; BOUNDARY=\"a b;c\"", "boundary"),
-                        "a b;c");
+    assert_string_equal(
+        http_content_type_param(a, "multipart/form-data; charset=utf-8; BOUNDARY=\"a b;c\"", "boundary"), "a b;c");
     assert_null(http_content_type_param(a, "multipart/form-data", "boundary"));
     mem_arena_free(a);
 }

@@ -98,8 +98,9 @@ static void h_upload(http_req_t *req)
         http_reply_verr(req, v);
         return;
     }
-    http_reply_json(req, 200, json_pack("{sssIss?}", "filename", f->filename, "size", (json_int_t)f->len, "token",
-                                        http_form(req, "token")));
+    http_reply_json(
+        req, 200,
+        json_pack("{sssIss?}", "filename", f->filename, "size", (json_int_t)f->len, "token", http_form(req, "token")));
 }
 
 static void h_health(http_req_t *req)
@@ -405,15 +406,17 @@ static void test_json_body_errors(void **state)
     http_req_destroy(r);
 
     r = run("POST", "/api/v1/items", json, NULL, 0);
-    assert_string_equal(body_of(r),
-                        "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]}");
+    assert_string_equal(
+        body_of(r),
+        "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\"],\"msg\":\"Field required\",\"input\":null}]}");
     http_req_destroy(r);
 
     hdr_t text[] = {{"Content-Type", "text/plain"}, {NULL, NULL}};
     r = run("POST", "/api/v1/items", text, "{\"a\":1}", 7);
-    assert_string_equal(body_of(r), "{\"detail\":[{\"type\":\"model_attributes_type\",\"loc\":[\"body\"],\"msg\":\"Input "
-                                    "should be a valid dictionary or object to extract fields "
-                                    "from\",\"input\":\"{\\\"a\\\":1}\"}]}");
+    assert_string_equal(body_of(r),
+                        "{\"detail\":[{\"type\":\"model_attributes_type\",\"loc\":[\"body\"],\"msg\":\"Input "
+                        "should be a valid dictionary or object to extract fields "
+                        "from\",\"input\":\"{\\\"a\\\":1}\"}]}");
     http_req_destroy(r);
 }
 
@@ -429,10 +432,12 @@ static void test_json_body_accepted(void **state)
     variants[1] = charset;
     variants[2] = vnd;
     for (int i = 0; i < 3; i++) {
-        const char *b = "{\"name\":\"\xC2\xA3" "25\",\"x\":1.5}";
+        const char *b = "{\"name\":\"\xC2\xA3"
+                        "25\",\"x\":1.5}";
         http_req_t *r = run("POST", "/api/v1/items", variants[i], b, strlen(b));
         assert_int_equal(r->priv->status, 201);
-        assert_string_equal(body_of(r), "{\"name\":\"\xC2\xA3" "25\",\"x\":1.5}");
+        assert_string_equal(body_of(r), "{\"name\":\"\xC2\xA3"
+                                        "25\",\"x\":1.5}");
         http_req_destroy(r);
     }
 }

@@ -128,8 +128,10 @@ static void test_client_ip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_classify),         cmocka_unit_test(test_limit_and_sliding_window),
-        cmocka_unit_test(test_limits_differ_per_bucket), cmocka_unit_test(test_idle_keys_evicted),
+        cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_limit_and_sliding_window),
+        cmocka_unit_test(test_limits_differ_per_bucket),
+        cmocka_unit_test(test_idle_keys_evicted),
         cmocka_unit_test(test_client_ip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

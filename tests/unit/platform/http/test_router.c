@@ -10,8 +10,20 @@
 #include "platform/http/router.h"
 
 enum {
-    R_ASSESS_LIST, R_ASSESS_CREATE, R_ASSESS_GET, R_ASSESS_DELETE, R_TOKEN_START, R_ASSESS_SUBMIT,
-    R_TASKS_GEN, R_TASKS_CREATE, R_TASKS_LIST, R_TASK_GET, R_TASK_PATCH, R_TASK_DELETE, R_HEALTH, R_CAND_SEARCH,
+    R_ASSESS_LIST,
+    R_ASSESS_CREATE,
+    R_ASSESS_GET,
+    R_ASSESS_DELETE,
+    R_TOKEN_START,
+    R_ASSESS_SUBMIT,
+    R_TASKS_GEN,
+    R_TASKS_CREATE,
+    R_TASKS_LIST,
+    R_TASK_GET,
+    R_TASK_PATCH,
+    R_TASK_DELETE,
+    R_HEALTH,
+    R_CAND_SEARCH,
     R_CAND_GET,
 };
 
@@ -172,9 +184,9 @@ static void test_head_served_by_get(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_captured),       cmocka_unit_test(test_literal_beats_param),
+        cmocka_unit_test(test_params_captured),          cmocka_unit_test(test_literal_beats_param),
         cmocka_unit_test(test_trailing_slash_both_ways), cmocka_unit_test(test_exact_case_sensitive),
-        cmocka_unit_test(test_405_lists_every_method), cmocka_unit_test(test_head_served_by_get),
+        cmocka_unit_test(test_405_lists_every_method),   cmocka_unit_test(test_head_served_by_get),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,8 +44,8 @@ static void h_health(http_req_t *req)
 static void h_echo(http_req_t *req)
 {
     const http_file_t *f = http_file(req, "file");
-    http_reply_json(req, 200, json_pack("{sIsI}", "body_len", (json_int_t)req->body_len, "file_len",
-                                        (json_int_t)(f ? f->len : 0)));
+    http_reply_json(
+        req, 200, json_pack("{sIsI}", "body_len", (json_int_t)req->body_len, "file_len", (json_int_t)(f ? f->len : 0)));
 }
 
 static http_server_t *start_server(void)

@@ -123,8 +123,13 @@ static void test_local_write_and_save(void **state)
     config_t c;
     memset(&c, 0, sizeof c);
     c.upload_dir = tmpdir;
-    storage_object_t obj = {.doc_type = "cv", .entity_id = 9, .filename = "x y.pdf", .ext = "pdf",
-                            .data = "%PDF", .len = 4, .now_s = 1700000000};
+    storage_object_t obj = {.doc_type = "cv",
+                            .entity_id = 9,
+                            .filename = "x y.pdf",
+                            .ext = "pdf",
+                            .data = "%PDF",
+                            .len = 4,
+                            .now_s = 1700000000};
     char *loc = NULL;
     assert_int_equal(storage_save(&c, &obj, &loc), ERR_OK);
     snprintf(want, sizeof want, "%s/cv/cv-9-1700000000.pdf", tmpdir);
@@ -148,8 +153,8 @@ static void test_relative_upload_dir_gives_absolute_path(void **state)
     config_t c;
     memset(&c, 0, sizeof c);
     c.upload_dir = "uploads";
-    storage_object_t obj = {.doc_type = "job_spec", .entity_id = 3, .filename = "s.txt", .ext = "txt",
-                            .data = "t", .len = 1, .now_s = 5};
+    storage_object_t obj = {
+        .doc_type = "job_spec", .entity_id = 3, .filename = "s.txt", .ext = "txt", .data = "t", .len = 1, .now_s = 5};
     char *loc = NULL;
     assert_int_equal(storage_save(&c, &obj, &loc), ERR_OK);
     char want[600];

@@ -60,7 +60,9 @@ static void test_international(void **state)
     accepts("\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd@\xd0\x9f\xd0\xa0\xd0\x98\xd0\x9c\xd0\x95\xd0\xa0.\xd1\x80\xd1\x84",
             "\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd@\xd0\xbf\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80.\xd1\x80\xd1\x84");
     /* the ideographic full stop separates labels */
-    accepts("a@example\xe3\x80\x82" "com", "a@example.com");
+    accepts("a@example\xe3\x80\x82"
+            "com",
+            "a@example.com");
 }
 
 static void test_contract_reasons(void **state)
@@ -68,10 +70,13 @@ static void test_contract_reasons(void **state)
     (void)state;
     rejects("bad", "An email address must have an @-sign.");
     rejects("a@localhost", "The part after the @-sign is not valid. It should have a period.");
-    rejects("a@foo.test", "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
+    rejects("a@foo.test",
+            "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
     rejects("a@x.local", "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
-    rejects("a@my.onion", "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
-    rejects("a@site.invalid", "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
+    rejects("a@my.onion",
+            "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
+    rejects("a@site.invalid",
+            "The part after the @-sign is a special-use or reserved name that cannot be used with email.");
     rejects("a..b@example.com", "An email address cannot have two periods in a row.");
     rejects("a@example..com", "An email address cannot have two periods in a row.");
 }
@@ -86,7 +91,9 @@ static void test_syntax_reasons(void **state)
     rejects("a@example.com.", "An email address cannot end with a period.");
     rejects("a@-example.com", "An email address cannot have a hyphen immediately after the @-sign.");
     rejects("a@example-.com", "An email address cannot have a period and a hyphen next to each other.");
-    rejects("a@ab--cd.com", "An email address cannot have two letters followed by two dashes immediately after the @-sign or after a period, except Punycode.");
+    rejects(
+        "a@ab--cd.com",
+        "An email address cannot have two letters followed by two dashes immediately after the @-sign or after a period, except Punycode.");
     rejects("a b@example.com", "The email address contains invalid characters before the @-sign: SPACE.");
     rejects("a(b),c@example.com", "The email address contains invalid characters before the @-sign: '(', ')', ','.");
     rejects("a\\b@example.com", "The email address contains invalid characters before the @-sign: \"\\\".");
@@ -98,7 +105,9 @@ static void test_syntax_reasons(void **state)
     rejects("\"a b\"@example.com", "Quoting the part before the @-sign is not allowed here.");
     rejects("a@[1.2.3.4]", "A bracketed IPv4 address after the @-sign is not allowed here.");
     rejects("a\xe2\x80\x8b@example.com", "The email address contains unsafe characters: ZERO WIDTH SPACE.");
-    rejects("Joe <joe@example.com", "An open angle bracket at the start of the email address has to be followed by a close angle bracket at the end.");
+    rejects(
+        "Joe <joe@example.com",
+        "An open angle bracket at the start of the email address has to be followed by a close angle bracket at the end.");
 }
 
 static void test_lengths(void **state)
@@ -117,10 +126,17 @@ static void test_lengths(void **state)
 
     /* 64 + 1 + 63.63.59.com = 256 characters */
     char *p = buf;
-    memset(p, 'x', 64); p += 64; *p++ = '@';
-    memset(p, 'a', 63); p += 63; *p++ = '.';
-    memset(p, 'b', 63); p += 63; *p++ = '.';
-    memset(p, 'c', 59); p += 59;
+    memset(p, 'x', 64);
+    p += 64;
+    *p++ = '@';
+    memset(p, 'a', 63);
+    p += 63;
+    *p++ = '.';
+    memset(p, 'b', 63);
+    p += 63;
+    *p++ = '.';
+    memset(p, 'c', 59);
+    p += 59;
     strcpy(p, ".com");
     rejects(buf, "The email address is too long (2 characters too many).");
 
@@ -146,7 +162,8 @@ static void test_field_error_shape(void **state)
     assert_int_equal(e.presence, VLD_ABSENT);
     json_t *a = vld_take(&v);
     char *got = json_encode(a);
-    assert_string_equal(got,
+    assert_string_equal(
+        got,
         "[{\"type\":\"value_error\",\"loc\":[\"body\",\"email\"],\"msg\":\"value is not a valid email address: The part after the @-sign is not valid. It should have a period.\",\"input\":\"a@localhost\",\"ctx\":{\"reason\":\"The part after the @-sign is not valid. It should have a period.\"}},"
         "{\"type\":\"string_type\",\"loc\":[\"body\",\"other\"],\"msg\":\"Input should be a valid string\",\"input\":5}]");
     free(got);

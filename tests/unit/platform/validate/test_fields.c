@@ -46,7 +46,8 @@ static void test_register_example(void **state)
     assert_true(vld_str(&v, "body", body, "organization_name", &org_rule, &org));
     assert_int_equal(org.presence, VLD_ABSENT);
     assert_true(vld_any(&v));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"value_error\",\"loc\":[\"body\",\"email\"],\"msg\":\"value is not a valid email address: An email address must have an @-sign.\",\"input\":\"bad\",\"ctx\":{\"reason\":\"An email address must have an @-sign.\"}},"
         "{\"type\":\"string_too_short\",\"loc\":[\"body\",\"password\"],\"msg\":\"String should have at least 8 characters\",\"input\":\"short\",\"ctx\":{\"min_length\":8}},"
         "{\"type\":\"missing\",\"loc\":[\"body\",\"full_name\"],\"msg\":\"Field required\",\"input\":{\"email\":\"bad\",\"password\":\"short\"}}]");
@@ -98,7 +99,8 @@ static void test_string_rules(void **state)
     const vld_str_rule_t pat = {.pattern = "password"};
     assert_true(vld_str(&v, "body", body, "f", &pat, &s));
     assert_false(vld_str(&v, "body", body, "g", &pat, &s));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"string_too_short\",\"loc\":[\"body\",\"a\"],\"msg\":\"String should have at least 1 character\",\"input\":\"\",\"ctx\":{\"min_length\":1}},"
         "{\"type\":\"string_too_long\",\"loc\":[\"body\",\"b\"],\"msg\":\"String should have at most 5 characters\",\"input\":\"abcdef\",\"ctx\":{\"max_length\":5}},"
         "{\"type\":\"string_type\",\"loc\":[\"body\",\"c\"],\"msg\":\"Input should be a valid string\",\"input\":5},"
@@ -151,7 +153,8 @@ static void test_int_errors(void **state)
     assert_false(vld_int(&v, "body", body, "i", &r, &i));
     assert_true(vld_int(&v, "body", body, "absent", &dur, &i));
     assert_int_equal(i.presence, VLD_ABSENT);
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"int_from_float\",\"loc\":[\"body\",\"a\"],\"msg\":\"Input should be a valid integer, got a number with a fractional part\",\"input\":3.5},"
         "{\"type\":\"int_parsing\",\"loc\":[\"body\",\"b\"],\"msg\":\"Input should be a valid integer, unable to parse string as an integer\",\"input\":\"x\"},"
         "{\"type\":\"int_type\",\"loc\":[\"body\",\"c\"],\"msg\":\"Input should be a valid integer\",\"input\":[1]},"
@@ -174,7 +177,8 @@ static void test_big_int_string_is_clamped(void **state)
     const vld_int_rule_t r = {.has_le = true, .le = 100};
     vld_int_t i;
     assert_false(vld_int(&v, "body", body, "a", &r, &i));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"less_than_equal\",\"loc\":[\"body\",\"a\"],\"msg\":\"Input should be less than or equal to 100\",\"input\":\"99999999999999999999999\",\"ctx\":{\"le\":100}}]");
     vld_free(&v);
     json_decref(body);
@@ -183,8 +187,9 @@ static void test_big_int_string_is_clamped(void **state)
 static void test_float_and_bool(void **state)
 {
     (void)state;
-    json_t *body = parse("{\"f1\":2,\"f2\":\" 1.5 \",\"f3\":\"abc\",\"f4\":{},\"f5\":true,"
-                         "\"b1\":\"yes\",\"b2\":\"OFF\",\"b3\":0,\"b4\":1.0,\"b5\":2,\"b6\":\"maybe\",\"b7\":[],\"b8\":0.5}");
+    json_t *body =
+        parse("{\"f1\":2,\"f2\":\" 1.5 \",\"f3\":\"abc\",\"f4\":{},\"f5\":true,"
+              "\"b1\":\"yes\",\"b2\":\"OFF\",\"b3\":0,\"b4\":1.0,\"b5\":2,\"b6\":\"maybe\",\"b7\":[],\"b8\":0.5}");
     vld_t v;
     vld_init(&v, NULL);
     vld_float_t f;
@@ -209,7 +214,8 @@ static void test_float_and_bool(void **state)
     assert_false(vld_bool(&v, "body", body, "b6", VLD_REQUIRED, &b));
     assert_false(vld_bool(&v, "body", body, "b7", VLD_REQUIRED, &b));
     assert_false(vld_bool(&v, "body", body, "b8", VLD_REQUIRED, &b));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"float_parsing\",\"loc\":[\"body\",\"f3\"],\"msg\":\"Input should be a valid number, unable to parse string as a number\",\"input\":\"abc\"},"
         "{\"type\":\"float_type\",\"loc\":[\"body\",\"f4\"],\"msg\":\"Input should be a valid number\",\"input\":{}},"
         "{\"type\":\"bool_parsing\",\"loc\":[\"body\",\"b5\"],\"msg\":\"Input should be a valid boolean, unable to interpret input\",\"input\":2},"
@@ -234,7 +240,8 @@ static void test_containers(void **state)
     assert_int_equal(j.presence, VLD_SET);
     assert_true(vld_dict(&v, "body", body, "n", VLD_OPTIONAL, &j));
     assert_int_equal(j.presence, VLD_NULL);
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"dict_type\",\"loc\":[\"body\",\"d\"],\"msg\":\"Input should be a valid dictionary\",\"input\":[]},"
         "{\"type\":\"list_type\",\"loc\":[\"body\",\"l\"],\"msg\":\"Input should be a valid list\",\"input\":{}},"
         "{\"type\":\"string_type\",\"loc\":[\"body\",\"ls\",1],\"msg\":\"Input should be a valid string\",\"input\":1},"
@@ -251,7 +258,8 @@ static void test_body_not_object(void **state)
     vld_init(&v, NULL);
     assert_false(vld_body_object(&v, body));
     assert_false(vld_body_object(&v, NULL));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"model_attributes_type\",\"loc\":[\"body\"],\"msg\":\"Input should be a valid dictionary or object to extract fields from\",\"input\":[1,2]}]");
     vld_free(&v);
     json_decref(body);
@@ -286,7 +294,8 @@ static void test_query_and_form(void **state)
     vld_bool_t b;
     assert_true(vld_raw_bool(&v, "query", "flag", "True", VLD_DEFAULTED, &b));
     assert_true(b.value);
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"int_parsing\",\"loc\":[\"query\",\"task_id\"],\"msg\":\"Input should be a valid integer, unable to parse string as an integer\",\"input\":\"\"},"
         "{\"type\":\"int_parsing\",\"loc\":[\"path\",\"task_id\"],\"msg\":\"Input should be a valid integer, unable to parse string as an integer\",\"input\":\"abc\"},"
         "{\"type\":\"missing\",\"loc\":[\"query\",\"token\"],\"msg\":\"Field required\",\"input\":null},"
@@ -308,9 +317,15 @@ static void test_raw_str_not_utf8(void **state)
     vld_init(&v, a);
     vld_str_t s;
     const vld_str_rule_t any = {.need = VLD_REQUIRED};
-    assert_true(vld_raw_str(&v, "body", "q", "caf\xf2\xf2" "e", &any, &s));
+    assert_true(vld_raw_str(&v, "body", "q",
+                            "caf\xf2\xf2"
+                            "e",
+                            &any, &s));
     assert_int_equal(s.len, 10);
-    assert_memory_equal(s.value, "caf\xef\xbf\xbd\xef\xbf\xbd" "e", 10);
+    assert_memory_equal(s.value,
+                        "caf\xef\xbf\xbd\xef\xbf\xbd"
+                        "e",
+                        10);
     const vld_str_rule_t max3 = {.need = VLD_REQUIRED, .max_length = 3};
     assert_false(vld_raw_str(&v, "body", "q", "ab\xff\xff", &max3, &s));
     assert_int_equal(vld_count(&v), 1);
@@ -332,7 +347,8 @@ static void test_pagination(void **state)
     assert_int_equal(offset, 20);
     assert_false(vld_page(&v, "500", "-1", &limit, &offset));
     assert_false(vld_page(&v, "0", NULL, &limit, &offset));
-    assert_errors(&v,
+    assert_errors(
+        &v,
         "[{\"type\":\"less_than_equal\",\"loc\":[\"query\",\"limit\"],\"msg\":\"Input should be less than or equal to 100\",\"input\":\"500\",\"ctx\":{\"le\":100}},"
         "{\"type\":\"greater_than_equal\",\"loc\":[\"query\",\"offset\"],\"msg\":\"Input should be greater than or equal to 0\",\"input\":\"-1\",\"ctx\":{\"ge\":0}},"
         "{\"type\":\"greater_than_equal\",\"loc\":[\"query\",\"limit\"],\"msg\":\"Input should be greater than or equal to 1\",\"input\":\"0\",\"ctx\":{\"ge\":1}}]");
@@ -344,10 +360,10 @@ static void test_utf8(void **state)
     (void)state;
     assert_true(vld_utf8_valid("h\xc3\xa9llo \xe2\x80\x94 \xf0\x9f\x98\x80", 15));
     assert_int_equal(vld_utf8_len("h\xc3\xa9llo \xe2\x80\x94 \xf0\x9f\x98\x80", 15), 9);
-    assert_false(vld_utf8_valid("\xc0\xaf", 2));          /* overlong */
-    assert_false(vld_utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
-    assert_false(vld_utf8_valid("\xf4\x90\x80\x80", 4));  /* above U+10FFFF */
-    assert_false(vld_utf8_valid("abc\xe2\x80", 5));       /* truncated */
+    assert_false(vld_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(vld_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(vld_utf8_valid("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(vld_utf8_valid("abc\xe2\x80", 5));      /* truncated */
     assert_false(vld_utf8_valid("\xff", 1));
     assert_int_equal(vld_utf8_len("abc\xe2\x80", 5), 5);
     assert_true(vld_utf8_valid("", 0));

@@ -12,12 +12,9 @@ static bool cmp(const json_t *a, const json_t *b, char *path, size_t cap, size_t
     switch (json_typeof(a)) {
     case JSON_NULL:
     case JSON_TRUE:
-    case JSON_FALSE:
-        return true;
-    case JSON_INTEGER:
-        return json_integer_value(a) == json_integer_value(b);
-    case JSON_REAL:
-        return json_real_value(a) == json_real_value(b);
+    case JSON_FALSE: return true;
+    case JSON_INTEGER: return json_integer_value(a) == json_integer_value(b);
+    case JSON_REAL: return json_real_value(a) == json_real_value(b);
     case JSON_STRING:
         return json_string_length(a) == json_string_length(b) &&
                memcmp(json_string_value(a), json_string_value(b), json_string_length(a)) == 0;
@@ -35,8 +32,7 @@ static bool cmp(const json_t *a, const json_t *b, char *path, size_t cap, size_t
     }
     case JSON_OBJECT: {
         if (json_object_size(a) != json_object_size(b)) {
-            snprintf(path + used, cap - used, " (key count %zu vs %zu)", json_object_size(a),
-                     json_object_size(b));
+            snprintf(path + used, cap - used, " (key count %zu vs %zu)", json_object_size(a), json_object_size(b));
             return false;
         }
         void *ia = json_object_iter((json_t *)a);

@@ -38,8 +38,8 @@ static const char answer[] =
 static void test_valid_json(void **state)
 {
     json_t *r = parse_ok(answer);
-    static const char *const keys[] = {"cv_job_match_score", "skills_match", "experience_relevance",
-                                       "match_details", NULL};
+    static const char *const keys[] = {"cv_job_match_score", "skills_match", "experience_relevance", "match_details",
+                                       NULL};
     assert_true(jsoncmp_key_order(r, keys));
     /* round(7.25, 1) is 7.2: ties to even on the exact binary value */
     assert_score(r, "cv_job_match_score", 7.2);
@@ -65,8 +65,7 @@ static void test_json_in_prose_and_fences(void **state)
     char err[256] = "";
     assert_int_equal(scoring_fit_parse_response(text, &r, err, sizeof err), ERR_BAD_GATEWAY);
     assert_true(json_is_null(json_object_get(r, "cv_job_match_score")));
-    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r, "match_details"), "error")),
-                           "line"));
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r, "match_details"), "error")), "line"));
     json_decref(r);
 
     snprintf(text, sizeof text, "Here is my analysis:\n```json\n%s\n```\nThanks.", answer);

@@ -49,23 +49,22 @@ static void test_no_prompts_all_null(void **state)
 {
     json_t *h = run_ok("{\"ai_prompts\":null,\"started_at\":null,\"completed_at\":null,"
                        "\"tests_passed\":null,\"tests_total\":null,\"tab_switch_count\":null}");
-    assert_json(h,
-                "{\"time_to_first_prompt\":{\"signal\":\"time_to_first_prompt\",\"value\":null,\"flag\":null},"
-                "\"prompt_speed\":{\"signal\":\"prompt_speed\",\"value\":null,\"avg_ms\":null,\"flag\":null},"
-                "\"prompt_frequency\":{\"signal\":\"prompt_frequency\",\"total\":0,\"windows\":[],\"flag\":null},"
-                "\"prompt_length_stats\":{\"signal\":\"prompt_length_stats\",\"avg_words\":0,\"min_words\":0,"
-                "\"max_words\":0,\"very_short_count\":0,\"very_long_count\":0,\"flag\":null},"
-                "\"copy_paste_detection\":{\"signal\":\"copy_paste_detection\",\"paste_event_count\":0,"
-                "\"flags\":[],\"flag\":null},"
-                "\"code_delta\":{\"signal\":\"code_delta\",\"deltas\":[],\"total_change_chars\":0,"
-                "\"prompts_with_code_change\":0,\"utilization_rate\":0,\"flag\":null},"
-                "\"self_correction_rate\":{\"signal\":\"self_correction_rate\",\"rate\":null,\"flag\":null},"
-                "\"token_efficiency\":{\"signal\":\"token_efficiency\",\"total_tokens\":0,\"tests_passed\":null,"
-                "\"tests_total\":null,\"solve_rate\":0,\"tokens_per_solve\":null,\"efficiency_score\":null,"
-                "\"flag\":null},"
-                "\"browser_focus_ratio\":{\"signal\":\"browser_focus_ratio\",\"ratio\":null,\"flag\":null},"
-                "\"tab_switch_count\":{\"signal\":\"tab_switch_count\",\"count\":0,\"flag\":null},"
-                "\"_summary\":{\"total_signals\":9,\"flags\":[],\"has_warnings\":false}}");
+    assert_json(h, "{\"time_to_first_prompt\":{\"signal\":\"time_to_first_prompt\",\"value\":null,\"flag\":null},"
+                   "\"prompt_speed\":{\"signal\":\"prompt_speed\",\"value\":null,\"avg_ms\":null,\"flag\":null},"
+                   "\"prompt_frequency\":{\"signal\":\"prompt_frequency\",\"total\":0,\"windows\":[],\"flag\":null},"
+                   "\"prompt_length_stats\":{\"signal\":\"prompt_length_stats\",\"avg_words\":0,\"min_words\":0,"
+                   "\"max_words\":0,\"very_short_count\":0,\"very_long_count\":0,\"flag\":null},"
+                   "\"copy_paste_detection\":{\"signal\":\"copy_paste_detection\",\"paste_event_count\":0,"
+                   "\"flags\":[],\"flag\":null},"
+                   "\"code_delta\":{\"signal\":\"code_delta\",\"deltas\":[],\"total_change_chars\":0,"
+                   "\"prompts_with_code_change\":0,\"utilization_rate\":0,\"flag\":null},"
+                   "\"self_correction_rate\":{\"signal\":\"self_correction_rate\",\"rate\":null,\"flag\":null},"
+                   "\"token_efficiency\":{\"signal\":\"token_efficiency\",\"total_tokens\":0,\"tests_passed\":null,"
+                   "\"tests_total\":null,\"solve_rate\":0,\"tokens_per_solve\":null,\"efficiency_score\":null,"
+                   "\"flag\":null},"
+                   "\"browser_focus_ratio\":{\"signal\":\"browser_focus_ratio\",\"ratio\":null,\"flag\":null},"
+                   "\"tab_switch_count\":{\"signal\":\"tab_switch_count\",\"count\":0,\"flag\":null},"
+                   "\"_summary\":{\"total_signals\":9,\"flags\":[],\"has_warnings\":false}}");
     json_decref(h);
 }
 
@@ -230,10 +229,8 @@ static void test_copy_paste_case_folds(void **state)
         long long index;
         const char *pattern;
     } want[] = {
-        {0, "(?i)stackoverflow\\.com"},
-        {1, "(?i)stackoverflow\\.com"},
-        {2, "(?i)chatgpt|openai|gemini|copilot"},
-        {3, "(?i)chatgpt|openai|gemini|copilot"},
+        {0, "(?i)stackoverflow\\.com"},           {1, "(?i)stackoverflow\\.com"},
+        {2, "(?i)chatgpt|openai|gemini|copilot"}, {3, "(?i)chatgpt|openai|gemini|copilot"},
         {6, "(?i)chatgpt|openai|gemini|copilot"},
     };
     assert_int_equal(json_array_size(flags), sizeof want / sizeof want[0]);
@@ -265,8 +262,7 @@ static void test_large_paste_and_dump(void **state)
     assert_int_equal(json_array_size(flags), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 0), "type")), "large_paste");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(flags, 0), "char_count")), 25 * 43);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 1), "type")),
-                        "possible_solution_dump");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(flags, 1), "type")), "possible_solution_dump");
     assert_int_equal(json_integer_value(json_object_get(json_array_get(flags, 1), "code_lines")), 25);
     json_decref(h);
 }
@@ -284,9 +280,8 @@ static void expect_error(const char *input)
 
 static void test_errors_where_python_raises(void **state)
 {
-    static const char tail[] =
-        "\"started_at\":null,\"completed_at\":null,\"tests_passed\":null,\"tests_total\":null,"
-        "\"tab_switch_count\":0}";
+    static const char tail[] = "\"started_at\":null,\"completed_at\":null,\"tests_passed\":null,\"tests_total\":null,"
+                               "\"tab_switch_count\":0}";
     char buf[512];
     /* a null message */
     snprintf(buf, sizeof buf, "{\"ai_prompts\":[{\"message\":null,\"word_count\":1}],%s", tail);

@@ -98,11 +98,13 @@ static void test_breakdown_scored(void **state)
         .score_breakdown = sb,
     };
     json_t *b = scoring_breakdown_build(&in);
-    static const char *const keys[] = {
-        "testsPassed",  "codeQuality", "aiUsage",      "timeEfficiency", "bugsFixed",
-        "categoryScores", "communication", "independence", "promptClarity", "contextProvision",
-        "taskCompletion", "utilization", "approach", "efficiency", "cvMatch",
-        "detailedScores", "explanations", "cvJobMatch", "recommendation", "recommendationColor", NULL};
+    static const char *const keys[] = {"testsPassed",      "codeQuality",         "aiUsage",
+                                       "timeEfficiency",   "bugsFixed",           "categoryScores",
+                                       "communication",    "independence",        "promptClarity",
+                                       "contextProvision", "taskCompletion",      "utilization",
+                                       "approach",         "efficiency",          "cvMatch",
+                                       "detailedScores",   "explanations",        "cvJobMatch",
+                                       "recommendation",   "recommendationColor", NULL};
     assert_true(jsoncmp_key_order(b, keys));
     assert_string_equal(json_string_value(json_object_get(b, "testsPassed")), "3/4");
     assert_string_equal(json_string_value(json_object_get(b, "bugsFixed")), "3/4");
@@ -148,11 +150,24 @@ static void test_score_breakdown_order(void **state)
     char err[128];
     json_t *sb = scoring_build_score_breakdown(eng, cv, errors, err, sizeof err);
     assert_non_null(sb);
-    static const char *const keys[] = {
-        "tests_passed_ratio", "time_efficiency", "completion_time", "clarity_score", "context_score",
-        "specificity_score", "independence_score", "efficiency_score", "iteration_score",
-        "response_utilization_score", "decomposition_score", "code_quality_score", "category_scores",
-        "detailed_scores", "explanations", "cv_job_match", "errors", NULL};
+    static const char *const keys[] = {"tests_passed_ratio",
+                                       "time_efficiency",
+                                       "completion_time",
+                                       "clarity_score",
+                                       "context_score",
+                                       "specificity_score",
+                                       "independence_score",
+                                       "efficiency_score",
+                                       "iteration_score",
+                                       "response_utilization_score",
+                                       "decomposition_score",
+                                       "code_quality_score",
+                                       "category_scores",
+                                       "detailed_scores",
+                                       "explanations",
+                                       "cv_job_match",
+                                       "errors",
+                                       NULL};
     assert_true(jsoncmp_key_order(sb, keys));
     json_t *want = parse("{\"overall\":7.5,\"skills\":null,\"experience\":6.0}");
     assert_true(jsoncmp_equal(json_object_get(sb, "cv_job_match"), want, NULL, 0));
@@ -219,15 +234,38 @@ static void test_columns(void **state)
     json_decref(want);
     assert_int_equal(json_object_size(c.cv_job_match_details), 0);
 
-    static const char *const pa_keys[] = {
-        "ai_scores", "per_prompt_scores", "component_scores", "weights_used", "category_scores", "heuristics",
-        "metric_details", "soft_signals", "fraud", "final_score", "flags", "calibration_prompt",
-        "calibration_score", "v2", "cv_job_match", "detailed_scores", "explanations", NULL};
+    static const char *const pa_keys[] = {"ai_scores",
+                                          "per_prompt_scores",
+                                          "component_scores",
+                                          "weights_used",
+                                          "category_scores",
+                                          "heuristics",
+                                          "metric_details",
+                                          "soft_signals",
+                                          "fraud",
+                                          "final_score",
+                                          "flags",
+                                          "calibration_prompt",
+                                          "calibration_score",
+                                          "v2",
+                                          "cv_job_match",
+                                          "detailed_scores",
+                                          "explanations",
+                                          NULL};
     assert_true(jsoncmp_key_order(c.prompt_analytics, pa_keys));
-    static const char *const ai_keys[] = {
-        "prompt_clarity", "prompt_efficiency", "independence", "context_utilization", "design_thinking",
-        "debugging_strategy", "written_communication", "learning_velocity", "error_recovery",
-        "requirement_comprehension", "prompt_specificity", "prompt_progression", NULL};
+    static const char *const ai_keys[] = {"prompt_clarity",
+                                          "prompt_efficiency",
+                                          "independence",
+                                          "context_utilization",
+                                          "design_thinking",
+                                          "debugging_strategy",
+                                          "written_communication",
+                                          "learning_velocity",
+                                          "error_recovery",
+                                          "requirement_comprehension",
+                                          "prompt_specificity",
+                                          "prompt_progression",
+                                          NULL};
     const json_t *ai = json_object_get(c.prompt_analytics, "ai_scores");
     assert_true(jsoncmp_key_order(ai, ai_keys));
     assert_true(json_real_value(json_object_get(ai, "prompt_specificity")) == 10.0);
@@ -259,12 +297,9 @@ static void test_columns(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_label_boundaries),
-        cmocka_unit_test(test_recommendation_nulls),
-        cmocka_unit_test(test_breakdown_fresh),
-        cmocka_unit_test(test_breakdown_scored),
-        cmocka_unit_test(test_score_breakdown_order),
-        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_label_boundaries),      cmocka_unit_test(test_recommendation_nulls),
+        cmocka_unit_test(test_breakdown_fresh),       cmocka_unit_test(test_breakdown_scored),
+        cmocka_unit_test(test_score_breakdown_order), cmocka_unit_test(test_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,15 +50,15 @@ static void test_sanitize_like_python(void **state)
     check_sanitize("plain", 5, "plain");
     check_sanitize("caf\xC3\xA9", 5, "caf\xC3\xA9");
     check_sanitize("\xFF", 1, R);
-    check_sanitize("a\xE2\x82", 3, "a" R);          /* truncated: one maximal subpart */
+    check_sanitize("a\xE2\x82", 3, "a" R); /* truncated: one maximal subpart */
     check_sanitize("\xE2\x82z", 3, R "z");
-    check_sanitize("\xED\xA0\x80", 3, R R R);       /* surrogate: each byte */
-    check_sanitize("\xC0\x80", 2, R R);             /* overlong */
+    check_sanitize("\xED\xA0\x80", 3, R R R); /* surrogate: each byte */
+    check_sanitize("\xC0\x80", 2, R R);       /* overlong */
     check_sanitize("\xE0\x80\x80", 3, R R R);
     check_sanitize("\xF4\x90\x80\x80", 4, R R R R); /* above U+10FFFF */
     check_sanitize("\xF0\x9F\x98", 3, R);
     check_sanitize("\xF0\x9F\x98\x80", 4, "\xF0\x9F\x98\x80");
-    check_sanitize("a\0b", 3, "ab");                 /* NUL dropped */
+    check_sanitize("a\0b", 3, "ab"); /* NUL dropped */
     check_sanitize("", 0, "");
 }
 
@@ -75,8 +75,8 @@ static void test_strip_like_python(void **state)
     (void)state;
     check_strip("  x  ", "x");
     check_strip("\t\n\v\f\r\x1c\x1f x y \xC2\x85\xC2\xA0", "x y");
-    check_strip("\xE3\x80\x80\xE2\x80\xA8mid\xE2\x80\x83", "mid"); /* U+3000, U+2028, U+2003 */
-    check_strip("\xE2\x80\x8Bz\xE2\x80\x8B", "\xE2\x80\x8Bz\xE2\x80\x8B");   /* U+200B is not a space */
+    check_strip("\xE3\x80\x80\xE2\x80\xA8mid\xE2\x80\x83", "mid");         /* U+3000, U+2028, U+2003 */
+    check_strip("\xE2\x80\x8Bz\xE2\x80\x8B", "\xE2\x80\x8Bz\xE2\x80\x8B"); /* U+200B is not a space */
     check_strip("   ", "");
     check_strip("", "");
     check_strip("\xC3\xA9", "\xC3\xA9");
