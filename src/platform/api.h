@@ -147,8 +147,9 @@ err_t api_json(api_out_t *out, json_t *body);
  * (freed with the request) and returns ERR_OK. */
 err_t api_jsonw(api_ctx_t *ctx, api_out_t *out, jsonw_t *w);
 
-/* Appends a 422 problem list built elsewhere (service-level validation)
- * and returns ERR_VALIDATION: the table answers with the list. */
+/* For problems a handler recorded in ctx->v after parsing (checks that
+ * need the database): returns ERR_VALIDATION, and the table answers 422
+ * with them. */
 err_t api_invalid(api_ctx_t *ctx);
 
 #endif

@@ -61,12 +61,14 @@ def json_lines(text):
             yield obj
 
 
-def raw_http(port, data, timeout=10):
-    """Sends raw bytes to 127.0.0.1:port; returns all bytes until the peer closes."""
+def raw_http(port, data, timeout=10, source=None):
+    """Sends raw bytes to 127.0.0.1:port (from the loopback address source,
+    when given); returns all bytes until the peer closes."""
     if isinstance(data, str):
         data = data.encode()
     chunks = []
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+    src = (source, 0) if source else None
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=src) as s:
         s.sendall(data)
         while True:
             try:

@@ -13,7 +13,7 @@ import zlib
 
 import pytest
 
-from helpers import assert_json_detail, split_response
+from helpers import assert_json_detail, raw_http, split_response
 from test_auth import auth, login, new_account, sql, unique_email
 from test_documents import new_candidate
 
@@ -28,18 +28,7 @@ def account(server):
 
 def raw_request(port, data, source="127.0.0.1", timeout=20):
     """Sends data from the given loopback address; returns all bytes until the server closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0)) as s:
-        s.sendall(data)
-        chunks = []
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except socket.timeout:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks)
+    return raw_http(port, data, timeout=timeout, source=source)
 
 
 def json_answer(raw):
