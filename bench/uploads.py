@@ -17,39 +17,16 @@ usage: bench/uploads.py [--db sqlite|postgres] [--uploads 24] [--inflate-mib 300
 """
 
 import argparse
-import io
 import statistics
 import sys
 import threading
 import time
-import zlib
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from api import Server, pct, recruiter  # noqa: E402
 
-
-def inflating_pdf(mib):
-    """A PDF of a few hundred KiB whose one page's content stream inflates
-    to mib MiB of drawing operators (no text)."""
-    unit = b"1 0 0 1 0 0 cm\n" * 4096
-    c = zlib.compressobj(9)
-    stream = b"".join(c.compress(unit) for _ in range(mib * 1024 * 1024 // len(unit))) + c.flush()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__file__), "..", "tests", "api"))
+from helpers import inflating_pdf  # noqa: E402
 
 
 def timed_get(srv, path, headers):

@@ -1,5 +1,6 @@
 """Small helpers shared by the API tests (no fixtures here; see conftest.py)."""
 
+import io
 import itertools
 import json
 import os
@@ -7,6 +8,7 @@ import random
 import re
 import socket
 import threading
+import zlib
 
 # api-contract §1.8: on every response produced by routing (not preflight, not 429).
 SECURITY_HEADERS = {
@@ -122,3 +124,27 @@ def assert_process_time(resp):
 
 def vary_has_origin(resp):
     return any(v.strip().lower() == "origin" for v in resp.headers.get("Vary", "").split(","))
+
+
+def inflating_pdf(mib):
+    """A PDF of a few hundred KiB whose one page's content stream inflates
+    to mib MiB of drawing operators (no text)."""
+    unit = b"1 0 0 1 0 0 cm\n" * 4096
+    c = zlib.compressobj(9)
+    stream = b"".join(c.compress(unit) for _ in range(mib * 1024 * 1024 // len(unit))) + c.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()

@@ -3,17 +3,15 @@ found it: bad input on the February routes, floods of slow connections and
 uploads, and timing or repetition on the login.  Every test runs on SQLite
 and on PostgreSQL.  Timing checks are ratios measured in the same test."""
 
-import io
 import json
 import socket
 import statistics
 import threading
 import time
-import zlib
 
 import pytest
 
-from helpers import assert_json_detail, raw_http, split_response
+from helpers import assert_json_detail, inflating_pdf, raw_http, split_response
 from test_auth import auth, login, new_account, sql, unique_email
 from test_documents import new_candidate
 
@@ -39,30 +37,6 @@ def json_answer(raw):
 
 # ---- 2. uploads give their connection back during extraction -------------
 
-def heavy_pdf(megabytes):
-    """A small PDF whose one content stream inflates to `megabytes` MiB of
-    drawing operators: seconds of poppler work, no text."""
-    unit = b"1 0 0 1 0 0 cm\n" * 4096
-    c = zlib.compressobj(9)
-    stream = b"".join(c.compress(unit) for _ in range(megabytes * 1024 * 1024 // len(unit))) + c.flush()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
 def test_reads_answer_while_slow_uploads_extract(server_factory):
     # a pool of two connections and four uploads that each need seconds of
     # extraction: an upload that held its connection meanwhile would leave
@@ -71,7 +45,7 @@ def test_reads_answer_while_slow_uploads_extract(server_factory):
     _, token, _ = new_account(srv)
     h = auth(token)
     cids = [new_candidate(srv, h)["id"] for _ in range(4)]
-    pdf = heavy_pdf(30)
+    pdf = inflating_pdf(30)
 
     def upload(cid):
         t0 = time.monotonic()
