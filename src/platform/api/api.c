@@ -304,10 +304,10 @@ void api_routes(http_server_t *s, const api_route_t *table, size_t n)
         char plain[256], sample[256];
         api_plain(r->pattern, plain, sizeof plain, sample, sizeof sample);
         const ratelimit_class_t *cls = ratelimit_classify(sample);
-        const char *want = api_rl_name(r->ratelimit);
-        if ((cls ? cls->name : NULL) != want && (!cls || !want || strcmp(cls->name, want) != 0))
+        const char *want = api_rl_name(r->ratelimit), *have = cls ? cls->name : NULL;
+        if (!(have == want || (have && want && strcmp(have, want) == 0)))
             log_msg(LOG_ERROR, API_LOGGER, "route %s %s declares rate-limit bucket %s but the limiter applies %s",
-                    r->method, plain, want ? want : "none", cls ? cls->name : "none");
+                    r->method, plain, want ? want : "none", have ? have : "none");
         http_route_doc_t doc = {r->summary, r->tag, api_auth_doc(r->auth), r->status ? r->status : 200};
         http_route_with(s, r->method, plain, api_handle, &doc, r);
     }
