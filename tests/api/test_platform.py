@@ -250,3 +250,14 @@ def test_cli_unknown_command_fails():
     from conftest import base_env, tali_bin
     r = subprocess.run([tali_bin(), "no-such-command"], capture_output=True, text=True, env=base_env(), timeout=10)
     assert r.returncode != 0
+
+
+def test_clean_start_logs_no_warning(server_factory):
+    """A start on the defaults logs nothing at warning level or above: no
+    libmicrohttpd option-order warning, no route whose rate-limit bucket
+    disagrees with the limiter."""
+    srv = server_factory.start({})
+    assert srv.get("/health").status_code == 200
+    logs = srv.stdout_text() + srv.stderr_text()
+    bad = [line for line in logs.splitlines() if '"level":"WARNING"' in line or '"level":"ERROR"' in line]
+    assert bad == []

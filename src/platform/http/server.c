@@ -372,12 +372,14 @@ int http_server_start(http_server_t *s, const char *host, int port, char *err, s
     unsigned int idle_s = s->cfg && s->cfg->connection_idle_timeout_s > 0
                               ? (unsigned int)s->cfg->connection_idle_timeout_s
                               : HTTP_CONNECTION_TIMEOUT_S;
-    s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, limit,
-                                 MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
-                                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-                                 MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
-                                 srv_on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, NULL, MHD_OPTION_END);
+    /* the external logger first: options before it would log through
+     * libmicrohttpd's own stderr logger (and it warns about exactly that) */
+    s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, srv_on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+                                 srv_mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                 MHD_OPTION_CONNECTION_LIMIT, limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, idle_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                                 (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, srv_on_uri, s,
+                                 MHD_OPTION_NOTIFY_COMPLETED, srv_on_completed, s, MHD_OPTION_END);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot listen on %s port %d", h, port);
