@@ -83,9 +83,25 @@ static db_pool_t *main_open_db(void)
 #define MAIN_TEST_JOB_KIND "test.record"
 #define MAIN_TEST_JOB_MAX_SLEEP_MS 60000
 
+/* While the file named by TALI_TEST_JOB_GATE exists (at most 60 s), a test
+ * job waits before it records anything: a test holds every worker inside a
+ * job this way, and so knows each one has claimed one, before it lets the
+ * queue drain. */
+static void main_test_job_gate(void)
+{
+    const char *gate = getenv("TALI_TEST_JOB_GATE");
+    if (!gate || !*gate)
+        return;
+    for (int i = 0; i < MAIN_TEST_JOB_MAX_SLEEP_MS / 10 && access(gate, F_OK) == 0; i++) {
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = 10 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* The test-only job kind (registered only with TALI_TEST_HOOKS), used to
  * prove the queue under several workers and crashes without side effects.
- * It sleeps payload.sleep_ms (at most 60 s), then appends the line
+ * It sleeps payload.sleep_ms (at most 60 s), waits at the gate above, then
+ * appends the line
  * "<payload.n> <pid>\n" with a single O_APPEND write (so lines of
  * concurrent workers never interleave) to the file named by
  * TALI_TEST_JOB_LOG (ctx) -- the path comes from the environment, never
@@ -103,6 +119,7 @@ static err_t main_test_job(void *ctx, db_pool_t *pool, const json_t *payload, ch
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ;
     }
+    main_test_job_gate();
     if (json_is_true(json_object_get(payload, "fail"))) {
         snprintf(err, errlen, "test job failure requested");
         return ERR_INTERNAL;

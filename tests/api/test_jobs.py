@@ -3,7 +3,8 @@
 Uses the test-only job kind "test.record" (registered only with
 TALI_TEST_HOOKS): `tali worker --enqueue-test N [--sleep-ms M] [--fail]
 [--max-attempts K]` enqueues N jobs with payloads {n: 1..N, ...} in one
-transaction; running one sleeps sleep_ms, then appends "<n> <pid>" to the
+transaction; running one sleeps sleep_ms, waits while the file named by
+TALI_TEST_JOB_GATE exists, then appends "<n> <pid>" to the
 file named by TALI_TEST_JOB_LOG.  Every test runs on SQLite and PostgreSQL
 (the `backend` fixture), with real `tali worker` processes.
 """
@@ -125,8 +126,19 @@ def worker_id_pid(locked_by):
 def test_two_workers_run_each_of_1000_jobs_exactly_once(queue):
     queue.enqueue(1000)
     assert queue.states() == {"queued": 1000}
-    a = queue.start_worker("worker-a")
-    b = queue.start_worker("worker-b")
+    # Both workers are held inside their first job until each has claimed
+    # one, so neither can drain the queue before the other has started.
+    gate = os.path.join(queue.dir, "gate")
+    open(gate, "w").close()
+    gated = {"TALI_TEST_JOB_GATE": gate}
+    a = queue.start_worker("worker-a", gated)
+    b = queue.start_worker("worker-b", gated)
+    holders = lambda: {lb for st, lb in queue.sql("SELECT state, locked_by FROM jobs WHERE state = 'running'")}
+    held = wait_until(lambda: len(holders()) == 2 or a.poll() is not None or b.poll() is not None,
+                      timeout=120, interval=0.1)
+    assert held and a.poll() is None and b.poll() is None, \
+        "both workers should claim a job:\n" + queue.worker_log(a) + queue.worker_log(b)
+    os.unlink(gate)
     done = wait_until(lambda: len(queue.lines()) >= 1000 or a.poll() is not None or b.poll() is not None,
                       timeout=180, interval=0.2)
     assert a.poll() is None and b.poll() is None, "a worker died:\n" + queue.worker_log(a) + queue.worker_log(b)
