@@ -41,6 +41,8 @@
 typedef enum {
     API_AUTH_NONE,         /* public */
     API_AUTH_RECRUITER,    /* a recruiter's bearer JWT (the registered resolver) */
+    API_AUTH_OWNER,        /* the same, and the recruiter is an owner of their workspace */
+    API_AUTH_SUPERUSER,    /* the same, and the recruiter is a superuser */
     API_AUTH_TOKEN_PATH,   /* a candidate's assessment token in the path ({token}) */
     API_AUTH_TOKEN_HEADER, /* a candidate's assessment token in X-Assessment-Token (required) */
     API_AUTH_TOKEN_FORM,   /* a candidate's assessment token in a form field the parser reads */
@@ -111,11 +113,12 @@ typedef struct {
     const char *tag;
 } api_route_t;
 
-/* The recruiter resolver: authenticates req (the bearer JWT) and returns
- * ERR_OK with *principal set, or an error with *detail (it may add
- * response headers, such as WWW-Authenticate).  Set once at start, before
- * the server serves. */
-typedef err_t (*api_resolver_fn)(http_req_t *req, const void **principal, const char **detail);
+/* The recruiter resolver: authenticates req (the bearer JWT) for a route
+ * of auth kind need (API_AUTH_RECRUITER, _OWNER or _SUPERUSER: it also
+ * checks the role) and returns ERR_OK with *principal set, or an error
+ * with *detail (it may add response headers, such as WWW-Authenticate).
+ * Set once at start, before the server serves. */
+typedef err_t (*api_resolver_fn)(http_req_t *req, api_auth_t need, const void **principal, const char **detail);
 void api_set_recruiter_resolver(api_resolver_fn fn);
 
 /* Registers the n entries of table on s (the table is borrowed and must

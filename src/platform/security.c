@@ -384,22 +384,84 @@ static bool sec_jwt_signature_ok(const char *token, const char *dot1, const char
     return true;
 }
 
+/* PyJWT 2's audience rule: aud is the audience or a list holding it. */
+static bool sec_jwt_aud_ok(const json_t *payload, const char *audience)
+{
+    const json_t *aud = json_object_get(payload, "aud");
+    if (json_is_string(aud))
+        return strcmp(json_string_value(aud), audience) == 0;
+    if (!json_is_array(aud))
+        return false;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(aud, i, v) if (json_is_string(v) && strcmp(json_string_value(v), audience) == 0) return true;
+    return false;
+}
+
+/* The signature of token with secret, through the cache.  Splits token at
+ * its two dots into *dot1 and *dot2. */
+static bool sec_jwt_verified(const char *token, const char *secret, const char **dot1, const char **dot2)
+{
+    if (!token || !secret)
+        return false;
+    *dot1 = strchr(token, '.');
+    *dot2 = *dot1 ? strchr(*dot1 + 1, '.') : NULL;
+    if (!*dot1 || !*dot2 || strchr(*dot2 + 1, '.') || *dot1 == token || *dot2 == *dot1 + 1 || !(*dot2)[1])
+        return false;
+    if (sec_jwt_cache_has(token, secret))
+        return true;
+    if (!sec_jwt_signature_ok(token, *dot1, *dot2, secret))
+        return false;
+    sec_jwt_cache_add(token, secret);
+    return true;
+}
+
+sec_jwt_status_t sec_jwt_decode_aud(const char *token, const char *secret, int64_t now_s, const char *audience,
+                                    json_t **claims)
+{
+    const char *dot1, *dot2;
+    *claims = NULL;
+    if (!audience || !sec_jwt_verified(token, secret, &dot1, &dot2))
+        return SEC_JWT_INVALID;
+    json_t *payload = sec_jwt_segment_object(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+    if (!payload)
+        return SEC_JWT_INVALID;
+    bool present;
+    double t;
+    sec_jwt_status_t st = SEC_JWT_OK;
+    if (!sec_jwt_numeric(payload, "exp", &present, &t))
+        st = SEC_JWT_INVALID;
+    else if (present && t <= (double)now_s)
+        st = SEC_JWT_EXPIRED;
+    else if (!sec_jwt_numeric(payload, "nbf", &present, &t) || (present && t > (double)now_s) ||
+             !sec_jwt_numeric(payload, "iat", &present, &t) || !sec_jwt_aud_ok(payload, audience))
+        st = SEC_JWT_INVALID;
+    if (st != SEC_JWT_OK)
+        json_decref(payload);
+    else
+        *claims = payload;
+    return st;
+}
+
+bool sec_jwt_names_audience(const char *token)
+{
+    const char *dot1 = token ? strchr(token, '.') : NULL;
+    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (!dot2)
+        return false;
+    json_t *payload = sec_jwt_segment_object(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+    bool has = payload && json_object_get(payload, "aud") != NULL;
+    json_decref(payload);
+    return has;
+}
+
 sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t now_s, json_t **claims)
 {
     if (claims)
         *claims = NULL;
-    if (!token || !secret)
+    const char *dot1, *dot2;
+    if (!sec_jwt_verified(token, secret, &dot1, &dot2))
         return SEC_JWT_INVALID;
-    const char *dot1 = strchr(token, '.');
-    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-    if (!dot1 || !dot2 || strchr(dot2 + 1, '.') || dot1 == token || dot2 == dot1 + 1 || !dot2[1])
-        return SEC_JWT_INVALID;
-
-    if (!sec_jwt_cache_has(token, secret)) {
-        if (!sec_jwt_signature_ok(token, dot1, dot2, secret))
-            return SEC_JWT_INVALID;
-        sec_jwt_cache_add(token, secret);
-    }
 
     /* Claims are taken from the payload as written, keeping key order. */
     json_t *payload = sec_jwt_segment_object(dot1 + 1, (size_t)(dot2 - dot1 - 1));

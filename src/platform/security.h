@@ -43,6 +43,19 @@ typedef enum {
  * reference to the payload object. */
 sec_jwt_status_t sec_jwt_decode(const char *token, const char *secret, int64_t now_s, json_t **claims);
 
+/* Verifies token as PyJWT 2 does for one audience (the tokens of today's
+ * original, identity spec §1.2): HS256 and the signature as above; exp
+ * (when present) must be later than now_s, no leeway; nbf and iat numeric;
+ * aud must be the audience or a list holding it.  On SEC_JWT_OK *claims
+ * receives a new reference to the payload object, else NULL. */
+sec_jwt_status_t sec_jwt_decode_aud(const char *token, const char *secret, int64_t now_s, const char *audience,
+                                    json_t **claims);
+
+/* Whether token's payload, read WITHOUT verifying anything, names an
+ * audience: tells which client generation a token that failed
+ * verification came from, to pick the error text.  Never trust more. */
+bool sec_jwt_names_audience(const char *token);
+
 /* nbytes random bytes from getrandom(), as URL-safe base64 without padding
  * (Python's secrets.token_urlsafe(nbytes): 32 bytes → 43 characters).
  * Returns a heap string. */

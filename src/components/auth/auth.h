@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "platform/api.h"
 #include "platform/db.h"
 #include "platform/err.h"
 #include "platform/http.h"
@@ -46,17 +47,31 @@ typedef struct {
     int64_t organization_id;
     bool has_created_at;
     int64_t created_at; /* µs since the epoch, UTC */
+    bool is_superuser;  /* users.is_superuser (only ever set in the database) */
+    bool is_owner;      /* users.role = 'owner' (identity spec §1.5); else 'member' */
 } auth_user_t;
 
-/* The recruiter-JWT check of api-contract §1.4, in the contract's order:
- * 401 "Not authenticated" (no Bearer header), 401 "Invalid or expired
- * token" (bad or expired JWT, or one issued before the user's last
- * password reset), 401 "Invalid token payload" (no user_id claim), 404
- * "User not found", 400 "Inactive user".  It is the route table's
- * recruiter resolver (api_set_recruiter_resolver): ERR_OK with *principal the user (an
- * auth_user_t owned by req->arena, also stored in req->principal), or the
- * error with *detail (401s add the WWW-Authenticate: Bearer header). */
-err_t auth_resolve(http_req_t *req, const void **principal, const char **detail);
+/* users.role values (identity spec §1.5). */
+#define AUTH_ROLE_OWNER "owner"
+#define AUTH_ROLE_MEMBER "member"
+
+/* The recruiter-JWT check, the route table's recruiter resolver
+ * (api_set_recruiter_resolver).  The token's shape picks the ladder (spec
+ * v2 D3/D4):
+ *  - a token naming an audience (today's original): audience
+ *    "fastapi-users:auth", sub a user id string; every failure, an
+ *    inactive user and a token older than the last password change
+ *    included, is 401 "Unauthorized";
+ *  - else the February ladder of api-contract §1.4: 401 "Not
+ *    authenticated" (no Bearer header), 401 "Invalid or expired token"
+ *    (bad or expired JWT, or one issued before the user's last password
+ *    reset), 401 "Invalid token payload" (no user_id claim), 404 "User not
+ *    found", 400 "Inactive user" (its 401s add WWW-Authenticate: Bearer).
+ * Then the role need asks for (§1.5): API_AUTH_OWNER → 403 "Only a
+ * workspace owner can do this", API_AUTH_SUPERUSER → 403 "Forbidden".
+ * ERR_OK with *principal the user (an auth_user_t owned by req->arena,
+ * also stored in req->principal), or the error with *detail. */
+err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, const char **detail);
 
 /* The User object of api-contract §2.1 ({id, email, full_name, is_active,
  * is_email_verified, organization_id, created_at} in that order, datetimes
@@ -83,6 +98,7 @@ typedef struct {
     const char *full_name; /* may be NULL */
     bool has_organization;
     int64_t organization_id;
+    bool owner;                     /* role 'owner' (else 'member') */
     const char *verification_token; /* NULL = none (invited users) */
 } auth_new_user_t;
 
@@ -93,6 +109,15 @@ typedef struct {
  * first); ERR_INTERNAL when bcrypt is unavailable; else the database
  * error. */
 err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth_user_t *out);
+
+/* One row of the auth_events audit trail (identity spec §1.6), written on
+ * db as it is.  Best effort: a failed insert is logged and swallowed.
+ * user_id/actor_id/org_id <= 0 are stored as NULL; email is trimmed,
+ * lower-cased and cut to 320 characters; req (may be NULL) gives the
+ * address (64) and User-Agent (512); metadata (borrowed, may be NULL) is
+ * stored as JSON. */
+void auth_event(db_t *db, http_req_t *req, const char *type, int64_t user_id, int64_t actor_id, int64_t org_id,
+                const char *email, const json_t *metadata);
 
 /* Registers A1-A7 and A5 (/api/v1/auth/...) on s. */
 void auth_register(http_server_t *s);

@@ -31,6 +31,11 @@
 #define AUTH_D_BAD_RESET "Invalid or expired reset token"
 #define AUTH_D_RESET_FAILED "Failed to reset password"
 
+/* Identity v2 (spec v2/identity-and-kept-routes.md). */
+#define AUTH_D_UNAUTHORIZED "Unauthorized"
+#define AUTH_D_OWNER_ONLY "Only a workspace owner can do this"
+#define AUTH_AUD_ACCESS "fastapi-users:auth"
+
 /* Lifetimes (api-contract A1-A7). */
 #define AUTH_VERIFY_TTL_US (24LL * 3600 * 1000000)
 #define AUTH_RESEND_GUARD_US (60LL * 1000000)

@@ -5,13 +5,16 @@
 
 #include <string.h>
 
-#define AUTH_COLS                                                                                                      \
-    "id, email, full_name, is_active, is_email_verified, organization_id, created_at, hashed_password, "               \
-    "email_verification_token, email_verification_sent_at, password_reset_token, password_reset_expires, "             \
-    "password_changed_at, failed_login_attempts, locked_until"
-
 /* Only the public part, for lists. */
-#define AUTH_PUBLIC_COLS "id, email, full_name, is_active, is_email_verified, organization_id, created_at"
+#define AUTH_PUBLIC_COLS                                                                                               \
+    "id, email, full_name, is_active, is_email_verified, organization_id, created_at, is_superuser, role"
+
+#define AUTH_PUBLIC_NCOLS 9
+
+#define AUTH_COLS                                                                                                      \
+    AUTH_PUBLIC_COLS ", hashed_password, email_verification_token, email_verification_sent_at, "                       \
+                     "password_reset_token, password_reset_expires, password_changed_at, failed_login_attempts, "      \
+                     "locked_until"
 
 static void auth_repo_read_public(const db_res_t *r, int i, mem_arena_t *a, auth_user_t *u)
 {
@@ -25,24 +28,27 @@ static void auth_repo_read_public(const db_res_t *r, int i, mem_arena_t *a, auth
     u->organization_id = db_res_int(r, i, 5);
     u->has_created_at = !db_res_isnull(r, i, 6);
     u->created_at = db_res_time(r, i, 6);
+    u->is_superuser = !db_res_isnull(r, i, 7) && db_res_bool(r, i, 7);
+    u->is_owner = !db_res_isnull(r, i, 8) && strcmp(db_res_text(r, i, 8), AUTH_ROLE_OWNER) == 0;
 }
 
 static void auth_repo_read_row(const db_res_t *r, int i, mem_arena_t *a, auth_row_t *row)
 {
     memset(row, 0, sizeof *row);
     auth_repo_read_public(r, i, a, &row->user);
-    row->hashed_password = mem_strdup(a, db_res_text(r, i, 7));
-    row->verification_token = mem_strdup(a, db_res_text(r, i, 8));
-    row->has_verification_sent_at = !db_res_isnull(r, i, 9);
-    row->verification_sent_at = db_res_time(r, i, 9);
-    row->reset_token = mem_strdup(a, db_res_text(r, i, 10));
-    row->has_reset_expires = !db_res_isnull(r, i, 11);
-    row->reset_expires = db_res_time(r, i, 11);
-    row->has_password_changed_at = !db_res_isnull(r, i, 12);
-    row->password_changed_at = db_res_time(r, i, 12);
-    row->failed_login_attempts = db_res_int(r, i, 13);
-    row->has_locked_until = !db_res_isnull(r, i, 14);
-    row->locked_until = db_res_time(r, i, 14);
+    int c = AUTH_PUBLIC_NCOLS;
+    row->hashed_password = mem_strdup(a, db_res_text(r, i, c));
+    row->verification_token = mem_strdup(a, db_res_text(r, i, c + 1));
+    row->has_verification_sent_at = !db_res_isnull(r, i, c + 2);
+    row->verification_sent_at = db_res_time(r, i, c + 2);
+    row->reset_token = mem_strdup(a, db_res_text(r, i, c + 3));
+    row->has_reset_expires = !db_res_isnull(r, i, c + 4);
+    row->reset_expires = db_res_time(r, i, c + 4);
+    row->has_password_changed_at = !db_res_isnull(r, i, c + 5);
+    row->password_changed_at = db_res_time(r, i, c + 5);
+    row->failed_login_attempts = db_res_int(r, i, c + 6);
+    row->has_locked_until = !db_res_isnull(r, i, c + 7);
+    row->locked_until = db_res_time(r, i, c + 7);
 }
 
 /* Runs a query expected to give zero or one row of AUTH_COLS. */
@@ -141,7 +147,8 @@ err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, con
 }
 
 err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password, const char *full_name,
-                       bool has_org, int64_t org_id, const char *verification_token, int64_t now_us, auth_user_t *out)
+                       bool has_org, int64_t org_id, bool owner, const char *verification_token, int64_t now_us,
+                       auth_user_t *out)
 {
     db_value_t p[] = {
         DB_V_TEXT(email),
@@ -154,13 +161,14 @@ err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *
         DB_V_TEXT(verification_token),
         verification_token ? DB_V_TIME(now_us) : DB_V_NULL,
         DB_V_TIME(now_us),
+        DB_V_TEXT(owner ? AUTH_ROLE_OWNER : AUTH_ROLE_MEMBER),
     };
     db_res_t *r = NULL;
     err_t e = db_query(db,
                        "INSERT INTO users (email, hashed_password, full_name, is_active, is_superuser, "
                        "organization_id, is_email_verified, email_verification_token, email_verification_sent_at, "
-                       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-                       p, 10, &r);
+                       "created_at, role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                       p, 11, &r);
     if (e != ERR_OK)
         return e;
     if (db_res_rows(r) != 1) {
@@ -178,6 +186,7 @@ err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *
     out->organization_id = has_org ? org_id : 0;
     out->has_created_at = true;
     out->created_at = now_us;
+    out->is_owner = owner;
     return ERR_OK;
 }
 
@@ -258,4 +267,23 @@ err_t auth_repo_login_succeeded(db_t *db, int64_t id)
 {
     db_value_t p[] = {DB_V_INT(id)};
     return auth_repo_update(db, "UPDATE users SET failed_login_attempts = 0, locked_until = NULL WHERE id = $1", p, 1);
+}
+
+err_t auth_repo_insert_event(db_t *db, const auth_event_row_t *ev, int64_t now_us)
+{
+    db_value_t p[] = {
+        DB_V_TEXT(ev->type),
+        ev->user_id > 0 ? DB_V_INT(ev->user_id) : DB_V_NULL,
+        ev->actor_id > 0 ? DB_V_INT(ev->actor_id) : DB_V_NULL,
+        ev->org_id > 0 ? DB_V_INT(ev->org_id) : DB_V_NULL,
+        DB_V_TEXT(ev->email),
+        DB_V_TEXT(ev->ip),
+        DB_V_TEXT(ev->user_agent),
+        DB_V_JSON(ev->metadata),
+        DB_V_TIME(now_us),
+    };
+    return db_exec(db,
+                   "INSERT INTO auth_events (event_type, user_id, actor_user_id, organization_id, email, ip_address, "
+                   "user_agent, event_metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                   p, 9, NULL);
 }

@@ -43,7 +43,8 @@ err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, con
 
 /* Inserts a user; *out receives the stored row's public part. */
 err_t auth_repo_insert(db_t *db, mem_arena_t *a, const char *email, const char *hashed_password, const char *full_name,
-                       bool has_org, int64_t org_id, const char *verification_token, int64_t now_us, auth_user_t *out);
+                       bool has_org, int64_t org_id, bool owner, const char *verification_token, int64_t now_us,
+                       auth_user_t *out);
 
 /* Writes; each touches exactly one row by id (ERR_NOT_FOUND when none). */
 err_t auth_repo_mark_verified(db_t *db, int64_t id, int64_t now_us);
@@ -59,5 +60,15 @@ err_t auth_repo_login_failed(db_t *db, int64_t id, int64_t now_us, int threshold
                              int64_t *attempts);
 /* A successful login: count 0, no lock. */
 err_t auth_repo_login_succeeded(db_t *db, int64_t id);
+
+/* One auth_events row (identity spec §4.3); ids <= 0 are stored as NULL. */
+typedef struct {
+    const char *type;
+    int64_t user_id, actor_id, org_id;
+    const char *email, *ip, *user_agent;
+    const char *metadata; /* JSON text or NULL */
+} auth_event_row_t;
+
+err_t auth_repo_insert_event(db_t *db, const auth_event_row_t *ev, int64_t now_us);
 
 #endif

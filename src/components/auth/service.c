@@ -64,7 +64,7 @@ err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth
         return ERR_INTERNAL;
     }
     err_t e = auth_repo_insert(db, a, in->email, hash, in->full_name, in->has_organization, in->organization_id,
-                               in->verification_token, db_now_us(), out);
+                               in->owner, in->verification_token, db_now_us(), out);
     free(hash);
     return e;
 }
@@ -99,7 +99,8 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
         if (e == ERR_OK && has_org)
             e = auth_org_create ? auth_org_create(db, in->organization_name, &org_id) : ERR_INTERNAL;
         if (e == ERR_OK)
-            e = auth_repo_insert(db, a, in->email, hash, in->full_name, has_org, org_id, token, db_now_us(), out);
+            e = auth_repo_insert(db, a, in->email, hash, in->full_name, has_org, org_id, has_org, token, db_now_us(),
+                                 out);
         if (e == ERR_OK)
             e = notifications_send_verification(db, in->email, in->full_name, token);
         if (e == ERR_OK)
@@ -411,13 +412,44 @@ static err_t auth_unauthorized(http_req_t *req, const char *text, const char **d
     return ERR_UNAUTHORIZED;
 }
 
-err_t auth_resolve(http_req_t *req, const void **principal, const char **detail)
+/* The check of a token of today's original (identity spec §1.2, D3/D4):
+ * audience fastapi-users:auth, sub a user id as a string of digits; every
+ * failure, an inactive user included, is 401 "Unauthorized". */
+static err_t auth_resolve_v2(http_req_t *req, const char *token, int64_t now_s, auth_row_t *row, const char **detail)
 {
-    const char *token = http_bearer_token(req);
-    if (!token)
-        return auth_unauthorized(req, AUTH_D_NOT_AUTHENTICATED, detail);
+    *detail = AUTH_D_UNAUTHORIZED;
     json_t *claims = NULL;
-    int64_t now_s = db_now_us() / 1000000;
+    if (sec_jwt_decode_aud(token, cfg->secret_key, now_s, AUTH_AUD_ACCESS, &claims) != SEC_JWT_OK)
+        return ERR_UNAUTHORIZED;
+    mem_defer(req->arena, (void (*)(void *))json_decref, claims);
+    int64_t id = 0;
+    const json_t *sub = json_object_get(claims, "sub");
+    if (!json_is_string(sub) || !auth_claim_user_id(sub, &id))
+        return ERR_UNAUTHORIZED;
+    db_t *db = http_db(req);
+    if (!db) {
+        *detail = "Database unavailable";
+        return ERR_UNAVAILABLE;
+    }
+    bool found = false;
+    err_t e = auth_repo_by_id(db, req->arena, id, row, &found);
+    if (e != ERR_OK) {
+        *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
+        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+    }
+    if (!found || !row->user.is_active)
+        return ERR_UNAUTHORIZED;
+    int64_t iat = 0;
+    if (row->has_password_changed_at &&
+        (!auth_token_issued_at(claims, &iat) || iat < row->password_changed_at / 1000000))
+        return ERR_UNAUTHORIZED;
+    return ERR_OK;
+}
+
+/* The ladder of the February contract (§1.4) for its tokens (no aud). */
+static err_t auth_resolve_v1(http_req_t *req, const char *token, int64_t now_s, auth_row_t *row, const char **detail)
+{
+    json_t *claims = NULL;
     if (sec_jwt_decode(token, cfg->secret_key, now_s, &claims) != SEC_JWT_OK || !json_is_object(claims)) {
         json_decref(claims);
         return auth_unauthorized(req, AUTH_D_BAD_TOKEN, detail);
@@ -437,28 +469,58 @@ err_t auth_resolve(http_req_t *req, const void **principal, const char **detail)
         *detail = "Database unavailable";
         return ERR_UNAVAILABLE;
     }
-    auth_row_t row;
     bool found = false;
-    err_t e = auth_repo_by_id(db, req->arena, id, &row, &found);
+    err_t e = auth_repo_by_id(db, req->arena, id, row, &found);
     if (e != ERR_OK) {
         *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
         return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
     }
     if (!found)
         return ERR_NOT_FOUND;
-    if (row.has_password_changed_at) {
+    if (row->has_password_changed_at) {
         /* Policy fix 5: tokens issued before the last password reset are
          * void.  iat has whole seconds, so a token issued in the second of
          * the reset itself still passes. */
         int64_t iat = 0;
-        int64_t changed_s = row.password_changed_at / 1000000;
+        int64_t changed_s = row->password_changed_at / 1000000;
         if (!auth_token_issued_at(claims, &iat) || iat < changed_s)
             return auth_unauthorized(req, AUTH_D_BAD_TOKEN, detail);
     }
-    if (!row.user.is_active) {
+    if (!row->user.is_active) {
         *detail = AUTH_D_INACTIVE;
         return ERR_BAD_REQUEST;
     }
+    return ERR_OK;
+}
+
+/* The role a route needs (identity spec §1.5). */
+static err_t auth_check_role(const auth_user_t *u, api_auth_t need, const char **detail)
+{
+    if (need == API_AUTH_OWNER && !u->is_owner) {
+        *detail = AUTH_D_OWNER_ONLY;
+        return ERR_FORBIDDEN;
+    }
+    if (need == API_AUTH_SUPERUSER && !u->is_superuser) {
+        *detail = "Forbidden";
+        return ERR_FORBIDDEN;
+    }
+    return ERR_OK;
+}
+
+err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, const char **detail)
+{
+    const char *token = http_bearer_token(req);
+    if (!token)
+        return auth_unauthorized(req, AUTH_D_NOT_AUTHENTICATED, detail);
+    int64_t now_s = db_now_us() / 1000000;
+    auth_row_t row;
+    /* The token's shape says which contract's ladder answers (D4). */
+    err_t e = sec_jwt_names_audience(token) ? auth_resolve_v2(req, token, now_s, &row, detail)
+                                            : auth_resolve_v1(req, token, now_s, &row, detail);
+    if (e != ERR_OK)
+        return e;
+    if ((e = auth_check_role(&row.user, need, detail)) != ERR_OK)
+        return e;
     auth_user_t *u = mem_alloc(req->arena, sizeof *u);
     *u = row.user;
     req->principal = u;

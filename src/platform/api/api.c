@@ -160,17 +160,23 @@ static void api_token(api_ctx_t *ctx, const api_route_t *r)
     }
 }
 
+/* The auth kinds the recruiter resolver decides. */
+static bool api_is_recruiter(api_auth_t a)
+{
+    return a == API_AUTH_RECRUITER || a == API_AUTH_OWNER || a == API_AUTH_SUPERUSER;
+}
+
 /* Steps 1-3 up to the parse function.  Returns ERR_OK to go on, or the
  * error to answer with (out->detail set, or ctx->verr holding the 422). */
 static err_t api_prelude(api_ctx_t *ctx, const api_route_t *r, api_out_t *out)
 {
-    if (r->auth == API_AUTH_RECRUITER) {
+    if (api_is_recruiter(r->auth)) {
         if (r->body == API_BODY_JSON && api_body_unparseable(ctx))
             return ERR_VALIDATION;
         if (!api_recruiter_resolver)
             return api_fail(out, ERR_INTERNAL, "Internal Server Error");
         const char *detail = NULL;
-        err_t e = api_recruiter_resolver(ctx->req, &ctx->principal, &detail);
+        err_t e = api_recruiter_resolver(ctx->req, r->auth, &ctx->principal, &detail);
         if (e != ERR_OK)
             return api_fail(out, e, detail);
     }
@@ -254,7 +260,9 @@ static void api_handle(http_req_t *req)
 static const char *api_auth_doc(api_auth_t a)
 {
     switch (a) {
-    case API_AUTH_RECRUITER: return "bearer";
+    case API_AUTH_RECRUITER:
+    case API_AUTH_OWNER:
+    case API_AUTH_SUPERUSER: return "bearer";
     case API_AUTH_TOKEN_PATH:
     case API_AUTH_TOKEN_HEADER:
     case API_AUTH_TOKEN_FORM: return "assessment_token";
