@@ -110,6 +110,12 @@ typedef struct {
  * error. */
 err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth_user_t *out);
 
+/* An access token in today's format (identity spec §1.2): claims sub =
+ * the user id as a string, aud = ["fastapi-users:auth"], iat, exp (now +
+ * ACCESS_TOKEN_EXPIRE_MINUTES), HS256 with SECRET_KEY.  *token is in arena
+ * a.  ERR_INTERNAL when it cannot be signed. */
+err_t auth_issue_token_v2(mem_arena_t *a, const auth_user_t *u, const char **token);
+
 /* One row of the auth_events audit trail (identity spec §1.6), written on
  * db as it is.  Best effort: a failed insert is logged and swallowed.
  * user_id/actor_id/org_id <= 0 are stored as NULL; email is trimmed,

@@ -284,6 +284,23 @@ err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char 
     return ERR_OK;
 }
 
+err_t auth_issue_token_v2(mem_arena_t *a, const auth_user_t *u, const char **token)
+{
+    int64_t now_s = db_now_us() / 1000000;
+    json_t *claims =
+        json_pack("{s:s,s:[s],s:I,s:I}", "sub", mem_printf(a, "%lld", (long long)u->id), "aud", AUTH_AUD_ACCESS, "iat",
+                  (json_int_t)now_s, "exp", (json_int_t)(now_s + (int64_t)cfg->access_token_expire_minutes * 60));
+    char *jwt = claims ? sec_jwt_encode(claims, cfg->secret_key) : NULL;
+    json_decref(claims);
+    if (!jwt) {
+        log_error(AUTH_LOGGER, "cannot sign a token");
+        return ERR_INTERNAL;
+    }
+    *token = mem_strdup(a, jwt);
+    free(jwt);
+    return ERR_OK;
+}
+
 /* ---- A6 forgot password ---- */
 
 err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, const char **detail)
