@@ -1,4 +1,5 @@
--- Identity v2: see the PostgreSQL flavour.  JSON is TEXT, times are text
+-- Identity v2: see the PostgreSQL flavour (SQLite ignores VARCHAR lengths,
+-- so none are written).  JSON is text, times are text
 -- "YYYY-MM-DD HH:MM:SS.ffffff" (UTC).
 
 ALTER TABLE users ADD COLUMN role VARCHAR NOT NULL DEFAULT 'member';
@@ -11,14 +12,14 @@ WHERE id IN (
 
 CREATE TABLE auth_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_type VARCHAR(50) NOT NULL,
+    event_type VARCHAR NOT NULL,
     user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
     actor_user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
     organization_id INTEGER,
-    email VARCHAR(320),
-    ip_address VARCHAR(64),
-    user_agent VARCHAR(512),
-    event_metadata TEXT,
+    email VARCHAR,
+    ip_address VARCHAR,
+    user_agent VARCHAR,
+    event_metadata JSON,
     created_at DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now') || '000')
 );
 CREATE INDEX ix_auth_events_event_type ON auth_events (event_type);
@@ -34,7 +35,7 @@ CREATE TABLE api_keys (
     prefix VARCHAR NOT NULL,
     is_test BOOLEAN NOT NULL DEFAULT 0,
     hashed_secret VARCHAR NOT NULL,
-    scopes TEXT NOT NULL,
+    scopes JSON NOT NULL,
     last_used_at DATETIME,
     expires_at DATETIME,
     revoked_at DATETIME,
@@ -44,7 +45,7 @@ CREATE INDEX ix_api_keys_organization_id ON api_keys (organization_id);
 CREATE INDEX ix_api_keys_prefix ON api_keys (prefix);
 CREATE UNIQUE INDEX ix_api_keys_hashed_secret ON api_keys (hashed_secret);
 
-ALTER TABLE organizations ADD COLUMN allowed_email_domains TEXT;
+ALTER TABLE organizations ADD COLUMN allowed_email_domains JSON;
 ALTER TABLE organizations ADD COLUMN sso_enforced BOOLEAN NOT NULL DEFAULT 0;
 ALTER TABLE organizations ADD COLUMN saml_enabled BOOLEAN NOT NULL DEFAULT 0;
 ALTER TABLE organizations ADD COLUMN saml_metadata_url VARCHAR;

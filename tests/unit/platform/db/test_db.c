@@ -650,14 +650,24 @@ static const table_spec_t schema[] = {
     {"organizations",
      "id:I name:V slug:V workable_subdomain:V workable_access_token:V workable_refresh_token:V"
      " workable_connected:B workable_config:J stripe_customer_id:V stripe_subscription_id:V plan:V"
-     " assessments_used:I assessments_limit:I created_at:D updated_at:D",
+     " assessments_used:I assessments_limit:I created_at:D updated_at:D allowed_email_domains:J sso_enforced:B"
+     " saml_enabled:B saml_metadata_url:V two_factor_required:B",
      "ix_organizations_id ix_organizations_slug!"},
     {"users",
      "id:I email:V hashed_password:V full_name:V is_active:B is_superuser:B organization_id:I"
      " password_reset_token:V password_reset_expires:D is_email_verified:B email_verification_token:V"
-     " email_verification_sent_at:D created_at:D updated_at:D",
+     " email_verification_sent_at:D created_at:D updated_at:D role:V failed_login_attempts:I locked_until:D"
+     " password_changed_at:D",
      "ix_users_id ix_users_email! ix_users_organization_id ix_users_password_reset_token"
      " ix_users_email_verification_token"},
+    {"auth_events",
+     "id:I event_type:V user_id:I actor_user_id:I organization_id:I email:V ip_address:V user_agent:V"
+     " event_metadata:J created_at:D",
+     "ix_auth_events_event_type ix_auth_events_user_id ix_auth_events_organization_id ix_auth_events_created_at"},
+    {"api_keys",
+     "id:I organization_id:I created_by_user_id:I name:V prefix:V is_test:B hashed_secret:V scopes:J"
+     " last_used_at:D expires_at:D revoked_at:D created_at:D",
+     "ix_api_keys_organization_id ix_api_keys_prefix ix_api_keys_hashed_secret!"},
     {"candidates",
      "id:I organization_id:I email:V full_name:V position:V workable_candidate_id:V workable_data:J"
      " cv_file_url:V cv_filename:V cv_text:T cv_uploaded_at:D job_spec_file_url:V job_spec_filename:V"
@@ -1025,7 +1035,12 @@ static void adopt_and_check(fx_t *f, const char *extra)
     res = PQexec(c, "INSERT INTO organizations (name, slug, plan) VALUES ('Old Org', 'old-org', 'monthly');"
                     "INSERT INTO tasks (organization_id, name) VALUES (1, 'T');"
                     "INSERT INTO assessments (organization_id, task_id, token, status, score)"
-                    " VALUES (1, 1, 'tok', 'COMPLETED', 7.5)");
+                    " VALUES (1, 1, 'tok', 'COMPLETED', 7.5);"
+                    /* one owner per organisation after migration 009: the
+                     * lowest-id active user (here the second) */
+                    "INSERT INTO users (email, hashed_password, is_active, organization_id) VALUES"
+                    " ('gone@x.io', 'h', false, 1), ('first@x.io', 'h', true, 1), ('next@x.io', 'h', NULL, 1),"
+                    " ('solo@x.io', 'h', true, NULL)");
     assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
     PQclear(res);
     if (extra) {
@@ -1058,6 +1073,8 @@ static void adopt_and_check(fx_t *f, const char *extra)
     assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM alembic_version"), 1);
     for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
         check_table(db, &schema[i]);
+    assert_int_equal(count_rows(db, "SELECT id FROM users WHERE role = 'owner'"), 2);
+    assert_int_equal(count_rows(db, "SELECT COUNT(*) FROM users WHERE role = 'member'"), 3);
     /* The serial sequences carry on after the adopted rows. */
     exec_ok(db, "INSERT INTO organizations (name, slug) VALUES ('New', 'new')");
     assert_int_equal(count_rows(db, "SELECT MAX(id) FROM organizations"), 2);
