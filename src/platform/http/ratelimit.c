@@ -38,8 +38,11 @@ const ratelimit_class_t *ratelimit_classify(const char *path)
 {
     if (!path)
         return NULL;
-    if (strstr(path, "/api/v1/auth/login") || strstr(path, "/api/v1/auth/register") ||
-        strstr(path, "/api/v1/auth/forgot-password"))
+    /* today's original adds /auth/jwt/login and /auth/accept-invite to the
+     * shared auth bucket (identity spec §1.1) */
+    if (strstr(path, "/api/v1/auth/login") || strstr(path, "/api/v1/auth/jwt/login") ||
+        strstr(path, "/api/v1/auth/register") || strstr(path, "/api/v1/auth/forgot-password") ||
+        strstr(path, "/api/v1/auth/accept-invite"))
         return &RL_AUTH;
     if (strstr(path, "/api/v1/assessments/token/"))
         return &RL_CANDIDATE;

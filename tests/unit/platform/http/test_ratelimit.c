@@ -27,6 +27,15 @@ static void test_classify(void **state)
     assert_int_equal(c->limit, 10);
     assert_string_equal(ratelimit_classify("/api/v1/auth/register")->name, "auth");
     assert_string_equal(ratelimit_classify("/api/v1/auth/forgot-password")->name, "auth");
+    assert_string_equal(ratelimit_classify("/api/v1/auth/jwt/login")->name, "auth");
+    assert_string_equal(ratelimit_classify("/api/v1/auth/accept-invite")->name, "auth");
+    /* today's unlimited identity routes (identity spec §1.1) */
+    assert_null(ratelimit_classify("/api/v1/auth/jwt/refresh"));
+    assert_null(ratelimit_classify("/api/v1/auth/jwt/logout"));
+    assert_null(ratelimit_classify("/api/v1/auth/sso-check"));
+    assert_null(ratelimit_classify("/api/v1/auth/request-verify-token"));
+    assert_null(ratelimit_classify("/api/v1/users/me"));
+    assert_null(ratelimit_classify("/api/v1/api-keys"));
     c = ratelimit_classify("/api/v1/assessments/token/abc/start");
     assert_string_equal(c->name, "candidate_token");
     assert_int_equal(c->limit, 15);
