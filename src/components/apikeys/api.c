@@ -125,9 +125,8 @@ static void apikeys_parse_create(api_ctx_t *ctx, void *in_)
     if (vld_list_str(v, "body", ctx->body, "scopes", VLD_OPTIONAL, &in->scopes) && in->scopes.presence == VLD_SET) {
         size_t i;
         json_t *s;
-        json_array_foreach (in->scopes.value, i, s)
-            if (apikeys_has_nul(s))
-                apikeys_nul_error(v, vld_loc_index("body", "scopes", i), s);
+        json_array_foreach(in->scopes.value, i, s) if (apikeys_has_nul(s))
+            apikeys_nul_error(v, vld_loc_index("body", "scopes", i), s);
     }
     vld_bool(v, "body", ctx->body, "is_test", VLD_DEFAULTED, &in->is_test);
     apikeys_parse_expires(v, ctx->body, in);

@@ -18,9 +18,8 @@ static void apikeys_repo_scopes(mem_arena_t *a, const char *text, apikeys_key_t 
         k->scopes = mem_alloc(a, json_array_size(arr) * sizeof *k->scopes);
         size_t i;
         json_t *s;
-        json_array_foreach (arr, i, s)
-            if (json_is_string(s))
-                k->scopes[k->nscopes++] = mem_strdup(a, json_string_value(s));
+        json_array_foreach(arr, i, s) if (json_is_string(s)) k->scopes[k->nscopes++] =
+            mem_strdup(a, json_string_value(s));
     }
     json_decref(arr);
 }
@@ -64,15 +63,12 @@ static err_t apikeys_repo_one(db_t *db, mem_arena_t *a, const char *sql, const d
 
 err_t apikeys_repo_insert(db_t *db, mem_arena_t *a, const apikeys_row_t *row, apikeys_key_t *out)
 {
-    db_value_t p[] = {DB_V_INT(row->organization_id),
-                      row->created_by_user_id > 0 ? DB_V_INT(row->created_by_user_id) : DB_V_NULL,
-                      DB_V_TEXT(row->name),
-                      DB_V_TEXT(row->prefix),
-                      DB_V_BOOL(row->is_test),
-                      DB_V_TEXT(row->hashed_secret),
-                      DB_V_JSON(row->scopes_json),
-                      row->has_expires_at ? DB_V_TIME(row->expires_at) : DB_V_NULL,
-                      DB_V_TIME(row->created_at)};
+    db_value_t p[] = {
+        DB_V_INT(row->organization_id), row->created_by_user_id > 0 ? DB_V_INT(row->created_by_user_id) : DB_V_NULL,
+        DB_V_TEXT(row->name),           DB_V_TEXT(row->prefix),
+        DB_V_BOOL(row->is_test),        DB_V_TEXT(row->hashed_secret),
+        DB_V_JSON(row->scopes_json),    row->has_expires_at ? DB_V_TIME(row->expires_at) : DB_V_NULL,
+        DB_V_TIME(row->created_at)};
     bool found = false;
     err_t e = apikeys_repo_one(db, a,
                                "INSERT INTO api_keys (organization_id, created_by_user_id, name, prefix, is_test, "
@@ -106,15 +102,14 @@ err_t apikeys_repo_list(db_t *db, mem_arena_t *a, int64_t org_id, apikeys_key_t 
 err_t apikeys_repo_get(db_t *db, mem_arena_t *a, int64_t org_id, int64_t id, apikeys_key_t *out, bool *found)
 {
     db_value_t p[] = {DB_V_INT(id), DB_V_INT(org_id)};
-    return apikeys_repo_one(db, a, "SELECT " APIKEYS_COLS " FROM api_keys WHERE id = $1 AND organization_id = $2", p,
-                            2, out, found);
+    return apikeys_repo_one(db, a, "SELECT " APIKEYS_COLS " FROM api_keys WHERE id = $1 AND organization_id = $2", p, 2,
+                            out, found);
 }
 
 err_t apikeys_repo_by_hash(db_t *db, mem_arena_t *a, const char *hash, apikeys_key_t *out, bool *found)
 {
     db_value_t p[] = {DB_V_TEXT(hash)};
-    return apikeys_repo_one(db, a, "SELECT " APIKEYS_COLS " FROM api_keys WHERE hashed_secret = $1", p, 1, out,
-                            found);
+    return apikeys_repo_one(db, a, "SELECT " APIKEYS_COLS " FROM api_keys WHERE hashed_secret = $1", p, 1, out, found);
 }
 
 err_t apikeys_repo_revoke(db_t *db, int64_t org_id, int64_t id, int64_t now_us)
