@@ -165,8 +165,7 @@ static void test_authenticate(void **state)
     assert_int_equal(got.organization_id, 8);
     assert_int_equal(apikeys_authenticate(f->db, f->a, secret, NULL, now, &got, &detail), ERR_OK);
 
-    assert_int_equal(apikeys_authenticate(f->db, f->a, secret, "assessments:write", now, &got, &detail),
-                     ERR_FORBIDDEN);
+    assert_int_equal(apikeys_authenticate(f->db, f->a, secret, "assessments:write", now, &got, &detail), ERR_FORBIDDEN);
     assert_string_equal(detail, "API key missing required scope: assessments:write");
 
     const char *malformed[] = {NULL, "", "eyJhbGciOiJIUzI1NiJ9.e30.x", "TALI_LIVE_abc", "tali_abc"};
