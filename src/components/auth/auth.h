@@ -128,7 +128,6 @@ void auth_event(db_t *db, http_req_t *req, const char *type, int64_t user_id, in
 /* Registers A1-A7 and A5 (/api/v1/auth/...) on s. */
 void auth_register(http_server_t *s);
 
-
 /* ---- members: what the team component needs from users (members.c) ----
  * Identity spec §1.5, §1.7 I9, I12-I21.  users.is_email_verified is what
  * today's original calls is_verified (D36: the February column name is

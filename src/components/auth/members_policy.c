@@ -8,6 +8,7 @@
 #include "platform/mem.h"
 #include "shared/text.h"
 
+/* clang-format off */
 static const char *const auth_common_passwords[] = {
     "000000", "101010", "111111", "111222", "112233", "121212", "123123", "123321", "12341234", "12345", "123456",
     "1234567", "12345678", "123456789", "1234567890", "1234qwer", "147258369", "159753", "1q2w3e4r", "1q2w3e4r5t",
@@ -31,6 +32,7 @@ static const char *const auth_common_passwords[] = {
     "welcome", "welcome!", "welcome1", "welcome123", "welcome2024", "whatever", "winter", "winter2024", "yahoo",
     "zaq12wsx", "zxc123", "zxcvbn", "zxcvbnm",
 };
+/* clang-format on */
 
 #define AUTH_N_COMMON (sizeof auth_common_passwords / sizeof auth_common_passwords[0])
 

@@ -112,7 +112,6 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
 /* Registers O1 and O2 (/api/v1/organizations/me) on s. */
 void organizations_register(http_server_t *s);
 
-
 /* ---- access settings (identity spec §4.4; read by team) ---- */
 
 /* The organisation's sso_enforced flag and its allowed_email_domains as

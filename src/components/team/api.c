@@ -139,8 +139,8 @@ static err_t team_api_update(api_ctx_t *ctx, api_out_t *out, int64_t id, const a
     if (e == ERR_VALIDATION) {
         /* FastAPI-Users' object form (§1.7 I13) */
         out->status = 400;
-        return api_json(out, json_pack("{s:{s:s,s:s}}", "detail", "code", "UPDATE_USER_INVALID_PASSWORD", "reason",
-                                       detail));
+        return api_json(out,
+                        json_pack("{s:{s:s,s:s}}", "detail", "code", "UPDATE_USER_INVALID_PASSWORD", "reason", detail));
     }
     if (e == ERR_NOT_FOUND)
         return api_fail(out, e, "Not Found");
@@ -332,8 +332,8 @@ static const api_route_t team_routes[] = {
      sizeof(team_role_in_t), team_api_role, 200, "Change a member's role", "team"},
     {"POST", TEAM_BASE "/{user_id:int}/resend-invite", API_AUTH_OWNER, API_BODY_NONE, API_RL_NONE, NULL, 0,
      team_api_resend, 200, "Send a pending member a fresh invite", "team"},
-    {"POST", TEAM_BASE "/{user_id:int}/invite-link", API_AUTH_OWNER, API_BODY_NONE, API_RL_NONE, NULL, 0,
-     team_api_link, 200, "A fresh accept-invite link for a pending member", "team"},
+    {"POST", TEAM_BASE "/{user_id:int}/invite-link", API_AUTH_OWNER, API_BODY_NONE, API_RL_NONE, NULL, 0, team_api_link,
+     200, "A fresh accept-invite link for a pending member", "team"},
     {"POST", "/api/v1/auth/accept-invite", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, team_parse_accept,
      sizeof(team_accept_in_t), team_api_accept, 200, "Accept a team invite with a new password", "team"},
 };

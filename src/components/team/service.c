@@ -197,8 +197,8 @@ static const char *team_duplicate(mem_arena_t *a, const auth_user_t *inviter, co
 /* One attempt of the invite transaction.  *restored says whether a
  * removed member came back; *mailed whether an e-mail was queued. */
 static err_t team_invite_tx(db_t *db, mem_arena_t *a, const auth_user_t *inviter, const char *org_name,
-                            const char *email, const char *full_name, auth_user_t *member, bool *restored,
-                            bool *mailed, const char **detail)
+                            const char *email, const char *full_name, auth_user_t *member, bool *restored, bool *mailed,
+                            const char **detail)
 {
     auth_user_t ex;
     bool found = false;
@@ -315,8 +315,7 @@ static err_t team_pending(db_t *db, mem_arena_t *a, const auth_user_t *actor, in
 
 /* ---- I16 remove, I17 role ---- */
 
-err_t team_remove(db_t *db, http_req_t *req, mem_arena_t *a, const auth_user_t *actor, int64_t id,
-                  const char **detail)
+err_t team_remove(db_t *db, http_req_t *req, mem_arena_t *a, const auth_user_t *actor, int64_t id, const char **detail)
 {
     if (id == actor->id) {
         *detail = "CANNOT_REMOVE_SELF";

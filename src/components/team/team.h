@@ -43,8 +43,7 @@ err_t team_invite(db_t *db, http_req_t *req, mem_arena_t *a, const auth_user_t *
 /* I16: soft-removes member id of the actor's organisation.  400
  * CANNOT_REMOVE_SELF, 404 User not found, 400 An organization needs at
  * least one owner; then the member_removed event. */
-err_t team_remove(db_t *db, http_req_t *req, mem_arena_t *a, const auth_user_t *actor, int64_t id,
-                  const char **detail);
+err_t team_remove(db_t *db, http_req_t *req, mem_arena_t *a, const auth_user_t *actor, int64_t id, const char **detail);
 
 /* I17: sets member id's role; *out receives the member afterwards. */
 err_t team_set_role(db_t *db, mem_arena_t *a, const auth_user_t *actor, int64_t id, bool owner, auth_user_t *out,
