@@ -633,3 +633,36 @@ def test_v2_style_outbox_and_bad_setting(server_factory):
     assert email in msg["html"]
     rc, out = server_factory.run_expect_exit({"TEAM_INVITE_STYLE": "modern"})
     assert rc != 0 and "TEAM_INVITE_STYLE" in out
+
+
+def test_concurrent_demotions_keep_an_owner(server):
+    """Two owners demote each other at once: the owner rows are locked, so
+    exactly one demotion wins and the organisation keeps one owner."""
+    import threading
+    owner, token, _ = owner_account(server)
+    joined, joined_token, _ = member_account(server, token)
+    server.patch(f"{USERS}/{joined['id']}/role", json={"role": "owner"}, headers=acct.auth(token))
+    for _ in range(5):
+        statuses = []
+        barrier = threading.Barrier(2)
+
+        def demote(actor_token, target_id):
+            barrier.wait()
+            r = server.patch(f"{USERS}/{target_id}/role", json={"role": "member"}, headers=acct.auth(actor_token))
+            statuses.append(r.status_code)
+
+        ts = [threading.Thread(target=demote, args=(token, joined["id"])),
+              threading.Thread(target=demote, args=(joined_token, owner["id"]))]
+        [t.start() for t in ts]
+        [t.join() for t in ts]
+        assert sorted(statuses)[0] == 200 and statuses.count(200) == 1, statuses
+        assert set(statuses) <= {200, 400, 403}, statuses
+        owners = acct.sql(server, "SELECT id FROM users WHERE organization_id = %s AND role = 'owner'",
+                          (owner["organization_id"],))
+        assert len(owners) == 1, owners
+        # promote the demoted one again for the next round
+        winner = int(owners[0][0])
+        loser = joined["id"] if winner == owner["id"] else owner["id"]
+        win_token = token if winner == owner["id"] else joined_token
+        r = server.patch(f"{USERS}/{loser}/role", json={"role": "owner"}, headers=acct.auth(win_token))
+        assert r.status_code == 200, r.text
