@@ -655,7 +655,9 @@ def test_concurrent_demotions_keep_an_owner(server):
               threading.Thread(target=demote, args=(joined_token, owner["id"]))]
         [t.start() for t in ts]
         [t.join() for t in ts]
-        assert sorted(statuses)[0] == 200 and statuses.count(200) == 1, statuses
+        owners_now = acct.sql(server, "SELECT id, role, is_active FROM users WHERE organization_id = %s ORDER BY id",
+                              (owner["organization_id"],))
+        assert sorted(statuses)[0] == 200 and statuses.count(200) == 1, (statuses, owners_now)
         assert set(statuses) <= {200, 400, 403}, statuses
         owners = acct.sql(server, "SELECT id FROM users WHERE organization_id = %s AND role = 'owner'",
                           (owner["organization_id"],))
