@@ -113,6 +113,7 @@ static const cfg_setting_t cfg_settings[] = {
      0},
     {{"UPLOAD_DIR"}, CFG_STR, CFG_OFF(upload_dir), "uploads", 0, 0},
     {{"SANDBOX_PROVIDER"}, CFG_STR, CFG_OFF(sandbox_provider), "", 0, 0},
+    {{"TEAM_INVITE_STYLE"}, CFG_STR, CFG_OFF(team_invite_style), "legacy", 0, 0},
     {{"SANDBOX_ROOT"}, CFG_STR, CFG_OFF(sandbox_root), "./sandboxes", 0, 0},
     {{"SANDBOX_BWRAP"}, CFG_STR, CFG_OFF(sandbox_bwrap), "/usr/bin/bwrap", 0, 0},
     {{"TALI_TEST_HOOKS"}, CFG_BOOL, CFG_OFF(enable_test_hooks), "false", 0, 0},
@@ -568,6 +569,12 @@ int config_load(config_t *out, const char *env_file, char *err, size_t errlen)
         strcmp(out->sandbox_provider, "e2b")) {
         snprintf(err, errlen, "invalid value for SANDBOX_PROVIDER: \"%s\" (expected \"local\" or \"e2b\")",
                  out->sandbox_provider);
+        config_free(out);
+        return -1;
+    }
+    if (strcmp(out->team_invite_style, "legacy") && strcmp(out->team_invite_style, "v2")) {
+        snprintf(err, errlen, "invalid value for TEAM_INVITE_STYLE: \"%s\" (expected \"legacy\" or \"v2\")",
+                 out->team_invite_style);
         config_free(out);
         return -1;
     }

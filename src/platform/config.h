@@ -74,6 +74,7 @@ typedef struct config {
     char *sandbox_root;             /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
     char *sandbox_bwrap;            /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
     bool enable_test_hooks;         /* TALI_TEST_HOOKS: test-only routes (false) */
+    char *team_invite_style;        /* TEAM_INVITE_STYLE: "legacy" (February invite e-mail) or "v2" (D17) */
 
     /* derived */
     bool production;     /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */

@@ -1,7 +1,11 @@
 """Team: U1 GET /api/v1/users/ and U2 POST /api/v1/users/invite.
 
 api-contract §2.1, U1, U2, §4 (invite e-mail); policy fix 5
-(case-insensitive uniqueness)."""
+(case-insensitive uniqueness).  Identity spec v2 §3 changes B's contract
+on these two routes, and only those assertions changed here: the answers
+are supersets of B's User (D15, D19: is_verified, role, status and, for
+the invite, email_sent), the duplicate texts are today's (D18), and only a
+workspace owner may invite (D16)."""
 
 import uuid
 
@@ -10,6 +14,16 @@ from helpers import assert_json_detail
 
 LIST = "/api/v1/users/"
 INVITE = "/api/v1/users/invite"
+MEMBER_KEYS = ["id", "email", "full_name", "is_active", "is_email_verified", "is_verified", "organization_id",
+               "role", "created_at", "status"]
+
+
+def assert_member(obj, email=None, invite=False):
+    """B's User fields, in B's order, inside today's superset (D15, D19)."""
+    want = MEMBER_KEYS[:-1] + ["email_sent", "status"] if invite else MEMBER_KEYS
+    assert list(obj) == want, obj
+    acct.assert_user({k: obj[k] for k in acct.USER_KEYS}, email)
+    assert obj["is_verified"] == obj["is_email_verified"]
 
 
 def test_list_members_oldest_first(server):
@@ -17,7 +31,7 @@ def test_list_members_oldest_first(server):
     r = server.get(LIST, headers=acct.auth(token))
     assert r.status_code == 200
     assert [u["email"] for u in r.json()] == [email]
-    acct.assert_user(r.json()[0], email)
+    assert_member(r.json()[0], email)
     invited = [acct.unique_email("member") for _ in range(2)]
     for e in invited:
         assert server.post(INVITE, json={"email": e, "full_name": "Member"}, headers=acct.auth(token)).status_code == 201
@@ -40,7 +54,7 @@ def test_invite_creates_member_and_sends_email(server):
                                   "full_name": "Zoë O'Neil"}, headers=acct.auth(token))
     assert r.status_code == 201, r.text
     u = r.json()
-    acct.assert_user(u)
+    assert_member(u, invite=True)
     assert u["email"].lower() == email
     assert u["organization_id"] == owner["organization_id"]
     assert u["is_email_verified"] is False and u["is_active"] is True and u["full_name"] == "Zoë O'Neil"
@@ -66,19 +80,23 @@ def test_invitee_can_join_through_reset_and_verification(server):
 def test_invite_duplicate_case_insensitive(server):
     _, token, owner_email = acct.new_account(server)
     _, other_token, other_email = acct.new_account(server)
-    for e in (owner_email, owner_email.upper(), other_email.replace("@example.com", "@EXAMPLE.COM")):
+    for e in (owner_email, owner_email.upper()):
         r = server.post(INVITE, json={"email": e, "full_name": "Dup"}, headers=acct.auth(token))
-        assert_json_detail(r, 400, "Email already exists")
+        assert_json_detail(r, 400, "You're already a member of this workspace.")
+    r = server.post(INVITE, json={"email": other_email.replace("@example.com", "@EXAMPLE.COM"), "full_name": "Dup"},
+                    headers=acct.auth(token))
+    assert_json_detail(r, 400, "This email address is already in use.")
     email = acct.unique_email("twice")
     assert server.post(INVITE, json={"email": email, "full_name": "A"}, headers=acct.auth(token)).status_code == 201
     r = server.post(INVITE, json={"email": email.upper(), "full_name": "B"}, headers=acct.auth(other_token))
-    assert_json_detail(r, 400, "Email already exists")
+    assert_json_detail(r, 400, "This email address is already in use.")
 
 
 def test_invite_without_org(server):
     _, token, _ = acct.new_account(server, org="")
     r = server.post(INVITE, json={"email": acct.unique_email(), "full_name": "X"}, headers=acct.auth(token))
-    assert_json_detail(r, 400, "You are not in an organization")
+    # D16: a user without an organisation is never its owner
+    assert_json_detail(r, 403, "Only a workspace owner can do this")
 
 
 def test_invite_validation_stores_nothing(server):

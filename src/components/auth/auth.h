@@ -128,4 +128,86 @@ void auth_event(db_t *db, http_req_t *req, const char *type, int64_t user_id, in
 /* Registers A1-A7 and A5 (/api/v1/auth/...) on s. */
 void auth_register(http_server_t *s);
 
+/* ---- members: what the team component needs from users (members.c) ----
+ * Identity spec §1.5, §1.7 I9, I12-I21.  users.is_email_verified is what
+ * today's original calls is_verified (D36: the February column name is
+ * kept). */
+
+/* Today's password policy (identity spec §1.3), rules in order, the first
+ * failure wins: fewer than 8 code points; more than 72 UTF-8 bytes; the
+ * password, stripped and lower-cased, is a common one (the original's list
+ * of 195); the e-mail's local part (lower-cased, 3 characters or more) is
+ * in the lower-cased password or contains it.  NULL when password is
+ * acceptable, else the reason (a static string).  email may be NULL. */
+const char *auth_password_policy(const char *password, const char *email);
+
+/* UserRead of identity spec §1.7 (I12-I15): {id, email, is_active,
+ * is_superuser, is_verified, full_name, organization_id, role,
+ * created_at}.  Returns a new reference. */
+json_t *auth_user_read_json(const auth_user_t *u);
+
+/* UserResponse of identity spec §1.7 (I17, I20; D15, D19): B's User plus
+ * is_verified, role and the derived status ("active" when verified or an
+ * owner, else "invited"), in the original's order.  With_email_sent adds
+ * TeamInviteResponse's email_sent just before status.  New reference. */
+json_t *auth_user_response_json(const auth_user_t *u, bool with_email_sent, bool email_sent);
+
+/* User id (any organisation) into *out (arena a).  ERR_NOT_FOUND when
+ * there is none; otherwise the database error. */
+err_t auth_member_get(db_t *db, mem_arena_t *a, int64_t id, auth_user_t *out);
+
+/* The ACTIVE users of organisation org_id, oldest created_at first (I20).
+ * *users (arena a) and *n as auth_list_org_users. */
+err_t auth_member_list_active(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n);
+
+/* The user whose e-mail equals email case-insensitively (the exact
+ * spelling first, then the oldest): *found says whether there is one,
+ * *out (arena a) is written only then.  Returns the database error. */
+err_t auth_member_find_email(db_t *db, mem_arena_t *a, const char *email, auth_user_t *out, bool *found);
+
+/* Soft-removes member id of organisation org_id (I16): is_active = false,
+ * in one transaction that first locks the organisation's active owners,
+ * so two concurrent removals cannot leave it without one.  ERR_CONFLICT
+ * when the member is an owner and no other active owner exists;
+ * ERR_NOT_FOUND when id is not in org_id; else the database error. */
+err_t auth_member_remove(db_t *db, int64_t org_id, int64_t id);
+
+/* Sets member id's role (I17) with the same owner guard as
+ * auth_member_remove (ERR_CONFLICT when an owner would be demoted with no
+ * other active owner).  A role it already has changes nothing. */
+err_t auth_member_set_role(db_t *db, int64_t org_id, int64_t id, bool owner);
+
+/* Restores a removed member on db as it is (I21): is_active = true, role
+ * member, and full_name replaced when not NULL.  ERR_NOT_FOUND without
+ * the row. */
+err_t auth_member_restore(db_t *db, int64_t id, const char *full_name);
+
+/* Accepts an invite (I9): a bcrypt hash of password, verified, the
+ * lockout cleared and password_changed_at stamped (now_us).  ERR_INTERNAL
+ * when bcrypt is unavailable; ERR_NOT_FOUND without the row. */
+err_t auth_member_accept(db_t *db, int64_t id, const char *password, int64_t now_us);
+
+/* A PATCH of /users/me or /users/{id} (I13, I15): only fields whose has_
+ * flag is set are applied.  Flags are applied only when unsafe is true
+ * (I15, the superuser route). */
+typedef struct {
+    bool has_email, has_full_name, has_password;
+    const char *email;     /* normalised */
+    const char *full_name; /* NULL: set to NULL */
+    const char *password;  /* NULL: no change (the key was null) */
+    bool has_is_active, has_is_superuser, has_is_verified;
+    bool is_active, is_superuser, is_verified;
+} auth_member_patch_t;
+
+/* Applies p to user id and reads it back into *out (arena a).  A new
+ * e-mail that differs from the current one (exactly) and is taken
+ * (case-insensitively) → ERR_BAD_REQUEST "UPDATE_USER_EMAIL_ALREADY_EXISTS"
+ * in *detail; a new e-mail un-verifies the user.  A password failing
+ * auth_password_policy → ERR_VALIDATION with the reason in *detail; a
+ * non-null password is stored as bcrypt and stamps password_changed_at
+ * (which ends the user's older sessions).  ERR_NOT_FOUND without the row;
+ * else the database error. */
+err_t auth_member_update(db_t *db, mem_arena_t *a, int64_t id, const auth_member_patch_t *p, bool unsafe,
+                         auth_user_t *out, const char **detail);
+
 #endif

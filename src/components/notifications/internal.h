@@ -23,6 +23,8 @@ void notif_render_invite(notif_message_t *m, const char *frontend_url, const cha
 void notif_render_results(notif_message_t *m, const char *frontend_url, const char *candidate_name, double score,
                           long long assessment_id);
 void notif_message_free(notif_message_t *m);
+/* Today's team-invite e-mail (D17 "v2"). */
+void notif_render_team_invite(notif_message_t *m, const char *org_name, const char *inviter, const char *accept_link);
 
 /* outbox table (repo.c) */
 err_t notif_repo_outbox_add(db_t *db, const char *to, const char *subject, const char *html, const char *link);

@@ -54,4 +54,10 @@ void notifications_register_test_hooks(http_server_t *s);
 #include <stdio.h>
 int notifications_print_outbox(db_t *db, int limit, FILE *out);
 
+/* Today's team invite (identity spec §1.9, D17 "v2"): "You're invited to
+ * join {org_name} on TAALI", naming the inviter, with accept_link (the
+ * caller's FRONTEND_URL/accept-invite?token=... link). */
+err_t notifications_send_team_invite_v2(db_t *db, const char *to, const char *org_name, const char *inviter,
+                                        const char *accept_link);
+
 #endif

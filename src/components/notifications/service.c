@@ -47,6 +47,15 @@ err_t notifications_send_team_invite(db_t *db, const char *to)
     return notif_enqueue(db, to, &m);
 }
 
+err_t notifications_send_team_invite_v2(db_t *db, const char *to, const char *org_name, const char *inviter,
+                                        const char *accept_link)
+{
+    notif_message_t m = {0};
+    notif_render_team_invite(&m, org_name && *org_name ? org_name : "your team", inviter && *inviter ? inviter : to,
+                             accept_link);
+    return notif_enqueue(db, to, &m);
+}
+
 err_t notifications_send_assessment_invite(db_t *db, const char *to, const char *candidate_name, const char *org_name,
                                            const char *position, int64_t assessment_id, const char *token)
 {

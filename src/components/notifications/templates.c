@@ -169,3 +169,25 @@ void notif_message_free(notif_message_t *m)
     free(m->link);
     memset(m, 0, sizeof *m);
 }
+
+void notif_render_team_invite(notif_message_t *m, const char *org_name, const char *inviter, const char *accept_link)
+{
+    char *elink = notif_html_escape(accept_link);
+    char *eorg = notif_html_escape(org_name);
+    char *einviter = notif_html_escape(inviter);
+    char *btn = notif_button(elink, "Accept invite");
+    m->subject = xasprintf("You're invited to join %s on TAALI", org_name);
+    notif_finish(m, NULL,
+                 xasprintf("<h2 style=\"margin-top:0;\">Join %s</h2>"
+                           "<p><strong>%s</strong> has invited you to join <strong>%s</strong>. Accept the invite "
+                           "to choose your password and sign in.</p>%s"
+                           "<p style=\"font-size:13px;color:#666666;\">Or copy this link into your browser:<br>"
+                           "<a href=\"%s\">%s</a></p><p style=\"font-size:13px;color:#666666;\">The link "
+                           "expires in 7 days. If you did not expect this invite, you can ignore this email.</p>",
+                           eorg, einviter, eorg, btn, elink, elink));
+    m->link = xstrdup(accept_link);
+    free(elink);
+    free(eorg);
+    free(einviter);
+    free(btn);
+}

@@ -112,4 +112,18 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
 /* Registers O1 and O2 (/api/v1/organizations/me) on s. */
 void organizations_register(http_server_t *s);
 
+/* ---- access settings (identity spec §4.4; read by team) ---- */
+
+/* The organisation's sso_enforced flag and its allowed_email_domains as
+ * stored (JSON text, NULL when unset; the caller normalises it). */
+typedef struct {
+    bool sso_enforced;
+    const char *allowed_email_domains; /* JSON text or NULL, arena-owned */
+} organizations_access_t;
+
+/* Reads organisation id's access settings into *out (arena a).
+ * ERR_NOT_FOUND when the organisation does not exist; otherwise the
+ * database error. */
+err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizations_access_t *out);
+
 #endif

@@ -225,3 +225,19 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
         return e;
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;
 }
+
+err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizations_access_t *out)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT sso_enforced, allowed_email_domains FROM organizations WHERE id = $1", p, 1, &r);
+    if (e != ERR_OK)
+        return e;
+    bool found = db_res_rows(r) > 0;
+    if (found) {
+        out->sso_enforced = db_res_bool(r, 0, 0);
+        out->allowed_email_domains = db_res_isnull(r, 0, 1) ? NULL : mem_strdup(a, db_res_text(r, 0, 1));
+    }
+    db_res_free(r);
+    return found ? ERR_OK : ERR_NOT_FOUND;
+}
