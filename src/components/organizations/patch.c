@@ -47,15 +47,16 @@ static char *org_patch_expected(mem_arena_t *a, const char *const *lits)
     return s;
 }
 
-static void org_patch_float_bounds(vld_t *v, mem_arena_t *a, const char *const *path, int n, const org_field_t *f,
-                                   double x, const json_t *input)
+/* The float bounds (ge lo, le hi), at ["body", key]: the caller
+ * relocates. */
+static void org_patch_float_bounds(vld_t *v, mem_arena_t *a, const org_field_t *f, double x, const json_t *input)
 {
     if (x < (double)f->lo)
-        vld_add(v, "greater_than_equal", org_patch_loc(path, n, f->key),
+        vld_add(v, "greater_than_equal", vld_loc("body", f->key),
                 mem_printf(a, "Input should be greater than or equal to %lld", f->lo), json_deep_copy(input),
                 json_pack("{s:I}", "ge", (json_int_t)f->lo));
     else if (x > (double)f->hi)
-        vld_add(v, "less_than_equal", org_patch_loc(path, n, f->key),
+        vld_add(v, "less_than_equal", vld_loc("body", f->key),
                 mem_printf(a, "Input should be less than or equal to %lld", f->hi), json_deep_copy(input),
                 json_pack("{s:I}", "le", (json_int_t)f->hi));
 }
@@ -91,7 +92,7 @@ static json_t *org_patch_field(vld_t *v, mem_arena_t *a, const org_field_t *f, c
     case ORG_F_FLOAT: {
         vld_float_t x = {0};
         if (vld_float(v, "body", obj, f->key, need, &x) && x.presence == VLD_SET) {
-            org_patch_float_bounds(v, a, path, n, f, x.value, raw);
+            org_patch_float_bounds(v, a, f, x.value, raw);
             if (vld_count(v) == before)
                 out = json_real(x.value);
         }
