@@ -144,16 +144,19 @@ static json_t *analytics_dims_json(const double *sums, const int64_t *counts)
     return o;
 }
 
-/* How many distinct non-zero ids. */
-static int64_t analytics_distinct(const int64_t *ids, size_t n)
+static int analytics_cmp_id(const void *x, const void *y)
 {
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* How many distinct non-zero ids (sorts ids in place). */
+static int64_t analytics_distinct(int64_t *ids, size_t n)
+{
+    qsort(ids, n, sizeof *ids, analytics_cmp_id);
     int64_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool dup = ids[i] == 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = ids[j] == ids[i];
-        count += !dup;
-    }
+    for (size_t i = 0; i < n; i++)
+        count += ids[i] != 0 && (i == 0 || ids[i] != ids[i - 1]);
     return count;
 }
 
