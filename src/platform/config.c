@@ -75,6 +75,7 @@ static const cfg_setting_t cfg_settings[] = {
     {{"MVP_DISABLE_WORKABLE"}, CFG_BOOL, CFG_OFF(mvp_disable_workable), "true", 0, 0},
     {{"MVP_DISABLE_CELERY"}, CFG_BOOL, CFG_OFF(mvp_disable_celery), "true", 0, 0},
     {{"MVP_DISABLE_CLAUDE_SCORING"}, CFG_BOOL, CFG_OFF(mvp_disable_claude_scoring), "true", 0, 0},
+    {{"TASK_AUTHORING_API_ENABLED"}, CFG_BOOL, CFG_OFF(task_authoring_api_enabled), "true", 0, 0},
     {{"MVP_DISABLE_CALIBRATION"}, CFG_BOOL, CFG_OFF(mvp_disable_calibration), "true", 0, 0},
     {{"MVP_DISABLE_PROCTORING"}, CFG_BOOL, CFG_OFF(mvp_disable_proctoring), "true", 0, 0},
     {{"SCORING_V2_ENABLED"}, CFG_BOOL, CFG_OFF(scoring_v2_enabled), "false", 0, 0},

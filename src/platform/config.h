@@ -46,6 +46,7 @@ typedef struct config {
     bool mvp_disable_calibration;
     bool mvp_disable_proctoring;
     bool scoring_v2_enabled;
+    bool task_authoring_api_enabled; /* TASK_AUTHORING_API_ENABLED (D24: default true) */
 
     /* port-only settings */
     char *host;                     /* HOST (127.0.0.1) */

@@ -15,6 +15,7 @@ int err_http_status(err_t e)
     case ERR_VALIDATION: return 422;
     case ERR_RATE_LIMITED: return 429;
     case ERR_INTERNAL: return 500;
+    case ERR_NOT_IMPLEMENTED: return 501;
     case ERR_BAD_GATEWAY: return 502;
     case ERR_UNAVAILABLE: return 503;
     case ERR_TIMEOUT: return 504;
@@ -37,6 +38,7 @@ const char *err_name(err_t e)
     case ERR_VALIDATION: return "validation";
     case ERR_RATE_LIMITED: return "rate limited";
     case ERR_INTERNAL: return "internal";
+    case ERR_NOT_IMPLEMENTED: return "not implemented";
     case ERR_BAD_GATEWAY: return "bad gateway";
     case ERR_UNAVAILABLE: return "unavailable";
     case ERR_TIMEOUT: return "timeout";

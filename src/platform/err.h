@@ -17,6 +17,7 @@ typedef enum {
     ERR_VALIDATION,       /* 422 (single message; lists use http_verr_t) */
     ERR_RATE_LIMITED,     /* 429 */
     ERR_INTERNAL,         /* 500 */
+    ERR_NOT_IMPLEMENTED,  /* 501: a feature switched off by a setting */
     ERR_BAD_GATEWAY,      /* 502: an upstream answered badly */
     ERR_UNAVAILABLE,      /* 503: disabled feature or missing configuration */
     ERR_TIMEOUT,          /* 504: an upstream did not answer in time */

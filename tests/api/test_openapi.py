@@ -180,6 +180,21 @@ CONTRACT_JSON_BODIES = {
     ("POST", "/api/v1/users/invite"): {"email", "full_name"},
 }
 
+# Today's body fields the kept routes also accept (v2 spec §2.8, §2.10, §2.12;
+# §3 D21-D26: superset bodies).
+V2_TASK_BODY = {"claude_budget_limit_usd", "task_key", "role", "scenario", "repo_structure", "evaluation_rubric",
+                "extra_data", "expected_insights", "valid_solutions", "expected_approaches"}
+V2_LEAD_BODY = {"work_email", "company_name", "company_size", "lead_source", "marketing_consent"}
+CONTRACT_JSON_BODIES[("PATCH", "/api/v1/organizations/me")] |= {
+    "fireflies_config", "workspace_settings", "scoring_policy", "ai_tooling_config", "notification_preferences",
+    "allowed_email_domains", "sso_enforced", "saml_enabled", "saml_metadata_url", "two_factor_required",
+    "default_assessment_duration_minutes", "invite_email_template", "default_role_budget_cents",
+    "default_score_threshold", "monthly_spend_cap_cents"}
+CONTRACT_JSON_BODIES[("POST", "/api/v1/tasks/")] |= V2_TASK_BODY
+CONTRACT_JSON_BODIES[("PATCH", "/api/v1/tasks/{task_id}")] |= V2_TASK_BODY
+CONTRACT_JSON_BODIES[("POST", "/api/v1/candidates/")] |= V2_LEAD_BODY
+CONTRACT_JSON_BODIES[("PATCH", "/api/v1/candidates/{candidate_id}")] |= V2_LEAD_BODY
+
 # Operations that take no body at all (a POST that would otherwise be given
 # a generic JSON body).
 NO_BODY = {

@@ -19,14 +19,14 @@ def test_get_org_shape(server):
     r = server.get(URL, headers=acct.auth(token))
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/json"
     o = r.json()
-    assert list(o) == ORG_KEYS
+    # D21: February's nine fields in their order, today's among them (superset)
+    assert [k for k in o if k in ORG_KEYS] == ORG_KEYS
     assert o["id"] == user["organization_id"]
     assert o["name"] == name and o["slug"] == name.lower().replace(" ", "-")
     assert o["workable_connected"] is False and o["workable_subdomain"] is None
     assert o["plan"] == "pay_per_use" and o["assessments_used"] == 0 and o["assessments_limit"] is None
     assert acct.DT_Z.match(o["created_at"]), o["created_at"]
-    for secret in ("workable_access_token", "workable_refresh_token", "workable_config", "stripe_customer_id",
-                   "updated_at"):
+    for secret in ("workable_access_token", "workable_refresh_token", "stripe_customer_id", "updated_at"):
         assert secret not in o
 
 
@@ -58,7 +58,7 @@ def test_patch_rename_keeps_slug(server):
     r = server.patch(URL, json={"name": "After ✓ 'quoted'; --"}, headers=acct.auth(token))
     assert r.status_code == 200, r.text
     o = r.json()
-    assert list(o) == ORG_KEYS
+    assert [k for k in o if k in ORG_KEYS] == ORG_KEYS
     assert o["name"] == "After ✓ 'quoted'; --" and o["slug"] == name.lower().replace(" ", "-")
     assert server.get(URL, headers=acct.auth(token)).json()["name"] == "After ✓ 'quoted'; --"
 
@@ -73,11 +73,12 @@ def test_patch_noop_and_nulls(server):
         assert r.json() == before
 
 
-def test_patch_workable_config_stored_not_returned(server):
+def test_patch_workable_config_stored_as_given(server):
     _, token, email = acct.new_account(server)
     r = server.patch(URL, json={"workable_config": {"auto_send_on_stage": True, "auto_send_stage": "Ph'one"}},
                      headers=acct.auth(token))
-    assert r.status_code == 200 and "workable_config" not in r.json()
+    # D21/D22: today's typed workable_config is answered; the stored dict keeps the February keys
+    assert r.status_code == 200 and "auto_send_on_stage" not in r.json()["workable_config"]
     org_id = r.json()["id"]
     rows = acct.sql(server, "SELECT workable_config FROM organizations WHERE id = %s", (org_id,))
     import json

@@ -187,4 +187,33 @@ typedef struct {
 err_t assessments_usage_rows(db_t *db, mem_arena_t *a, int64_t org_id, int limit, assessments_usage_row_t **rows,
                              size_t *n);
 
+/* ---- rows for today's analytics N1 (repo.c; v2 spec §2.11) ---- */
+
+/* Which assessments N1 counts.  role_id: no assessment has a role here,
+ * so a role filter matches none (today's original compares a column that
+ * is NULL for every assessment this server creates). */
+typedef struct {
+    bool has_role_id, has_task_id, has_from, has_to;
+    int64_t role_id, task_id;
+    int64_t from_us, to_us; /* created_at bounds, both inclusive */
+} assessments_stats_filter_t;
+
+/* One assessment as N1 reads it.  Strings in the caller's arena; the two
+ * JSON texts only for completed rows (NULL otherwise). */
+typedef struct {
+    bool has_candidate, has_task;
+    int64_t candidate_id, task_id;
+    const char *status;
+    bool has_started, has_completed;
+    int64_t started_at, completed_at;
+    bool has_score, has_final_score, has_calibration;
+    double score, final_score, calibration_score;
+    const char *score_breakdown, *prompt_analytics;
+} assessments_stats_row_t;
+
+/* The organisation's assessments that filter f selects, by id (array in
+ * arena a).  Returns the database error. */
+err_t assessments_stats_rows(db_t *db, mem_arena_t *a, int64_t org_id, const assessments_stats_filter_t *f,
+                             assessments_stats_row_t **rows, size_t *n);
+
 #endif

@@ -633,3 +633,74 @@ err_t assessments_usage_rows(db_t *db, mem_arena_t *a, int64_t org_id, int limit
     *n = (size_t)count;
     return ERR_OK;
 }
+
+/* ---- rows for today's analytics N1 (v2 spec §2.11) ---- */
+
+/* completed as today's original counts it: finished normally or by the
+ * timeout, with a completion time (status compared as text: the
+ * PostgreSQL enum of the February schema has no timeout value) */
+#define STATS_DONE "CAST(status AS TEXT) IN ('COMPLETED', 'COMPLETED_DUE_TO_TIMEOUT') AND completed_at IS NOT NULL"
+
+static void assessments_stats_row(const db_res_t *r, int i, mem_arena_t *a, assessments_stats_row_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->has_candidate = !db_res_isnull(r, i, 0);
+    o->candidate_id = db_res_int(r, i, 0);
+    o->has_task = !db_res_isnull(r, i, 1);
+    o->task_id = db_res_int(r, i, 1);
+    o->status = mem_strdup(a, db_res_text(r, i, 2));
+    o->has_started = !db_res_isnull(r, i, 3);
+    o->started_at = db_res_time(r, i, 3);
+    o->has_completed = !db_res_isnull(r, i, 4);
+    o->completed_at = db_res_time(r, i, 4);
+    o->has_score = !db_res_isnull(r, i, 5);
+    o->score = db_res_real(r, i, 5);
+    o->has_final_score = !db_res_isnull(r, i, 6);
+    o->final_score = db_res_real(r, i, 6);
+    o->has_calibration = !db_res_isnull(r, i, 7);
+    o->calibration_score = db_res_real(r, i, 7);
+    o->score_breakdown = mem_strdup(a, db_res_text(r, i, 8));
+    o->prompt_analytics = mem_strdup(a, db_res_text(r, i, 9));
+}
+
+err_t assessments_stats_rows(db_t *db, mem_arena_t *a, int64_t org_id, const assessments_stats_filter_t *f,
+                             assessments_stats_row_t **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (f->has_role_id)
+        return ERR_OK;
+    db_value_t p[4] = {DB_V_INT(org_id)};
+    int np = 1;
+    char *sql = mem_printf(a, "SELECT candidate_id, task_id, status, started_at, completed_at, score, final_score, "
+                              "calibration_score, CASE WHEN " STATS_DONE " THEN score_breakdown END, "
+                              "CASE WHEN " STATS_DONE " THEN prompt_analytics END "
+                              "FROM assessments WHERE organization_id = $1");
+    if (f->has_task_id) {
+        p[np++] = DB_V_INT(f->task_id);
+        sql = mem_printf(a, "%s AND task_id = $%d", sql, np);
+    }
+    if (f->has_from) {
+        p[np++] = DB_V_TIME(f->from_us);
+        sql = mem_printf(a, "%s AND created_at >= $%d", sql, np);
+    }
+    if (f->has_to) {
+        p[np++] = DB_V_TIME(f->to_us);
+        sql = mem_printf(a, "%s AND created_at <= $%d", sql, np);
+    }
+    sql = mem_printf(a, "%s ORDER BY id", sql);
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK) {
+        db_res_free(r);
+        return e;
+    }
+    int count = db_res_rows(r);
+    assessments_stats_row_t *v = mem_alloc(a, (size_t)(count > 0 ? count : 1) * sizeof *v);
+    for (int i = 0; i < count; i++)
+        assessments_stats_row(r, i, a, &v[i]);
+    db_res_free(r);
+    *rows = v;
+    *n = (size_t)count;
+    return ERR_OK;
+}

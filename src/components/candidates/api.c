@@ -90,9 +90,22 @@ static err_t cand_api_list(api_ctx_t *ctx, const void *in_, api_out_t *out)
 
 typedef struct {
     vld_str_t email, full_name, position;
+    vld_str_t work_email, company_name, company_size, lead_source;
+    vld_bool_t marketing_consent;
 } cand_fields_in_t;
 
 static const vld_str_rule_t cand_text_rule = {VLD_OPTIONAL, 0, 200, NULL};
+static const vld_str_rule_t cand_short_rule = {VLD_OPTIONAL, 0, 100, NULL};
+
+/* Today's lead fields (v2 spec §2.12), the same on C2 and C4. */
+static void cand_parse_lead(api_ctx_t *ctx, cand_fields_in_t *in)
+{
+    vld_email(&ctx->v, "body", ctx->body, "work_email", VLD_OPTIONAL, &in->work_email);
+    vld_str(&ctx->v, "body", ctx->body, "company_name", &cand_text_rule, &in->company_name);
+    vld_str(&ctx->v, "body", ctx->body, "company_size", &cand_short_rule, &in->company_size);
+    vld_str(&ctx->v, "body", ctx->body, "lead_source", &cand_short_rule, &in->lead_source);
+    vld_bool(&ctx->v, "body", ctx->body, "marketing_consent", VLD_OPTIONAL, &in->marketing_consent);
+}
 
 static void cand_parse_create(api_ctx_t *ctx, void *in_)
 {
@@ -102,6 +115,7 @@ static void cand_parse_create(api_ctx_t *ctx, void *in_)
     vld_email(&ctx->v, "body", ctx->body, "email", VLD_REQUIRED, &in->email);
     vld_str(&ctx->v, "body", ctx->body, "full_name", &cand_text_rule, &in->full_name);
     vld_str(&ctx->v, "body", ctx->body, "position", &cand_text_rule, &in->position);
+    cand_parse_lead(ctx, in);
 }
 
 static void cand_parse_patch(api_ctx_t *ctx, void *in_)
@@ -111,6 +125,7 @@ static void cand_parse_patch(api_ctx_t *ctx, void *in_)
         return;
     vld_str(&ctx->v, "body", ctx->body, "full_name", &cand_text_rule, &in->full_name);
     vld_str(&ctx->v, "body", ctx->body, "position", &cand_text_rule, &in->position);
+    cand_parse_lead(ctx, in);
 }
 
 /* A validated optional text field as the services take it: NULL when
@@ -118,6 +133,27 @@ static void cand_parse_patch(api_ctx_t *ctx, void *in_)
 static const char *cand_text(mem_arena_t *a, const vld_str_t *f)
 {
     return f->presence == VLD_SET ? mem_strndup(a, f->value, f->len) : NULL;
+}
+
+/* The lead fields of a body.  create: every field is written (absent is
+ * null; marketing_consent absent or null is true, as the original stored
+ * it); otherwise only the fields the body names, a null consent again
+ * stored as true (the column is NOT NULL). */
+static cand_lead_t cand_lead(mem_arena_t *a, const cand_fields_in_t *in, bool create)
+{
+    cand_lead_t l = {
+        .set_work_email = create || in->work_email.presence != VLD_ABSENT,
+        .set_company_name = create || in->company_name.presence != VLD_ABSENT,
+        .set_company_size = create || in->company_size.presence != VLD_ABSENT,
+        .set_lead_source = create || in->lead_source.presence != VLD_ABSENT,
+        .set_marketing_consent = create || in->marketing_consent.presence != VLD_ABSENT,
+        .work_email = cand_text(a, &in->work_email),
+        .company_name = cand_text(a, &in->company_name),
+        .company_size = cand_text(a, &in->company_size),
+        .lead_source = cand_text(a, &in->lead_source),
+        .marketing_consent = in->marketing_consent.presence != VLD_SET || in->marketing_consent.value,
+    };
+    return l;
 }
 
 static err_t cand_api_create(api_ctx_t *ctx, const void *in_, api_out_t *out)
@@ -128,8 +164,9 @@ static err_t cand_api_create(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e != ERR_OK)
         return e;
     candidates_candidate_t c;
+    cand_lead_t lead = cand_lead(ctx->arena, in, true);
     e = cand_svc_create(db, ctx->arena, cand_api_scope(ctx), in->email.value, cand_text(ctx->arena, &in->full_name),
-                        cand_text(ctx->arena, &in->position), &c);
+                        cand_text(ctx->arena, &in->position), &lead, &c);
     if (e == ERR_CONFLICT)
         return api_fail(out, ERR_BAD_REQUEST, "Candidate email already exists");
     if (e != ERR_OK)
@@ -145,9 +182,10 @@ static err_t cand_api_patch(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e != ERR_OK)
         return e;
     candidates_candidate_t c;
+    cand_lead_t lead = cand_lead(ctx->arena, in, false);
     e = cand_svc_update(db, ctx->arena, cand_api_scope(ctx), api_path_int(ctx, "candidate_id"),
                         in->full_name.presence != VLD_ABSENT, cand_text(ctx->arena, &in->full_name),
-                        in->position.presence != VLD_ABSENT, cand_text(ctx->arena, &in->position), &c);
+                        in->position.presence != VLD_ABSENT, cand_text(ctx->arena, &in->position), &lead, &c);
     if (e != ERR_OK)
         return cand_api_fail(out, e, "Failed to update candidate");
     return cand_api_one(ctx, out, &c, false);

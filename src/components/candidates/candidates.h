@@ -37,6 +37,12 @@ typedef struct {
     const char *email;
     const char *full_name;
     const char *position;
+    /* today's lead fields (migration 010, v2 spec §2.12) */
+    const char *work_email;
+    const char *company_name;
+    const char *company_size;
+    const char *lead_source;
+    bool marketing_consent; /* NULL reads as true */
     const char *cv_filename;
     const char *cv_text;
     bool has_cv_uploaded_at;
@@ -81,7 +87,9 @@ typedef struct {
  * the database error. */
 err_t candidates_contacts(db_t *db, mem_arena_t *a, const int64_t *ids, size_t n, candidates_contact_t *out);
 
-/* The Candidate object of api-contract §2.4, keys in contract order.
+/* The Candidate object of api-contract §2.4, keys in contract order, with
+ * today's work_email, company_name, company_size, lead_source and
+ * marketing_consent after position (v2 spec §2.12, superset).
  * model_path=true is C2's shape (previews always null); false is the dict
  * path of C1/C3/C4 (previews of the stored texts, "" for empty text, null
  * when never uploaded).  Datetimes are RFC 3339 UTC with "Z" on both paths

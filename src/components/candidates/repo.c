@@ -4,7 +4,9 @@
 #include <string.h>
 
 #define CAND_COLS_HEAD "id, organization_id, email, full_name, position, cv_filename, "
-#define CAND_COLS_TAIL ", cv_uploaded_at, job_spec_filename, %s, job_spec_uploaded_at, created_at"
+#define CAND_COLS_TAIL                                                                                                 \
+    ", cv_uploaded_at, job_spec_filename, %s, job_spec_uploaded_at, created_at, work_email, company_name, "            \
+    "company_size, lead_source, marketing_consent"
 /* The preview needs 501 characters at most; substr counts characters in
  * both dialects. */
 #define CAND_TEXT_CUT "substr(%s, 1, 501)"
@@ -35,6 +37,11 @@ static void cand_row(mem_arena_t *a, const db_res_t *r, int i, candidates_candid
     c->job_spec_uploaded_at = db_res_time(r, i, 10);
     c->has_created_at = !db_res_isnull(r, i, 11);
     c->created_at = db_res_time(r, i, 11);
+    c->work_email = mem_strdup(a, db_res_text(r, i, 12));
+    c->company_name = mem_strdup(a, db_res_text(r, i, 13));
+    c->company_size = mem_strdup(a, db_res_text(r, i, 14));
+    c->lead_source = mem_strdup(a, db_res_text(r, i, 15));
+    c->marketing_consent = db_res_isnull(r, i, 16) ? true : db_res_bool(r, i, 16);
 }
 
 /* The organisation condition of a scope as SQL text with its parameter
@@ -241,4 +248,37 @@ err_t candidates_set_workable(db_t *db, int64_t id, const char *workable_candida
     if (e != ERR_OK)
         return e;
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;
+}
+
+err_t cand_repo_set_lead(db_t *db, mem_arena_t *a, int64_t id, const cand_lead_t *lead, bool *found)
+{
+    db_value_t p[6];
+    int np = 0;
+    mem_buf_t sql = {0};
+    mem_buf_puts(&sql, "UPDATE candidates SET id = id");
+    const struct {
+        bool set;
+        const char *col, *value;
+    } texts[] = {{lead->set_work_email, "work_email", lead->work_email},
+                 {lead->set_company_name, "company_name", lead->company_name},
+                 {lead->set_company_size, "company_size", lead->company_size},
+                 {lead->set_lead_source, "lead_source", lead->lead_source}};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        if (!texts[i].set)
+            continue;
+        p[np++] = DB_V_TEXT(texts[i].value);
+        mem_buf_printf(&sql, ", %s = $%d", texts[i].col, np);
+    }
+    if (lead->set_marketing_consent) {
+        p[np++] = DB_V_BOOL(lead->marketing_consent);
+        mem_buf_printf(&sql, ", marketing_consent = $%d", np);
+    }
+    p[np++] = DB_V_INT(id);
+    mem_buf_printf(&sql, " WHERE id = $%d", np);
+    int64_t n = 0;
+    const char *text = mem_strdup(a, sql.data);
+    mem_buf_free(&sql);
+    err_t e = db_exec(db, text, p, np, &n);
+    *found = n > 0;
+    return e;
 }

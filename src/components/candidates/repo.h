@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "components/candidates/candidates.h"
+#include "components/candidates/internal.h"
 
 /* Which document columns an upload writes. */
 typedef enum { CAND_DOC_CV, CAND_DOC_JOB_SPEC } cand_doc_t;
@@ -47,5 +47,9 @@ err_t cand_repo_set_doc(db_t *db, int64_t id, cand_doc_t doc, const char *url, c
 
 /* Deletes the row; *found=false when there was none. */
 err_t cand_repo_delete(db_t *db, int64_t id, bool *found);
+
+/* Writes the lead columns lead names on candidate id (*found: the row
+ * exists). */
+err_t cand_repo_set_lead(db_t *db, mem_arena_t *a, int64_t id, const cand_lead_t *lead, bool *found);
 
 #endif

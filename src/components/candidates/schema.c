@@ -23,6 +23,12 @@ void candidates_write(jsonw_t *w, mem_arena_t *a, const candidates_candidate_t *
     cand_text(w, "email", c->email);
     cand_text(w, "full_name", c->full_name);
     cand_text(w, "position", c->position);
+    cand_text(w, "work_email", c->work_email);
+    cand_text(w, "company_name", c->company_name);
+    cand_text(w, "company_size", c->company_size);
+    cand_text(w, "lead_source", c->lead_source);
+    jsonw_key(w, "marketing_consent");
+    jsonw_bool(w, c->marketing_consent);
     jsonw_key(w, "organization_id");
     if (c->has_organization)
         jsonw_int(w, c->organization_id);

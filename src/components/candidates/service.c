@@ -112,8 +112,25 @@ err_t cand_svc_list(db_t *db, mem_arena_t *a, candidates_scope_t scope, const ch
     return cand_repo_list(db, a, scope, q && *q ? q : NULL, limit, offset, items, n, total);
 }
 
+/* The insert and its lead fields in one transaction. */
+static err_t cand_svc_insert(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *email,
+                             const char *full_name, const char *position, const cand_lead_t *lead, int64_t *id)
+{
+    err_t e = db_begin(db);
+    if (e != ERR_OK)
+        return e;
+    e = cand_repo_insert(db, scope, email, full_name, position, db_now_us(), id);
+    bool found = false;
+    if (e == ERR_OK && lead)
+        e = cand_repo_set_lead(db, a, *id, lead, &found);
+    if (e == ERR_OK)
+        return db_commit(db);
+    db_rollback(db);
+    return e;
+}
+
 err_t cand_svc_create(db_t *db, mem_arena_t *a, candidates_scope_t scope, const char *email, const char *full_name,
-                      const char *position, candidates_candidate_t *out)
+                      const char *position, const cand_lead_t *lead, candidates_candidate_t *out)
 {
     int64_t id = 0;
     bool found = false;
@@ -122,7 +139,7 @@ err_t cand_svc_create(db_t *db, mem_arena_t *a, candidates_scope_t scope, const 
         return e;
     if (found)
         return ERR_CONFLICT;
-    e = cand_repo_insert(db, scope, email, full_name, position, db_now_us(), &id);
+    e = cand_svc_insert(db, a, scope, email, full_name, position, lead, &id);
     if (e != ERR_OK)
         return e;
     bool again = false;
@@ -132,8 +149,15 @@ err_t cand_svc_create(db_t *db, mem_arena_t *a, candidates_scope_t scope, const 
     return again ? ERR_OK : ERR_INTERNAL;
 }
 
+static bool cand_lead_any(const cand_lead_t *l)
+{
+    return l && (l->set_work_email || l->set_company_name || l->set_company_size || l->set_lead_source ||
+                 l->set_marketing_consent);
+}
+
 err_t cand_svc_update(db_t *db, mem_arena_t *a, candidates_scope_t scope, int64_t id, bool set_name,
-                      const char *full_name, bool set_position, const char *position, candidates_candidate_t *out)
+                      const char *full_name, bool set_position, const char *position, const cand_lead_t *lead,
+                      candidates_candidate_t *out)
 {
     bool found = false;
     err_t e = cand_repo_get(db, a, &scope, id, false, out, &found);
@@ -141,8 +165,10 @@ err_t cand_svc_update(db_t *db, mem_arena_t *a, candidates_scope_t scope, int64_
         return e;
     if (!found)
         return ERR_NOT_FOUND;
-    if (set_name || set_position) {
+    if (set_name || set_position || cand_lead_any(lead)) {
         e = cand_repo_update(db, id, set_name, full_name, set_position, position, &found);
+        if (e == ERR_OK && found && cand_lead_any(lead))
+            e = cand_repo_set_lead(db, a, id, lead, &found);
         if (e != ERR_OK)
             return e;
         if (!found)

@@ -28,6 +28,38 @@ typedef struct {
     int64_t assessments_limit;
     bool has_created_at;
     int64_t created_at; /* µs since the epoch, UTC */
+    /* today's settings (migration 010, v2 spec §2.8); JSON columns as JSON
+     * text, NULL when SQL NULL */
+    bool has_workable_token;     /* workable_access_token is set */
+    const char *workable_config; /* stored dict, unknown keys kept (D22) */
+    bool has_workable_last_sync_at;
+    int64_t workable_last_sync_at;
+    const char *workable_last_sync_status;
+    const char *workable_last_sync_summary;
+    bool bullhorn_connected;
+    bool has_bullhorn_last_sync_at;
+    int64_t bullhorn_last_sync_at;
+    const char *bullhorn_last_sync_status;
+    const char *sync_mode;
+    const char *fireflies_api_key_encrypted;
+    const char *fireflies_webhook_secret;
+    const char *fireflies_owner_email;
+    const char *fireflies_invite_email;
+    bool fireflies_single_account_mode;
+    bool has_stripe_customer;
+    const char *billing_provider;
+    int64_t credits_balance;
+    int64_t default_assessment_duration_minutes;
+    const char *invite_email_template;
+    bool has_default_role_budget_cents, has_default_score_threshold, has_monthly_spend_cap_cents;
+    int64_t default_role_budget_cents, default_score_threshold, monthly_spend_cap_cents;
+    const char *workspace_settings;
+    const char *scoring_policy;
+    const char *ai_tooling_config;
+    const char *notification_preferences;
+    const char *allowed_email_domains; /* JSON list of str */
+    bool sso_enforced, saml_enabled, two_factor_required;
+    const char *saml_metadata_url;
 } organizations_org_t;
 
 /* Reads organisation id into *out (strings in arena a).  ERR_NOT_FOUND
@@ -42,8 +74,11 @@ err_t organizations_get(db_t *db, mem_arena_t *a, int64_t id, organizations_org_
  * may retry its transaction); otherwise the database error. */
 err_t organizations_create(db_t *db, const char *name, int64_t *id);
 
-/* The Organization object of api-contract §2.2, fields in contract order,
- * datetimes RFC 3339 UTC with "Z".  Returns a new reference. */
+/* The Organization object both clients read (D21): the February fields
+ * (api-contract §2.2, assessments_used and assessments_limit kept) and
+ * today's 29 more in today's order (v2 spec §2.8), the sub-objects with
+ * today's defaults filled in; datetimes RFC 3339 UTC with "Z".  Returns a
+ * new reference. */
 json_t *organizations_json(const organizations_org_t *o);
 
 /* The slug the original derived from name: lower-cased (Unicode) with

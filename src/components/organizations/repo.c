@@ -5,7 +5,59 @@
 
 #define ORG_COLS                                                                                                       \
     "id, name, slug, workable_connected, workable_subdomain, plan, assessments_used, assessments_limit, "              \
-    "created_at"
+    "created_at, workable_access_token IS NOT NULL, workable_config, workable_last_sync_at, "                          \
+    "workable_last_sync_status, workable_last_sync_summary, bullhorn_connected, bullhorn_last_sync_at, "               \
+    "bullhorn_last_sync_status, sync_mode, fireflies_api_key_encrypted, fireflies_webhook_secret, "                    \
+    "fireflies_owner_email, fireflies_invite_email, fireflies_single_account_mode, stripe_customer_id IS NOT NULL, "   \
+    "billing_provider, credits_balance, default_assessment_duration_minutes, invite_email_template, "                  \
+    "default_role_budget_cents, default_score_threshold, monthly_spend_cap_cents, workspace_settings, "                \
+    "scoring_policy, ai_tooling_config, notification_preferences, allowed_email_domains, sso_enforced, "               \
+    "saml_enabled, saml_metadata_url, two_factor_required"
+
+static bool org_repo_opt_int(const db_res_t *r, int col, int64_t *v)
+{
+    bool has = !db_res_isnull(r, 0, col);
+    *v = has ? db_res_int(r, 0, col) : 0;
+    return has;
+}
+
+/* Today's columns (index 9 on) of the row. */
+static void org_repo_row_v2(const db_res_t *r, mem_arena_t *a, organizations_org_t *o)
+{
+    o->has_workable_token = db_res_bool(r, 0, 9);
+    o->workable_config = mem_strdup(a, db_res_text(r, 0, 10));
+    o->has_workable_last_sync_at = !db_res_isnull(r, 0, 11);
+    o->workable_last_sync_at = db_res_time(r, 0, 11);
+    o->workable_last_sync_status = mem_strdup(a, db_res_text(r, 0, 12));
+    o->workable_last_sync_summary = mem_strdup(a, db_res_text(r, 0, 13));
+    o->bullhorn_connected = db_res_bool(r, 0, 14);
+    o->has_bullhorn_last_sync_at = !db_res_isnull(r, 0, 15);
+    o->bullhorn_last_sync_at = db_res_time(r, 0, 15);
+    o->bullhorn_last_sync_status = mem_strdup(a, db_res_text(r, 0, 16));
+    o->sync_mode = mem_strdup(a, db_res_text(r, 0, 17));
+    o->fireflies_api_key_encrypted = mem_strdup(a, db_res_text(r, 0, 18));
+    o->fireflies_webhook_secret = mem_strdup(a, db_res_text(r, 0, 19));
+    o->fireflies_owner_email = mem_strdup(a, db_res_text(r, 0, 20));
+    o->fireflies_invite_email = mem_strdup(a, db_res_text(r, 0, 21));
+    o->fireflies_single_account_mode = db_res_isnull(r, 0, 22) ? true : db_res_bool(r, 0, 22);
+    o->has_stripe_customer = db_res_bool(r, 0, 23);
+    o->billing_provider = mem_strdup(a, db_res_text(r, 0, 24));
+    o->credits_balance = db_res_int(r, 0, 25);
+    o->default_assessment_duration_minutes = db_res_isnull(r, 0, 26) ? 30 : db_res_int(r, 0, 26);
+    o->invite_email_template = mem_strdup(a, db_res_text(r, 0, 27));
+    o->has_default_role_budget_cents = org_repo_opt_int(r, 28, &o->default_role_budget_cents);
+    o->has_default_score_threshold = org_repo_opt_int(r, 29, &o->default_score_threshold);
+    o->has_monthly_spend_cap_cents = org_repo_opt_int(r, 30, &o->monthly_spend_cap_cents);
+    o->workspace_settings = mem_strdup(a, db_res_text(r, 0, 31));
+    o->scoring_policy = mem_strdup(a, db_res_text(r, 0, 32));
+    o->ai_tooling_config = mem_strdup(a, db_res_text(r, 0, 33));
+    o->notification_preferences = mem_strdup(a, db_res_text(r, 0, 34));
+    o->allowed_email_domains = mem_strdup(a, db_res_text(r, 0, 35));
+    o->sso_enforced = db_res_bool(r, 0, 36);
+    o->saml_enabled = db_res_bool(r, 0, 37);
+    o->saml_metadata_url = mem_strdup(a, db_res_text(r, 0, 38));
+    o->two_factor_required = db_res_bool(r, 0, 39);
+}
 
 err_t org_repo_get(db_t *db, mem_arena_t *a, int64_t id, organizations_org_t *out, bool *found)
 {
@@ -28,6 +80,7 @@ err_t org_repo_get(db_t *db, mem_arena_t *a, int64_t id, organizations_org_t *ou
         out->assessments_limit = db_res_int(r, 0, 7);
         out->has_created_at = !db_res_isnull(r, 0, 8);
         out->created_at = db_res_time(r, 0, 8);
+        org_repo_row_v2(r, a, out);
     }
     db_res_free(r);
     return ERR_OK;
@@ -79,29 +132,49 @@ err_t org_repo_insert(db_t *db, const char *name, const char *slug, int64_t now_
     return ERR_OK;
 }
 
-err_t org_repo_update(db_t *db, int64_t id, const char *name, const char *workable_config_json, int64_t now_us)
+static db_value_t org_repo_opt(bool has, int64_t v)
 {
-    /* Only the columns given are set ("applied only when non-null", O2).
-     * The statement is one of four fixed texts, parameters numbered in
-     * order. */
-    static const char *const sql[4] = {
-        "UPDATE organizations SET updated_at = $1 WHERE id = $2",
-        "UPDATE organizations SET name = $3, updated_at = $1 WHERE id = $2",
-        "UPDATE organizations SET workable_config = $3, updated_at = $1 WHERE id = $2",
-        "UPDATE organizations SET name = $3, workable_config = $4, updated_at = $1 WHERE id = $2",
+    return has ? DB_V_INT(v) : DB_V_NULL;
+}
+
+err_t org_repo_save_settings(db_t *db, const organizations_org_t *o, int64_t now_us)
+{
+    db_value_t p[] = {
+        DB_V_TEXT(o->name),
+        DB_V_JSON(o->workable_config),
+        DB_V_TEXT(o->fireflies_api_key_encrypted),
+        DB_V_TEXT(o->fireflies_webhook_secret),
+        DB_V_TEXT(o->fireflies_owner_email),
+        DB_V_TEXT(o->fireflies_invite_email),
+        DB_V_BOOL(o->fireflies_single_account_mode),
+        DB_V_JSON(o->workspace_settings),
+        DB_V_JSON(o->scoring_policy),
+        DB_V_JSON(o->ai_tooling_config),
+        DB_V_JSON(o->notification_preferences),
+        DB_V_JSON(o->allowed_email_domains),
+        DB_V_BOOL(o->sso_enforced),
+        DB_V_BOOL(o->saml_enabled),
+        DB_V_TEXT(o->saml_metadata_url),
+        DB_V_BOOL(o->two_factor_required),
+        DB_V_INT(o->default_assessment_duration_minutes),
+        DB_V_TEXT(o->invite_email_template),
+        org_repo_opt(o->has_default_role_budget_cents, o->default_role_budget_cents),
+        org_repo_opt(o->has_default_score_threshold, o->default_score_threshold),
+        org_repo_opt(o->has_monthly_spend_cap_cents, o->monthly_spend_cap_cents),
+        DB_V_TIME(now_us),
+        DB_V_INT(o->id),
     };
-    db_value_t p[4] = {DB_V_TIME(now_us), DB_V_INT(id)};
-    int np = 2, which = 0;
-    if (name) {
-        p[np++] = DB_V_TEXT(name);
-        which |= 1;
-    }
-    if (workable_config_json) {
-        p[np++] = DB_V_JSON(workable_config_json);
-        which |= 2;
-    }
     int64_t n = 0;
-    err_t e = db_exec(db, sql[which], p, np, &n);
+    err_t e = db_exec(db,
+                      "UPDATE organizations SET name = $1, workable_config = $2, fireflies_api_key_encrypted = $3, "
+                      "fireflies_webhook_secret = $4, fireflies_owner_email = $5, fireflies_invite_email = $6, "
+                      "fireflies_single_account_mode = $7, workspace_settings = $8, scoring_policy = $9, "
+                      "ai_tooling_config = $10, notification_preferences = $11, allowed_email_domains = $12, "
+                      "sso_enforced = $13, saml_enabled = $14, saml_metadata_url = $15, two_factor_required = $16, "
+                      "default_assessment_duration_minutes = $17, invite_email_template = $18, "
+                      "default_role_budget_cents = $19, default_score_threshold = $20, "
+                      "monthly_spend_cap_cents = $21, updated_at = $22 WHERE id = $23",
+                      p, (int)(sizeof p / sizeof p[0]), &n);
     if (e != ERR_OK)
         return e;
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;

@@ -20,9 +20,10 @@ err_t org_repo_slugs_like(db_t *db, mem_arena_t *a, const char *base, const char
  * slug. */
 err_t org_repo_insert(db_t *db, const char *name, const char *slug, int64_t now_us, int64_t *id);
 
-/* Sets name and/or workable_config (JSON text) when non-NULL, and
- * updated_at.  ERR_NOT_FOUND when the row does not exist. */
-err_t org_repo_update(db_t *db, int64_t id, const char *name, const char *workable_config_json, int64_t now_us);
+/* Writes the columns O2 may change (name, the settings objects, fireflies,
+ * access settings, defaults) from *o, and updated_at.  ERR_NOT_FOUND when
+ * the row does not exist. */
+err_t org_repo_save_settings(db_t *db, const organizations_org_t *o, int64_t now_us);
 
 /* stripe_customer_id of organisation id into *customer_id (arena a, NULL
  * when unset); *found says whether the row exists. */

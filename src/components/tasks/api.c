@@ -74,6 +74,26 @@ static err_t tasks_api_list(api_ctx_t *ctx, const void *in, api_out_t *out)
     return api_json(out, arr);
 }
 
+/* ---- GET /tasks/drafts (today's; the literal wins over {task_id}) ---- */
+
+static err_t tasks_api_drafts(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    task_t *list = NULL;
+    size_t n = 0;
+    const char *detail = NULL;
+    e = tasks_svc_drafts(db, ctx->arena, tasks_api_owner(ctx), &list, &n, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(arr, tasks_json(&list[i]));
+    return api_json(out, arr);
+}
+
 /* ---- T4 GET /tasks/{task_id} ---- */
 
 static err_t tasks_api_get(api_ctx_t *ctx, const void *in, api_out_t *out)
@@ -135,7 +155,9 @@ static const api_route_t tasks_routes[] = {
     {"POST", TASKS_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, tasks_parse_create, sizeof(tasks_new_t),
      tasks_api_create, 201, "Create a task", "tasks"},
     {"GET", TASKS_BASE "/", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, tasks_api_list, 200,
-     "List own tasks and templates", "tasks"},
+     "List own active tasks and active templates", "tasks"},
+    {"GET", TASKS_BASE "/drafts", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, tasks_api_drafts, 200,
+     "List generated task drafts awaiting review", "tasks"},
     {"GET", TASKS_BASE "/{task_id:int}", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, tasks_api_get, 200,
      "Get a task", "tasks"},
     {"PATCH", TASKS_BASE "/{task_id:int}", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, tasks_parse_patch,

@@ -37,12 +37,20 @@ typedef struct {
     const char *score_weights;
     const char *recruiter_weight_preset;
     bool proctoring_enabled;
+    bool has_claude_budget_limit_usd;
+    double claude_budget_limit_usd;
+    const char *task_key; /* body key task_key, or its alias task_id */
+    const char *role;
+    const char *scenario;
+    const char *repo_structure; /* JSON text; the service builds the default */
+    const char *evaluation_rubric;
+    const char *extra_data; /* JSON text, expected_* folded in */
 } tasks_new_t;
 
 /* A validated T5 body: the columns present in the body, in body-schema
  * order, with the values to write (DB_NULL for an explicit null).  column
  * is always one of the literal names in schema.c. */
-#define TASKS_PATCH_MAX 16
+#define TASKS_PATCH_MAX 32
 typedef struct {
     struct {
         const char *column;
@@ -89,6 +97,12 @@ typedef enum {
  * starter_code, test_code} (*out, a new reference, only on TASKS_GEN_OK). */
 tasks_gen_parse_t tasks_schema_generated(const char *text, json_t **out);
 
+/* The repository the original built for a task given starter and test
+ * code only: {"name": slug of name, "files": {"README.md", "src/task.py",
+ * "tests/test_task.py" when test_code}} as JSON text in a. */
+const char *tasks_schema_default_repo(mem_arena_t *a, const char *name, const char *scenario, const char *starter,
+                                      const char *test);
+
 /* ---- service.c ---- */
 
 /* detail receives the contract's message for every failure. */
@@ -96,6 +110,9 @@ err_t tasks_svc_generate(mem_arena_t *a, const tasks_generate_in_t *in, json_t *
 err_t tasks_svc_create(db_t *db, mem_arena_t *a, tasks_owner_t owner, const tasks_new_t *in, task_t *out,
                        const char **detail);
 err_t tasks_svc_list(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n, const char **detail);
+/* The owner's inactive generated drafts (extra_data.generated), newest
+ * first. */
+err_t tasks_svc_drafts(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n, const char **detail);
 err_t tasks_svc_get(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, task_t *out, const char **detail);
 err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p, task_t *out,
                        const char **detail);

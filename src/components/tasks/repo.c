@@ -9,7 +9,8 @@
 #define TASKS_COLS                                                                                                     \
     "id, organization_id, name, description, task_type, difficulty, duration_minutes, starter_code, "                  \
     "test_code, sample_data, dependencies, success_criteria, test_weights, is_template, is_active, "                   \
-    "calibration_prompt, score_weights, recruiter_weight_preset, proctoring_enabled, created_at"
+    "calibration_prompt, score_weights, recruiter_weight_preset, proctoring_enabled, created_at, "                     \
+    "claude_budget_limit_usd, task_key, role, scenario, repo_structure, evaluation_rubric, extra_data"
 
 static void tasks_repo_row(const db_res_t *r, int i, mem_arena_t *a, task_t *t)
 {
@@ -36,6 +37,14 @@ static void tasks_repo_row(const db_res_t *r, int i, mem_arena_t *a, task_t *t)
     t->proctoring_enabled = db_res_isnull(r, i, 18) ? false : db_res_bool(r, i, 18);
     t->has_created_at = !db_res_isnull(r, i, 19);
     t->created_at = db_res_time(r, i, 19);
+    t->has_claude_budget_limit_usd = !db_res_isnull(r, i, 20);
+    t->claude_budget_limit_usd = db_res_real(r, i, 20);
+    t->task_key = mem_strdup(a, db_res_text(r, i, 21));
+    t->role = mem_strdup(a, db_res_text(r, i, 22));
+    t->scenario = mem_strdup(a, db_res_text(r, i, 23));
+    t->repo_structure = mem_strdup(a, db_res_text(r, i, 24));
+    t->evaluation_rubric = mem_strdup(a, db_res_text(r, i, 25));
+    t->extra_data = mem_strdup(a, db_res_text(r, i, 26));
 }
 
 err_t tasks_repo_get(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_t owner, int64_t id, task_t *out,
@@ -75,18 +84,9 @@ err_t tasks_repo_get(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_
     return ERR_OK;
 }
 
-err_t tasks_repo_list_visible(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n)
+/* Runs a list query and reads every row into *out (arena a). */
+static err_t tasks_repo_list(db_t *db, mem_arena_t *a, const char *sql, db_value_t *p, int np, task_t **out, size_t *n)
 {
-    db_value_t p[2];
-    int np = 0;
-    const char *sql;
-    if (owner.has_org) {
-        sql = "SELECT " TASKS_COLS " FROM tasks WHERE organization_id = $1 OR is_template = $2 ORDER BY id";
-        p[np++] = DB_V_INT(owner.org_id);
-    } else {
-        sql = "SELECT " TASKS_COLS " FROM tasks WHERE organization_id IS NULL OR is_template = $1 ORDER BY id";
-    }
-    p[np++] = DB_V_BOOL(true);
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, np, &r);
     if (e != ERR_OK)
@@ -99,6 +99,40 @@ err_t tasks_repo_list_visible(db_t *db, mem_arena_t *a, tasks_owner_t owner, tas
     *out = v;
     *n = (size_t)rows;
     return ERR_OK;
+}
+
+err_t tasks_repo_list_visible(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n)
+{
+    /* active tasks only (D25); NULL is_active reads as true, as in reads */
+    db_value_t p[3];
+    int np = 0;
+    const char *sql;
+    if (owner.has_org) {
+        sql = "SELECT " TASKS_COLS " FROM tasks WHERE (organization_id = $1 OR is_template = $2) "
+              "AND (is_active = $3 OR is_active IS NULL) ORDER BY id";
+        p[np++] = DB_V_INT(owner.org_id);
+    } else {
+        sql = "SELECT " TASKS_COLS " FROM tasks WHERE (organization_id IS NULL OR is_template = $1) "
+              "AND (is_active = $2 OR is_active IS NULL) ORDER BY id";
+    }
+    p[np++] = DB_V_BOOL(true);
+    p[np++] = DB_V_BOOL(true);
+    return tasks_repo_list(db, a, sql, p, np, out, n);
+}
+
+err_t tasks_repo_list_inactive(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n)
+{
+    db_value_t p[2];
+    int np = 0;
+    const char *sql;
+    if (owner.has_org) {
+        sql = "SELECT " TASKS_COLS " FROM tasks WHERE organization_id = $1 AND is_active = $2 ORDER BY id DESC";
+        p[np++] = DB_V_INT(owner.org_id);
+    } else {
+        sql = "SELECT " TASKS_COLS " FROM tasks WHERE organization_id IS NULL AND is_active = $1 ORDER BY id DESC";
+    }
+    p[np++] = DB_V_BOOL(false);
+    return tasks_repo_list(db, a, sql, p, np, out, n);
 }
 
 err_t tasks_repo_insert(db_t *db, tasks_owner_t owner, const tasks_new_t *in, int64_t now_us, int64_t *id)
@@ -123,14 +157,23 @@ err_t tasks_repo_insert(db_t *db, tasks_owner_t owner, const tasks_new_t *in, in
         DB_V_TEXT(in->recruiter_weight_preset),
         DB_V_BOOL(in->proctoring_enabled),
         DB_V_TIME(now_us),
+        in->has_claude_budget_limit_usd ? DB_V_REAL(in->claude_budget_limit_usd) : DB_V_NULL,
+        DB_V_TEXT(in->task_key),
+        DB_V_TEXT(in->role),
+        DB_V_TEXT(in->scenario),
+        DB_V_JSON(in->repo_structure),
+        DB_V_JSON(in->evaluation_rubric),
+        DB_V_JSON(in->extra_data),
     };
     db_res_t *r = NULL;
     err_t e = db_query(db,
                        "INSERT INTO tasks (organization_id, name, description, task_type, difficulty, "
                        "duration_minutes, starter_code, test_code, sample_data, dependencies, success_criteria, "
                        "test_weights, is_template, is_active, calibration_prompt, score_weights, "
-                       "recruiter_weight_preset, proctoring_enabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, "
-                       "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+                       "recruiter_weight_preset, proctoring_enabled, created_at, claude_budget_limit_usd, task_key, "
+                       "role, scenario, repo_structure, evaluation_rubric, extra_data) VALUES ($1, $2, $3, $4, $5, "
+                       "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
+                       "$25, $26) RETURNING id",
                        p, (int)(sizeof p / sizeof p[0]), &r);
     if (e != ERR_OK)
         return e;

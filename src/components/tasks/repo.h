@@ -21,8 +21,12 @@ typedef enum {
 err_t tasks_repo_get(db_t *db, mem_arena_t *a, tasks_scope_t scope, tasks_owner_t owner, int64_t id, task_t *out,
                      bool *found);
 
-/* The owner's tasks plus every template, by id.  *out (arena a) and *n. */
+/* The owner's active tasks plus every active template, by id.  *out
+ * (arena a) and *n. */
 err_t tasks_repo_list_visible(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n);
+
+/* The owner's own inactive tasks, newest (highest id) first. */
+err_t tasks_repo_list_inactive(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n);
 
 /* Inserts an active task for owner, created at now_us; *id receives its
  * id. */

@@ -5,6 +5,7 @@
 #include "components/integrations/claude/claude.h"
 #include "components/tasks/internal.h"
 #include "platform/json.h"
+#include "shared/text.h"
 
 /* ---- encoding ---- */
 
@@ -19,6 +20,17 @@ json_t *tasks_json_column(const char *text)
     if (!text)
         return NULL;
     return json_parse(text, strlen(text), JSON_MAX_DEPTH_DEFAULT, NULL);
+}
+
+/* A JSON column that must hold an object: the object, else null. */
+static json_t *tasks_json_object_or_null(const char *text)
+{
+    json_t *j = tasks_json_column(text);
+    if (j && !json_is_object(j)) {
+        json_decref(j);
+        j = NULL;
+    }
+    return j ? j : json_null();
 }
 
 json_t *tasks_json(const task_t *t)
@@ -46,7 +58,133 @@ json_t *tasks_json(const task_t *t)
     json_object_set_new(o, "score_weights", w ? w : json_null());
     json_object_set_new(o, "recruiter_weight_preset", tasks_str_or_null(t->recruiter_weight_preset));
     json_object_set_new(o, "proctoring_enabled", json_boolean(t->proctoring_enabled));
+    json_object_set_new(o, "claude_budget_limit_usd",
+                        t->has_claude_budget_limit_usd ? json_real(t->claude_budget_limit_usd) : json_null());
+    json_object_set_new(o, "task_key", tasks_str_or_null(t->task_key));
+    json_object_set_new(o, "role", tasks_str_or_null(t->role));
+    json_object_set_new(o, "scenario", tasks_str_or_null(t->scenario));
+    json_object_set_new(o, "repo_structure", tasks_json_object_or_null(t->repo_structure));
+    json_object_set_new(o, "evaluation_rubric", tasks_json_object_or_null(t->evaluation_rubric));
+    json_object_set_new(o, "extra_data", tasks_json_object_or_null(t->extra_data));
+    json_object_set_new(o, "main_repo_path", json_null());
+    json_object_set_new(o, "template_repo_url", json_null());
+    json_object_set_new(o, "repo_file_count", json_integer(tasks_repo_file_count(t->repo_structure)));
     return o;
+}
+
+/* Python's truth value of a JSON value (NULL: absent, false). */
+static bool tasks_truthy(const json_t *v)
+{
+    if (!v || json_is_null(v) || json_is_false(v))
+        return false;
+    if (json_is_string(v))
+        return json_string_length(v) > 0;
+    if (json_is_number(v))
+        return json_number_value(v) != 0;
+    if (json_is_array(v))
+        return json_array_size(v) > 0;
+    if (json_is_object(v))
+        return json_object_size(v) > 0;
+    return true;
+}
+
+int64_t tasks_repo_file_count(const char *repo_structure)
+{
+    json_t *rs = tasks_json_column(repo_structure);
+    json_t *files = json_is_object(rs) ? json_object_get(rs, "files") : NULL;
+    json_t *paths = json_object(); /* a set: keys are the distinct paths */
+    if (json_is_object(files)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(files, k, v) json_object_set_new(paths, k, json_null());
+    } else if (json_is_array(files)) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(files, i, e)
+        {
+            json_t *path = json_object_get(e, "path");
+            if (!tasks_truthy(path))
+                path = json_object_get(e, "name");
+            if (json_is_string(path) && tasks_truthy(path))
+                json_object_set_new(paths, json_string_value(path), json_null());
+        }
+    }
+    int64_t n = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(paths, k, v)
+    {
+        bool blank = true;
+        for (const char *c = k; *c && blank; c++)
+            blank = *c == ' ' || *c == '\t' || *c == '\n' || *c == '\r';
+        n += !blank;
+    }
+    json_decref(paths);
+    json_decref(rs);
+    return n;
+}
+
+/* "-" for every run outside [a-z0-9._-] after lower-casing, "-" and "."
+ * trimmed, "task" when nothing is left (the original's repository slug). */
+static char *tasks_schema_slug(mem_arena_t *a, const char *name)
+{
+    size_t n = strlen(name);
+    while (n && (*name == ' ' || *name == '\t' || *name == '\n' || *name == '\r')) {
+        name++;
+        n--;
+    }
+    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '\n' || name[n - 1] == '\r'))
+        n--;
+    char *low = mem_alloc(a, TEXT_LOWER_MAX(n));
+    text_lower(name, n, low);
+    char *out = mem_alloc(a, strlen(low) + 1);
+    size_t k = 0;
+    bool run = false;
+    for (const char *c = low; *c; c++) {
+        bool ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_' || *c == '-';
+        if (ok)
+            out[k++] = *c;
+        else if (!run)
+            out[k++] = '-';
+        run = !ok;
+    }
+    out[k] = '\0';
+    size_t b = 0;
+    while (out[b] == '-' || out[b] == '.')
+        b++;
+    while (k > b && (out[k - 1] == '-' || out[k - 1] == '.'))
+        out[--k] = '\0';
+    return out[b] ? out + b : mem_strdup(a, "task");
+}
+
+const char *tasks_schema_default_repo(mem_arena_t *a, const char *name, const char *scenario, const char *starter,
+                                      const char *test)
+{
+    const char *title = name && *name ? name : "Assessment Task";
+    char *intro = mem_strdup(a, scenario ? scenario : "");
+    size_t n = strlen(intro);
+    char *b = intro;
+    while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+        b++;
+    while (n > (size_t)(b - intro) &&
+           (intro[n - 1] == ' ' || intro[n - 1] == '\t' || intro[n - 1] == '\n' || intro[n - 1] == '\r'))
+        intro[--n] = '\0';
+    bool has_test = test && *test;
+    char *readme = mem_printf(a, "# %s\n\n", title);
+    if (*b)
+        readme = mem_printf(a, "%s%s\n\n", readme, b);
+    readme = mem_printf(a, "%s## Files\n- `src/task.py`: starter implementation for candidates\n", readme);
+    if (has_test)
+        readme = mem_printf(a, "%s- `tests/test_task.py`: pytest suite used for evaluation\n", readme);
+    json_t *files = json_object();
+    json_object_set_new(files, "README.md", json_string(readme));
+    json_object_set_new(files, "src/task.py", json_string(starter && *starter ? starter : "# Starter code\n"));
+    if (has_test)
+        json_object_set_new(files, "tests/test_task.py", json_string(test));
+    json_t *rs = json_pack("{s:s,s:o}", "name", tasks_schema_slug(a, title), "files", files);
+    const char *text = json_encode_arena(a, rs);
+    json_decref(rs);
+    return text;
 }
 
 /* ---- validation helpers ---- */
@@ -92,6 +230,80 @@ static const vld_str_rule_t tasks_rule_opt = {VLD_OPTIONAL, 0, 0, NULL};
 static const vld_int_rule_t tasks_rule_duration = {
     .need = VLD_DEFAULTED, .has_ge = true, .ge = 15, .has_le = true, .le = 180};
 
+/* claude_budget_limit_usd: Optional[float], 0 < x <= 1000. */
+static bool tasks_schema_budget(vld_t *v, const json_t *body, vld_float_t *out)
+{
+    if (!vld_float(v, "body", body, "claude_budget_limit_usd", VLD_OPTIONAL, out) || out->presence != VLD_SET)
+        return true;
+    const json_t *input = json_object_get(body, "claude_budget_limit_usd");
+    if (!(out->value > 0)) {
+        vld_add(v, "greater_than", vld_loc("body", "claude_budget_limit_usd"), "Input should be greater than 0",
+                json_deep_copy(input), json_pack("{s:i}", "gt", 0));
+        return false;
+    }
+    if (out->value > 1000) {
+        vld_add(v, "less_than_equal", vld_loc("body", "claude_budget_limit_usd"),
+                "Input should be less than or equal to 1000", json_deep_copy(input), json_pack("{s:i}", "le", 1000));
+        return false;
+    }
+    return true;
+}
+
+/* task_key, also accepted as task_id (task_key wins when both are sent);
+ * *key receives the body key used. */
+static void tasks_schema_task_key(vld_t *v, mem_arena_t *a, const json_t *body, vld_str_t *out, const char **key)
+{
+    *key = json_object_get(body, "task_key") || !json_object_get(body, "task_id") ? "task_key" : "task_id";
+    tasks_schema_str(v, a, body, *key, &tasks_rule_opt, out);
+}
+
+/* Today's body fields shared by T2 and T5, validated. */
+typedef struct {
+    vld_float_t budget;
+    vld_str_t task_key, role, scenario;
+    const char *task_key_field;
+    vld_json_t repo, rubric, extra, insights, solutions, approaches;
+} tasks_v2_in_t;
+
+static void tasks_schema_v2(vld_t *v, mem_arena_t *a, const json_t *body, tasks_v2_in_t *in)
+{
+    tasks_schema_budget(v, body, &in->budget);
+    tasks_schema_task_key(v, a, body, &in->task_key, &in->task_key_field);
+    tasks_schema_str(v, a, body, "role", &tasks_rule_opt, &in->role);
+    tasks_schema_str(v, a, body, "scenario", &tasks_rule_opt, &in->scenario);
+    vld_dict(v, "body", body, "repo_structure", VLD_OPTIONAL, &in->repo);
+    vld_dict(v, "body", body, "evaluation_rubric", VLD_OPTIONAL, &in->rubric);
+    vld_dict(v, "body", body, "extra_data", VLD_OPTIONAL, &in->extra);
+    vld_list_str(v, "body", body, "expected_insights", VLD_OPTIONAL, &in->insights);
+    vld_list_str(v, "body", body, "valid_solutions", VLD_OPTIONAL, &in->solutions);
+    vld_dict(v, "body", body, "expected_approaches", VLD_OPTIONAL, &in->approaches);
+}
+
+/* extra_data with expected_insights, valid_solutions and
+ * expected_approaches folded in when any is given non-null (the
+ * original's payload normalisation): the body's extra_data (or {}) plus
+ * those keys.  JSON text in a, or NULL for null; *changed says whether
+ * extra_data is to be written. */
+static const char *tasks_schema_extra(mem_arena_t *a, const tasks_v2_in_t *in, bool *changed)
+{
+    const vld_json_t *fold[3] = {&in->insights, &in->solutions, &in->approaches};
+    static const char *const names[3] = {"expected_insights", "valid_solutions", "expected_approaches"};
+    bool any = false;
+    for (int i = 0; i < 3; i++)
+        any = any || fold[i]->presence == VLD_SET;
+    *changed = any || in->extra.presence != VLD_ABSENT;
+    if (!any)
+        return tasks_schema_json_text(a, &in->extra);
+    json_t *x = in->extra.presence == VLD_SET && json_object_size(in->extra.value) ? json_deep_copy(in->extra.value)
+                                                                                   : json_object();
+    for (int i = 0; i < 3; i++)
+        if (fold[i]->presence == VLD_SET)
+            json_object_set(x, names[i], (json_t *)fold[i]->value);
+    const char *text = json_encode_arena(a, x);
+    json_decref(x);
+    return text;
+}
+
 bool tasks_schema_new(vld_t *v, mem_arena_t *a, const json_t *body, tasks_new_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -118,6 +330,8 @@ bool tasks_schema_new(vld_t *v, mem_arena_t *a, const json_t *body, tasks_new_t 
     vld_dict(v, "body", body, "score_weights", VLD_OPTIONAL, &sweights);
     tasks_schema_str(v, a, body, "recruiter_weight_preset", &tasks_rule_opt, &preset);
     vld_bool(v, "body", body, "proctoring_enabled", VLD_DEFAULTED, &proct);
+    tasks_v2_in_t v2 = {0};
+    tasks_schema_v2(v, a, body, &v2);
     if (vld_count(v) != before)
         return false;
     out->name = name.value;
@@ -136,6 +350,21 @@ bool tasks_schema_new(vld_t *v, mem_arena_t *a, const json_t *body, tasks_new_t 
     out->score_weights = tasks_schema_json_text(a, &sweights);
     out->recruiter_weight_preset = preset.presence == VLD_SET ? preset.value : NULL;
     out->proctoring_enabled = proct.presence == VLD_SET && proct.value;
+    out->has_claude_budget_limit_usd = v2.budget.presence == VLD_SET;
+    out->claude_budget_limit_usd = v2.budget.value;
+    out->task_key = v2.task_key.presence == VLD_SET ? v2.task_key.value : NULL;
+    out->role = v2.role.presence == VLD_SET ? v2.role.value : NULL;
+    out->scenario = v2.scenario.presence == VLD_SET ? v2.scenario.value : NULL;
+    out->evaluation_rubric = tasks_schema_json_text(a, &v2.rubric);
+    bool changed = false;
+    out->extra_data = tasks_schema_extra(a, &v2, &changed);
+    /* an empty or absent repo_structure gets the default repository */
+    if (v2.repo.presence == VLD_SET && json_object_size(v2.repo.value))
+        out->repo_structure = tasks_schema_json_text(a, &v2.repo);
+    else
+        out->repo_structure =
+            tasks_schema_default_repo(a, out->name, out->scenario && *out->scenario ? out->scenario : out->description,
+                                      out->starter_code, out->test_code);
     return true;
 }
 
@@ -189,7 +418,27 @@ bool tasks_schema_patch(vld_t *v, mem_arena_t *a, const json_t *body, tasks_patc
     vld_bool_t proct = {0};
     if (vld_bool(v, "body", body, "proctoring_enabled", VLD_DEFAULTED, &proct) && proct.presence == VLD_SET)
         tasks_patch_add(out, "proctoring_enabled", DB_V_BOOL(proct.value));
-    return vld_count(v) == before;
+    tasks_v2_in_t v2 = {0};
+    tasks_schema_v2(v, a, body, &v2);
+    if (vld_count(v) != before)
+        return false;
+    if (v2.budget.presence != VLD_ABSENT)
+        tasks_patch_add(out, "claude_budget_limit_usd",
+                        v2.budget.presence == VLD_SET ? DB_V_REAL(v2.budget.value) : DB_V_NULL);
+    const vld_str_t *strs[3] = {&v2.task_key, &v2.role, &v2.scenario};
+    static const char *const cols[3] = {"task_key", "role", "scenario"};
+    for (int i = 0; i < 3; i++)
+        if (strs[i]->presence != VLD_ABSENT)
+            tasks_patch_add(out, cols[i], strs[i]->presence == VLD_SET ? DB_V_TEXT(strs[i]->value) : DB_V_NULL);
+    if (v2.repo.presence != VLD_ABSENT)
+        tasks_patch_add(out, "repo_structure", DB_V_JSON(tasks_schema_json_text(a, &v2.repo)));
+    if (v2.rubric.presence != VLD_ABSENT)
+        tasks_patch_add(out, "evaluation_rubric", DB_V_JSON(tasks_schema_json_text(a, &v2.rubric)));
+    bool changed = false;
+    const char *extra = tasks_schema_extra(a, &v2, &changed);
+    if (changed)
+        tasks_patch_add(out, "extra_data", DB_V_JSON(extra));
+    return true;
 }
 
 bool tasks_schema_generate(vld_t *v, const json_t *body, tasks_generate_in_t *out)

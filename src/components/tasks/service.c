@@ -1,10 +1,12 @@
-/* Business logic of tasks: tenancy, the delete guard, and AI task
+/* Business logic of tasks: tenancy, the authoring switch (D24), the
+ * delete guard, today's repository default, the drafts list, and AI task
  * generation through the LLM interface (claude.h). */
 #include <string.h>
 
 #include "components/integrations/claude/claude.h"
 #include "components/tasks/internal.h"
 #include "components/tasks/repo.h"
+#include "platform/config.h"
 #include "platform/log.h"
 
 /* Set once at start-up (tasks_set_in_use_check), read-only afterwards. */
@@ -46,9 +48,22 @@ err_t tasks_get(db_t *db, mem_arena_t *a, int64_t task_id, task_t *out)
 
 /* ---- T2-T6 ---- */
 
+/* T2, T5 and T6 answer 501 when authoring is switched off (D24: on by
+ * default here, since the February UI creates and edits tasks). */
+static bool tasks_authoring_off(const char **detail)
+{
+    if (cfg && !cfg->task_authoring_api_enabled) {
+        *detail = "Task authoring via API is disabled. Tasks are backend-managed only.";
+        return true;
+    }
+    return false;
+}
+
 err_t tasks_svc_create(db_t *db, mem_arena_t *a, tasks_owner_t owner, const tasks_new_t *in, task_t *out,
                        const char **detail)
 {
+    if (tasks_authoring_off(detail))
+        return ERR_NOT_IMPLEMENTED;
     *detail = "Failed to create task";
     int64_t id = 0;
     err_t e = tasks_repo_insert(db, owner, in, db_now_us(), &id);
@@ -70,6 +85,34 @@ err_t tasks_svc_list(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out
     return ERR_OK;
 }
 
+static bool tasks_is_generated(const task_t *t)
+{
+    json_t *x = tasks_json_column(t->extra_data);
+    json_t *g = json_is_object(x) ? json_object_get(x, "generated") : NULL;
+    bool yes = g && !json_is_null(g) && !json_is_false(g) && !(json_is_integer(g) && json_integer_value(g) == 0) &&
+               !(json_is_real(g) && json_real_value(g) == 0) && !(json_is_string(g) && json_string_length(g) == 0) &&
+               !(json_is_array(g) && json_array_size(g) == 0) && !(json_is_object(g) && json_object_size(g) == 0);
+    json_decref(x);
+    return yes;
+}
+
+err_t tasks_svc_drafts(db_t *db, mem_arena_t *a, tasks_owner_t owner, task_t **out, size_t *n, const char **detail)
+{
+    *detail = "Failed to load tasks";
+    task_t *all = NULL;
+    size_t total = 0;
+    err_t e = tasks_repo_list_inactive(db, a, owner, &all, &total);
+    if (e != ERR_OK)
+        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+    size_t k = 0;
+    for (size_t i = 0; i < total; i++)
+        if (tasks_is_generated(&all[i]))
+            all[k++] = all[i];
+    *out = all;
+    *n = k;
+    return ERR_OK;
+}
+
 err_t tasks_svc_get(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, task_t *out, const char **detail)
 {
     err_t e = tasks_read(db, a, TASKS_SCOPE_VISIBLE, owner, id, out);
@@ -81,9 +124,68 @@ err_t tasks_svc_get(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, t
     return e == ERR_OK || e == ERR_UNAVAILABLE ? e : ERR_INTERNAL;
 }
 
-err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *p, task_t *out,
+/* The patch's entry for column, or -1. */
+static int tasks_patch_find(const tasks_patch_t *p, const char *column)
+{
+    for (int i = 0; i < p->n; i++)
+        if (strcmp(p->set[i].column, column) == 0)
+            return i;
+    return -1;
+}
+
+/* The patch's text for column when it sets one, else fallback. */
+static const char *tasks_patch_text(const tasks_patch_t *p, const char *column, const char *fallback)
+{
+    int i = tasks_patch_find(p, column);
+    return i >= 0 && p->set[i].value.type != DB_NULL ? p->set[i].value.s : fallback;
+}
+
+static bool tasks_nonempty_object(const char *json_text)
+{
+    json_t *j = tasks_json_column(json_text);
+    bool yes = json_is_object(j) && json_object_size(j) > 0;
+    json_decref(j);
+    return yes;
+}
+
+/* The original's repository default on update: unless the patch gives a
+ * non-empty repo_structure, or the task has one and the patch names
+ * neither starter_code nor test_code, the default repository of the
+ * resulting starter and test code is written (when there is any code). */
+static void tasks_patch_default_repo(mem_arena_t *a, const task_t *cur, tasks_patch_t *p)
+{
+    int ri = tasks_patch_find(p, "repo_structure");
+    if (ri >= 0 && p->set[ri].value.type != DB_NULL && tasks_nonempty_object(p->set[ri].value.s))
+        return;
+    bool code_named = tasks_patch_find(p, "starter_code") >= 0 || tasks_patch_find(p, "test_code") >= 0;
+    if (tasks_nonempty_object(cur->repo_structure) && !code_named)
+        return;
+    const char *starter = tasks_patch_text(p, "starter_code", cur->starter_code);
+    const char *test = tasks_patch_text(p, "test_code", cur->test_code);
+    if (!(starter && *starter) && !(test && *test))
+        return;
+    const char *name = tasks_patch_text(p, "name", cur->name);
+    const char *scenario = tasks_patch_text(p, "scenario", NULL);
+    if (!scenario || !*scenario)
+        scenario = tasks_patch_text(p, "description", NULL);
+    if (!scenario || !*scenario)
+        scenario = cur->scenario;
+    db_value_t v = DB_V_JSON(tasks_schema_default_repo(a, name, scenario, starter, test));
+    if (ri >= 0) {
+        p->set[ri].value = v;
+    } else if (p->n < TASKS_PATCH_MAX) {
+        p->set[p->n].column = "repo_structure";
+        p->set[p->n].value = v;
+        p->n++;
+    }
+}
+
+err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id, const tasks_patch_t *in, task_t *out,
                        const char **detail)
 {
+    if (tasks_authoring_off(detail))
+        return ERR_NOT_IMPLEMENTED;
+    tasks_patch_t patch = *in, *p = &patch;
     task_t cur;
     err_t e = tasks_read(db, a, TASKS_SCOPE_OWN, owner, id, &cur);
     if (e == ERR_NOT_FOUND) {
@@ -98,6 +200,7 @@ err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id
     for (int i = 0; i < p->n; i++)
         if (strcmp(p->set[i].column, "name") == 0 && p->set[i].value.type == DB_NULL)
             return ERR_INTERNAL;
+    tasks_patch_default_repo(a, &cur, p);
     e = tasks_repo_update(db, id, p, db_now_us());
     if (e == ERR_OK)
         e = tasks_read(db, a, TASKS_SCOPE_ANY, owner, id, out);
@@ -111,6 +214,8 @@ err_t tasks_svc_update(db_t *db, mem_arena_t *a, tasks_owner_t owner, int64_t id
 err_t tasks_svc_delete(db_t *db, tasks_owner_t owner, int64_t id, const char **detail)
 {
     static const char in_use[] = "Cannot delete task: it is used by one or more assessments";
+    if (tasks_authoring_off(detail))
+        return ERR_NOT_IMPLEMENTED;
     mem_arena_t *a = mem_arena_new();
     task_t cur;
     err_t e = tasks_read(db, a, TASKS_SCOPE_OWN, owner, id, &cur);

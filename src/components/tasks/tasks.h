@@ -51,6 +51,15 @@ typedef struct {
     bool proctoring_enabled; /* NULL reads as false */
     bool has_created_at;
     int64_t created_at; /* µs since the epoch, UTC */
+    /* today's fields (migration 010, v2 spec §2.10) */
+    bool has_claude_budget_limit_usd;
+    double claude_budget_limit_usd;
+    const char *task_key;
+    const char *role;
+    const char *scenario;
+    const char *repo_structure;    /* JSON text */
+    const char *evaluation_rubric; /* JSON text */
+    const char *extra_data;        /* JSON text */
 } task_t;
 
 /* Answers whether any assessment uses task_id (*in_use).  Returns
@@ -78,12 +87,17 @@ err_t tasks_get_for_org(db_t *db, mem_arena_t *a, bool has_org, int64_t org_id, 
  * task id).  ERR_NOT_FOUND or the database error. */
 err_t tasks_get(db_t *db, mem_arena_t *a, int64_t task_id, task_t *out);
 
-/* The Task object of api-contract §2.3 (model path): id, name,
- * description, task_type, difficulty, duration_minutes, starter_code,
- * test_code, is_template, is_active, created_at, calibration_prompt,
- * score_weights, recruiter_weight_preset, proctoring_enabled, in that
- * order, nulls included, created_at RFC 3339 UTC with "Z".  Stored JSON
- * that does not parse shows as null.  Returns a new reference. */
+/* The Task object both clients read (D26): the fields of api-contract
+ * §2.3 (id, name, description, task_type, difficulty, duration_minutes,
+ * starter_code, test_code, is_template, is_active, created_at,
+ * calibration_prompt, score_weights, recruiter_weight_preset,
+ * proctoring_enabled), then today's claude_budget_limit_usd, task_key,
+ * role, scenario, repo_structure, evaluation_rubric, extra_data,
+ * main_repo_path (null: no repository snapshot is kept on disk),
+ * template_repo_url (always null) and repo_file_count, nulls included,
+ * created_at RFC 3339 UTC with "Z".  Stored JSON that does not parse, or
+ * is not an object where one is expected, shows as null.  Returns a new
+ * reference. */
 json_t *tasks_json(const task_t *t);
 
 /* A task's JSON column parsed (a new reference), or NULL when the column
@@ -97,8 +111,14 @@ json_t *tasks_json_column(const char *text);
  * when it has none) are written.  Returns the database error, if any. */
 err_t tasks_first_active_for_org(db_t *db, int64_t org_id, int64_t *task_id, int64_t *duration_minutes, bool *found);
 
-/* Registers T1-T6 (/api/v1/tasks/...) on s; collection and generate
- * routes answer with and without the trailing slash. */
+/* Files in a repo_structure (JSON text): the distinct non-blank paths of
+ * its "files" object, or of the path/name of each entry of its "files"
+ * list; 0 for anything else. */
+int64_t tasks_repo_file_count(const char *repo_structure);
+
+/* Registers T1-T6 (/api/v1/tasks/...) and GET /tasks/drafts on s;
+ * collection and generate routes answer with and without the trailing
+ * slash. */
 void tasks_register(http_server_t *s);
 
 #endif

@@ -17,11 +17,11 @@ static void test_scope_and_uniqueness(void **state)
     svcdb_exec(f, "INSERT INTO organizations (id, name, slug) VALUES (1, 'A', 'a'), (2, 'B', 'b')");
     candidates_scope_t a = {true, 1}, b = {true, 2};
     candidates_candidate_t c;
-    assert_int_equal(cand_svc_create(f->db, f->a, a, "x@example.com", "X", "Dev", &c), ERR_OK);
+    assert_int_equal(cand_svc_create(f->db, f->a, a, "x@example.com", "X", "Dev", NULL, &c), ERR_OK);
     int64_t id = c.id;
-    assert_int_equal(cand_svc_create(f->db, f->a, a, "x@example.com", "Y", NULL, &c), ERR_CONFLICT);
+    assert_int_equal(cand_svc_create(f->db, f->a, a, "x@example.com", "Y", NULL, NULL, &c), ERR_CONFLICT);
     /* another organisation may hold the same address */
-    assert_int_equal(cand_svc_create(f->db, f->a, b, "x@example.com", "X", NULL, &c), ERR_OK);
+    assert_int_equal(cand_svc_create(f->db, f->a, b, "x@example.com", "X", NULL, NULL, &c), ERR_OK);
     assert_int_equal(candidates_get(f->db, f->a, a, id, &c), ERR_OK);
     assert_string_equal(c.position, "Dev");
     assert_int_equal(candidates_get(f->db, f->a, b, id, &c), ERR_NOT_FOUND);
@@ -64,7 +64,7 @@ static void test_delete_runs_the_hook(void **state)
     svcdb_t *f = *state;
     candidates_scope_t none = {false, 0};
     candidates_candidate_t c;
-    assert_int_equal(cand_svc_create(f->db, f->a, none, "d@example.com", NULL, NULL, &c), ERR_OK);
+    assert_int_equal(cand_svc_create(f->db, f->a, none, "d@example.com", NULL, NULL, NULL, &c), ERR_OK);
     candidates_set_delete_hook(fake_detach);
     hook_calls = 0;
     assert_int_equal(candidates_delete(f->db, f->a, none, c.id), ERR_OK);
