@@ -46,6 +46,7 @@ typedef struct config {
     bool mvp_disable_calibration;
     bool mvp_disable_proctoring;
     bool scoring_v2_enabled;
+    bool candidate_proof_required; /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
 
     /* port-only settings */
     char *host;                     /* HOST (127.0.0.1) */

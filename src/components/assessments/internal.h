@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "components/assessments/assessments.h"
+#include "components/assessments/proof.h"
 #include "components/integrations/sandbox/sandbox.h"
 #include "platform/config.h"
 #include "platform/db.h"
@@ -67,6 +68,11 @@ typedef struct {
     assessments_opt_real_t cv_job_match_score;
     const char *cv_job_match_details;
     const char *latest_code; /* the candidate's newest code (execute / chat), migration 005 */
+    /* migration 011: the binding of a HEAD-mode start (D31), NULL while unbound */
+    const char *candidate_session_hash;     /* SHA-256 hex of the session key */
+    const char *candidate_proof_key_id;     /* 43 characters */
+    const char *candidate_proof_public_jwk; /* JSON text */
+    bool allow_external_clipboard;          /* S1's flag (D28) */
 } assessments_row_t;
 
 /* What the JSON encoding needs beside the row. */
@@ -146,6 +152,66 @@ bool assessments_schema_execute(vld_t *v, const json_t *body, const char **code)
 bool assessments_schema_submit(vld_t *v, const json_t *body, const char **final_code, int64_t *tab_switch_count);
 /* S14: an object of strings; *note is the "note" value or NULL. */
 bool assessments_schema_note(vld_t *v, const json_t *body, const char **note);
+
+/* ---- candidate.c: today's candidate flow (spec v2 §2.4, §2.6, D31, D32) ---- */
+
+/* What a candidate request brings for today's flow: the S4 body fields
+ * (NULL when absent), the session header and the proof headers, and the
+ * request they sign. */
+typedef struct {
+    bool v2;                    /* S4: the body or headers chose today's flow */
+    const char *session_key;    /* S4 body candidate_session_key */
+    const char *key_id;         /* S4 body candidate_proof_key_id */
+    const json_t *jwk;          /* S4 body candidate_proof_public_jwk (borrowed) */
+    const char *session_header; /* X-Assessment-Session (S7-S9) */
+    proof_headers_t headers;
+    proof_request_t rq;
+} assessments_cand_in_t;
+
+/* True when a start is today's: the body names a session or proof field,
+ * or the request carries X-Assessment-Proof. */
+bool assessments_cand_wants_v2(const json_t *body, const char *proof_header);
+
+/* The AssessmentStartRequest rules pydantic applies before the handler:
+ * field types, lengths and patterns, unknown keys (extra_forbidden).
+ * Missing fields are the handler's string 422s.  Sets out->v2. */
+bool assessments_schema_start(vld_t *v, const json_t *body, assessments_cand_in_t *out);
+
+/* The assessment is bound to a session and key (a today's start happened). */
+bool assessments_cand_is_bound(const assessments_row_t *r);
+
+/* The organisation's require_candidate_proof, else CANDIDATE_PROOF_REQUIRED. */
+bool assessments_cand_proof_required(db_t *db, const assessments_row_t *r);
+
+/* February's start of r: 403 "Candidate request proof is required" when r
+ * is bound or proofs are required. */
+err_t assessments_cand_legacy_start_allowed(db_t *db, const assessments_row_t *r, const char **detail);
+
+/* Steps 2-4 of §2.4 for row r (found by its token): the string 422s, the
+ * header 403s, the JWK, key id and signature, then in one committed
+ * transaction the status (400), another session (409), the nonce (409)
+ * and the binding with its timeline events.  ERR_OK to go on starting. */
+err_t assessments_cand_admit_start(db_t *db, mem_arena_t *a, const assessments_row_t *r,
+                                   const assessments_cand_in_t *in, int64_t now_us, const char **detail);
+
+/* S7-S9 on row r: nothing for an unbound row (February's rules); for a
+ * bound one the session header (403 missing or wrong, 400 malformed) and
+ * a proof against the bound key (403/409), the nonce consumed on db. */
+err_t assessments_cand_guard(db_t *db, const assessments_row_t *r, const assessments_cand_in_t *in, int64_t now_us,
+                             const char **detail);
+
+/* What today's start response shows beside the row. */
+typedef struct {
+    const char *task_name, *task_description;
+    int64_t duration_minutes;
+    bool proctoring_enabled;
+    const char *candidate_name;    /* "" or NULL: omitted */
+    const char *organization_name; /* NULL: omitted */
+    int64_t time_remaining;
+} assessments_cand_view_t;
+
+/* Today's S4 response (keys that would be null omitted). New object. */
+json_t *assessments_cand_start_response(const assessments_row_t *r, const assessments_cand_view_t *v);
 
 /* ---- sandbox_select.c ---- */
 
@@ -289,8 +355,9 @@ err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner
 err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
 err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,
                                json_t **timeline, const char **detail);
-err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
-                            const char **detail);
+/* S4; cand->v2 chooses today's flow (cand may be NULL: February's). */
+err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token,
+                            const assessments_cand_in_t *cand, json_t **out, const char **detail);
 
 /* CV upload through S5 (by_token false: id + form token) or S6.  The
  * connection of conn is given back while the file is stored and its text
@@ -304,11 +371,15 @@ typedef struct {
 err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c,
                                 const assessments_cv_in_t *in, json_t **out, const char **detail);
 
-err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token, const char *code,
-                              json_t **out, const char **detail);
+/* S7-S9: cand carries the session and proof headers a bound assessment
+ * needs (assessments_cand_guard); NULL is a request without them. */
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                              const assessments_cand_in_t *cand, const char *code, json_t **out, const char **detail);
 err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                           const assessments_chat_in_t *in, json_t **out, const char **detail);
+                           const assessments_cand_in_t *cand, const assessments_chat_in_t *in, json_t **out,
+                           const char **detail);
 err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                             const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail);
+                             const assessments_cand_in_t *cand, const char *final_code, int64_t tab_switch_count,
+                             json_t **out, const char **detail);
 
 #endif
