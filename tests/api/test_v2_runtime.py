@@ -22,7 +22,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 import test_auth as acct
-from test_assessments import BASE, FIXED, STARTER, create, detail, ip, make_task, recruiter, start, upload_cv
+from test_assessments import (BASE, DICT_KEYS, FIXED, MODEL_KEYS, STARTER, create, detail, ip, make_task, recruiter,
+                              start, upload_cv)
+from test_documents import make_pdf
 
 REQUIRED = "Candidate request proof is required"
 INVALID = "Invalid candidate request proof"
@@ -30,6 +32,31 @@ EXPIRED = "Candidate request proof has expired"
 REPLAYED = "Candidate request proof has already been used"
 OTHER_SESSION = "Assessment is already active in another browser session"
 BAD_SESSION = "Invalid candidate session"
+TODAY_MODEL_KEYS = [
+    "id", "organization_id", "candidate_id", "task_id", "role_id", "application_id", "token", "status",
+    "duration_minutes", "started_at", "completed_at", "expires_at", "score", "tests_passed", "tests_total",
+    "code_quality_score", "time_efficiency_score", "ai_usage_score", "test_results", "ai_prompts",
+    "code_snapshots", "timeline", "created_at", "prompts_list", "results", "breakdown", "candidate_name",
+    "candidate_email", "task_name", "role_name", "application_status", "prompt_quality_score",
+    "prompt_efficiency_score", "independence_score", "context_utilization_score", "design_thinking_score",
+    "debugging_strategy_score", "written_communication_score", "learning_velocity_score", "error_recovery_score",
+    "requirement_comprehension_score", "calibration_score", "calibration_warmup_prompt", "prompt_fraud_flags",
+    "prompt_analytics", "browser_focus_ratio", "tab_switch_count", "time_to_first_prompt_seconds", "cv_uploaded",
+    "cv_filename", "cv_uploaded_at", "cv_job_match_score", "cv_job_match_details", "final_score",
+    "assessment_score", "taali_score", "role_fit_score", "score_rubric_version", "score_mode", "score_breakdown",
+    "score_weights_used", "flags", "scored_at", "scoring_failed", "scoring_partial", "repo_capture_failed",
+    "test_parse_error", "is_voided", "voided_at", "void_reason", "superseded_by_assessment_id",
+    "posted_to_workable", "posted_to_workable_at", "invite_channel", "invite_sent_at", "credit_consumed_at",
+    "candidate_cv_filename", "candidate_job_spec_filename", "candidate_cv_uploaded_at",
+    "candidate_job_spec_uploaded_at", "total_duration_seconds", "total_prompts", "total_input_tokens",
+    "total_output_tokens", "tests_run_count", "tests_pass_count", "is_timer_paused", "paused_at", "pause_reason",
+    "total_paused_seconds", "completed_due_to_timeout", "ai_mode", "cli_transcript", "final_repo_state",
+    "git_evidence", "assessment_repo_url", "assessment_branch", "clone_command", "evaluation_rubric",
+    "understanding_check", "manual_evaluation", "evaluation_result", "interview_debrief_generated_at", "is_demo",
+    "demo_track", "demo_profile", "allow_external_clipboard",
+]
+assert len(TODAY_MODEL_KEYS) == 107  # the count spec v2 §2.2 states
+INVITE_KEYS = ["invite_email_status", "invite_delivered_at", "invite_bounced_at"]
 PROOF_HEADERS = ["X-Assessment-Key-Id", "X-Assessment-Proof-Timestamp", "X-Assessment-Proof-Nonce",
                  "X-Assessment-Proof"]
 
@@ -366,3 +393,92 @@ def test_cors_allows_todays_headers(server, header):
     r = server.options(f"{BASE}/1/execute", headers={"Origin": origin, "Access-Control-Request-Method": "POST",
                                                      "Access-Control-Request-Headers": "x-not-allowed"})
     assert r.status_code == 400
+
+
+# ---- D28-D30: S1-S3 supersets ----
+
+def test_s1_relaxed_body(server):
+    _, h = recruiter(server)
+    task = make_task(server, h)
+    email = f"nameless-{secrets.token_hex(4)}@example.com"
+    r = server.post(BASE + "/", json={"candidate_email": email, "task_id": task["id"],
+                                      "allow_external_clipboard": True}, headers=h)
+    assert r.status_code == 201, r.text
+    a = r.json()
+    assert a["candidate_email"] == email and a["candidate_name"] == email  # no name: the e-mail shows, as in B
+    assert a["allow_external_clipboard"] is True
+    assert start_v2(server, a["token"], Browser()).json()["allow_external_clipboard"] is True
+    r = server.post(BASE + "/", json={"task_id": task["id"], "candidate_name": "X"}, headers=h)
+    assert r.status_code == 422, r.text
+    assert [(e["type"], e["loc"], e["msg"]) for e in r.json()["detail"]] == [
+        ("value_error", ["body"], "Value error, candidate_email or application_id is required")]
+    detail(server.post(BASE + "/", json={"application_id": 5, "task_id": task["id"]}, headers=h), 404,
+           "Application not found")
+    detail(server.post(BASE + "/", json={"candidate_email": email, "role_id": 5, "task_id": task["id"]}, headers=h),
+           404, "Role not found")
+    detail(server.post(BASE + "/", json={"candidate_email": email}, headers=h), 422,
+           "task_id is required when the assessment is not tied to a role")
+    r = server.post(BASE + "/", json={"candidate_email": email, "task_id": task["id"], "role_id": 0}, headers=h)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "role_id"], r.text
+
+
+def test_s1_s3_answer_todays_107_keys(server):
+    h, a = fresh(server)
+    assert list(a) == TODAY_MODEL_KEYS
+    assert [k for k in a if k in MODEL_KEYS] == MODEL_KEYS
+    g = server.get(f"{BASE}/{a['id']}", headers=h).json()
+    assert list(g) == TODAY_MODEL_KEYS
+    for k in ("scoring_failed", "scoring_partial", "repo_capture_failed", "test_parse_error", "is_voided",
+              "is_timer_paused", "completed_due_to_timeout", "is_demo", "allow_external_clipboard",
+              "posted_to_workable"):
+        assert g[k] is False, k
+    for k in ("role_id", "application_id", "role_name", "taali_score", "voided_at", "superseded_by_assessment_id",
+              "invite_sent_at", "cli_transcript", "git_evidence", "understanding_check", "demo_profile"):
+        assert g[k] is None, k
+    assert g["total_paused_seconds"] == 0 and g["ai_mode"] == "claude_cli_terminal"
+    assert not set(INVITE_KEYS) & set(g)  # S3 drops the invite-delivery keys
+
+
+def test_s2_items_superset_and_full_blobs(server):
+    h, a = fresh(server)
+    analytics = {"heuristics": {"x": 1}, "ai_scores": {"prompt_clarity": 7.5}}
+    breakdown = {"tests_passed_ratio": 100.0, "errors": []}
+    acct.sql(server, "UPDATE assessments SET prompt_analytics = %s, score_breakdown = %s WHERE id = %s",
+             (json.dumps(analytics), json.dumps(breakdown), a["id"]))
+    r = server.get(BASE + "/", params={"task_id": a["task_id"], "include_voided": "false"}, headers=h)
+    assert r.status_code == 200, r.text
+    item = r.json()["items"][0]
+    assert len(item) == 110
+    assert list(item)[:len(DICT_KEYS)] == DICT_KEYS and set(item) == set(TODAY_MODEL_KEYS) | set(INVITE_KEYS)
+    assert list(item)[-3:] == INVITE_KEYS and all(item[k] is None for k in INVITE_KEYS)
+    # D29: the list row keeps the full blobs February's candidate page reads
+    assert item["prompt_analytics"] == analytics and item["score_breakdown"] == breakdown
+    assert server.get(BASE + "/", params={"task_id": a["task_id"], "include_voided": "true"},
+                      headers=h).json()["total"] == 1
+    # no assessment here belongs to a role or an application
+    for q in ({"role_id": 1}, {"application_id": 1}):
+        body = server.get(BASE + "/", params=q, headers=h).json()
+        assert body["items"] == [] and body["total"] == 0
+    for q, loc in (({"role_id": "x"}, ["query", "role_id"]), ({"include_voided": "maybe"}, ["query", "include_voided"])):
+        r = server.get(BASE + "/", params=q, headers=h)
+        assert r.status_code == 422 and r.json()["detail"][0]["loc"] == loc, r.text
+
+
+# ---- D33: CV upload rules ----
+
+def test_cv_upload_frozen_once_started_and_refused_after(server):
+    h, a = fresh(server)
+    upload_cv(server, a["token"])
+    start(server, a["token"])
+    pdf = make_pdf([["Later CV"]])
+    frozen = "CV evidence is frozen once the assessment starts"
+    detail(server.post(f"{BASE}/token/{a['token']}/upload-cv", files={"file": ("cv.pdf", pdf)}, headers=ip()), 409,
+           frozen)
+    detail(server.post(f"{BASE}/{a['id']}/upload-cv", data={"token": a["token"]}, files={"file": ("cv.pdf", pdf)},
+                       headers=ip()), 409, frozen)
+    acct.sql(server, "UPDATE assessments SET status = 'COMPLETED' WHERE id = %s", (a["id"],))
+    detail(server.post(f"{BASE}/token/{a['token']}/upload-cv", files={"file": ("cv.pdf", pdf)}, headers=ip()), 400,
+           "Assessment already submitted")
+    acct.sql(server, "UPDATE assessments SET status = 'EXPIRED' WHERE id = %s", (a["id"],))
+    detail(server.post(f"{BASE}/token/{a['token']}/upload-cv", files={"file": ("cv.pdf", pdf)}, headers=ip()), 400,
+           "Assessment already submitted")

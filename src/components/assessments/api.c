@@ -87,8 +87,17 @@ static err_t api_create(api_ctx_t *ctx, const void *in, api_out_t *out)
 static void api_parse_list(api_ctx_t *ctx, void *in)
 {
     http_req_t *req = ctx->req;
-    assessments_schema_list(&ctx->v, http_query(req, "status"), http_query(req, "task_id"),
-                            http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"), in);
+    assessments_list_query_t q = {
+        .status = http_query(req, "status"),
+        .task_id = http_query(req, "task_id"),
+        .candidate_id = http_query(req, "candidate_id"),
+        .role_id = http_query(req, "role_id"),
+        .application_id = http_query(req, "application_id"),
+        .include_voided = http_query(req, "include_voided"),
+        .limit = http_query(req, "limit"),
+        .offset = http_query(req, "offset"),
+    };
+    assessments_schema_list(&ctx->v, &q, in);
 }
 
 static err_t api_list(api_ctx_t *ctx, const void *in, api_out_t *out)

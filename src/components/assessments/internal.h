@@ -73,6 +73,8 @@ typedef struct {
     const char *candidate_proof_key_id;     /* 43 characters */
     const char *candidate_proof_public_jwk; /* JSON text */
     bool allow_external_clipboard;          /* S1's flag (D28) */
+    bool posted_to_workable;                /* NULL reads as false */
+    assessments_opt_int_t posted_to_workable_at;
 } assessments_row_t;
 
 /* What the JSON encoding needs beside the row. */
@@ -110,11 +112,15 @@ const char *assessments_schema_status_value(const char *db_status);
 
 /* ---- schema.c: validation (problems appended to v) ---- */
 
+/* S1's body: today's AssessmentCreate (spec v2 §2.2, D28), of which
+ * February's is a special case. */
 typedef struct {
-    const char *candidate_email; /* normalised */
-    const char *candidate_name;
-    int64_t task_id;
+    const char *candidate_email; /* normalised; NULL when absent */
+    const char *candidate_name;  /* NULL when absent or null */
+    bool has_task_id, has_application_id, has_role_id;
+    int64_t task_id, application_id, role_id;
     int64_t duration_minutes;
+    bool allow_external_clipboard;
 } assessments_create_in_t;
 
 bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_in_t *out);
@@ -127,13 +133,22 @@ typedef struct {
     int64_t task_id;
     bool has_candidate_id;
     int64_t candidate_id;
+    /* today's filters (D30): no assessment here has a role or an
+     * application, so either id selects nothing; none is voided, so
+     * include_voided changes nothing */
+    bool has_role_id, has_application_id, include_voided;
     long long limit, offset;
 } assessments_list_in_t;
 
+/* S2's raw query values (NULL when not sent). */
+typedef struct {
+    const char *status, *task_id, *candidate_id, *role_id, *application_id, *include_voided, *limit, *offset;
+} assessments_list_query_t;
+
 /* S2's query: status (value or member name; "" = none; anything else is a
- * 422 `enum`, policy fix 6), task_id, candidate_id, limit, offset. */
-bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, const char *candidate_id,
-                             const char *limit, const char *offset, assessments_list_in_t *out);
+ * 422 `enum`, policy fix 6), task_id, candidate_id, today's role_id,
+ * application_id and include_voided, limit, offset. */
+bool assessments_schema_list(vld_t *v, const assessments_list_query_t *q, assessments_list_in_t *out);
 
 typedef struct {
     const char *message;

@@ -24,7 +24,7 @@
     "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "                 \
     "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "                 \
     "cv_job_match_details, latest_code, candidate_session_hash, candidate_proof_key_id, "                             \
-    "candidate_proof_public_jwk, allow_external_clipboard"
+    "candidate_proof_public_jwk, allow_external_clipboard, posted_to_workable, posted_to_workable_at"
 
 static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
 {
@@ -114,6 +114,8 @@ static void assessments_repo_row(const db_res_t *r, int i, mem_arena_t *a, asses
     o->candidate_proof_key_id = mem_strdup(a, db_res_text(r, i, c++));
     o->candidate_proof_public_jwk = mem_strdup(a, db_res_text(r, i, c++));
     o->allow_external_clipboard = db_res_bool(r, i, c++);
+    o->posted_to_workable = db_res_bool(r, i, c++);
+    o->posted_to_workable_at = opt_time(r, i, c++);
 }
 
 err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id)
@@ -129,12 +131,14 @@ err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_
         DB_V_INT(0),
         DB_V_BOOL(false),
         DB_V_TIME(in->now_us),
+        DB_V_BOOL(in->allow_external_clipboard),
     };
     db_res_t *r = NULL;
     err_t e = db_query(db,
                        "INSERT INTO assessments (organization_id, candidate_id, task_id, token, status, "
-                       "duration_minutes, expires_at, tab_switch_count, posted_to_workable, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                       "duration_minutes, expires_at, tab_switch_count, posted_to_workable, created_at, "
+                       "allow_external_clipboard) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                        p, (int)(sizeof p / sizeof p[0]), &r);
     if (e == ERR_OK) {
         if (db_res_rows(r) == 1)

@@ -18,6 +18,7 @@ typedef struct {
     int64_t duration_minutes;
     int64_t expires_at;
     int64_t now_us;
+    bool allow_external_clipboard;
 } assessments_repo_new_t;
 
 err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id);

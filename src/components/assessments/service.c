@@ -142,13 +142,27 @@ err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner
 {
     *detail = "Failed to create assessment";
     task_t task;
-    err_t e = tasks_get_for_org(db, a, owner.has_org, owner.org_id, in->task_id, &task);
+    err_t e = in->has_task_id ? tasks_get_for_org(db, a, owner.has_org, owner.org_id, in->task_id, &task) : ERR_OK;
     if (e == ERR_NOT_FOUND) {
         *detail = "Task not found";
         return ERR_NOT_FOUND;
     }
     if (e != ERR_OK)
         return ERR_INTERNAL;
+    /* D28: today's role and application links; this server has neither
+     * applications nor roles, so any id names nothing */
+    if (in->has_application_id) {
+        *detail = "Application not found";
+        return ERR_NOT_FOUND;
+    }
+    if (in->has_role_id) {
+        *detail = "Role not found";
+        return ERR_NOT_FOUND;
+    }
+    if (!in->has_task_id) {
+        *detail = "task_id is required when the assessment is not tied to a role";
+        return ERR_VALIDATION;
+    }
     const char *org_name = NULL;
     if (owner.has_org) {
         organizations_org_t org;
@@ -171,6 +185,7 @@ err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner
             .task_id = task.id,
             .token = token,
             .duration_minutes = in->duration_minutes,
+            .allow_external_clipboard = in->allow_external_clipboard,
             .expires_at = now + (int64_t)cfg->assessment_expiry_days * 86400LL * 1000000LL,
             .now_us = now,
         };
@@ -206,7 +221,8 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
     assessments_row_t *rows = NULL;
     size_t n = 0;
     int64_t total = 0;
-    if (assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
+    bool none = in->has_role_id || in->has_application_id; /* see assessments_list_in_t */
+    if (!none && assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
         return ERR_INTERNAL;
     json_t *items = json_array();
     assessments_names_t *names = n ? mem_alloc(a, sizeof *names * n) : NULL;
@@ -619,9 +635,15 @@ err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const 
         *detail = D_BAD_TOKEN;
         return ERR_UNAUTHORIZED;
     }
-    if (svc_is(&r, ASSESSMENTS_COMPLETED)) {
+    /* D33: today's rules serve both clients (February's uploads before
+     * the start, which it requires) */
+    if (!svc_is(&r, ASSESSMENTS_PENDING) && !svc_is(&r, ASSESSMENTS_IN_PROGRESS)) {
         *detail = "Assessment already submitted";
         return ERR_BAD_REQUEST;
+    }
+    if (svc_is(&r, ASSESSMENTS_IN_PROGRESS)) {
+        *detail = "CV evidence is frozen once the assessment starts";
+        return ERR_CONFLICT;
     }
     candidates_upload_t up;
     const char *why = NULL;
