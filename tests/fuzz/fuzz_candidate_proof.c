@@ -121,7 +121,8 @@ static char *fz_sign(const char *msg)
     const unsigned char *p = der;
     ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)dlen);
     unsigned char raw[64];
-    if (!es || BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, 32) != 32 || BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + 32, 32) != 32)
+    if (!es || BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, 32) != 32 ||
+        BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + 32, 32) != 32)
         abort();
     ECDSA_SIG_free(es);
     return sec_b64url_encode(raw, sizeof raw);

@@ -364,8 +364,7 @@ static err_t api_execute(api_ctx_t *ctx, const void *in_, api_out_t *out)
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_execute(&conn, ctx->arena, api_id(ctx), ctx->token, &in->cand, in->code, &body,
-                                      &detail);
+    err_t e = assessments_svc_execute(&conn, ctx->arena, api_id(ctx), ctx->token, &in->cand, in->code, &body, &detail);
     return api_done(out, e, detail, body);
 }
 

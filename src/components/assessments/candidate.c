@@ -82,8 +82,7 @@ bool assessments_schema_start(vld_t *v, const json_t *body, assessments_cand_in_
     json_object_foreach((json_t *)body, key, val)
     {
         if (!cand_known_field(key))
-            vld_add(v, "extra_forbidden", vld_loc("body", key), "Extra inputs are not permitted", json_copy(val),
-                    NULL);
+            vld_add(v, "extra_forbidden", vld_loc("body", key), "Extra inputs are not permitted", json_copy(val), NULL);
     }
     return !vld_any(v);
 }
@@ -111,9 +110,7 @@ bool assessments_cand_is_bound(const assessments_row_t *r)
 
 static err_t cand_proof_fail(proof_status_t st, const char **detail)
 {
-    *detail = st == PROOF_MISSING   ? PROOF_D_REQUIRED
-              : st == PROOF_EXPIRED ? PROOF_D_EXPIRED
-                                    : PROOF_D_INVALID;
+    *detail = st == PROOF_MISSING ? PROOF_D_REQUIRED : st == PROOF_EXPIRED ? PROOF_D_EXPIRED : PROOF_D_INVALID;
     return ERR_FORBIDDEN;
 }
 
@@ -186,13 +183,13 @@ static err_t cand_admit_txn(db_t *db, mem_arena_t *a, int64_t id, const assessme
     if (e == ERR_OK)
         e = cand_consume(db, id, in, key->key_id, ts, now_us, detail);
     if (e == ERR_OK && !bound) {
-        json_t *jwk = json_pack("{s:s, s:s, s:O, s:O}", "kty", "EC", "crv", "P-256", "x",
-                                json_object_get(in->jwk, "x"), "y", json_object_get(in->jwk, "y"));
+        json_t *jwk = json_pack("{s:s, s:s, s:O, s:O}", "kty", "EC", "crv", "P-256", "x", json_object_get(in->jwk, "x"),
+                                "y", json_object_get(in->jwk, "y"));
         const char *jwk_text = json_encode_arena(a, jwk);
         json_decref(jwk);
         bool ok = false;
-        e = assessments_repo_bind(db, id, hash, key->key_id, jwk_text, cand_bound_timeline(a, &cur, key->key_id, now_us),
-                                  now_us, &ok);
+        e = assessments_repo_bind(db, id, hash, key->key_id, jwk_text,
+                                  cand_bound_timeline(a, &cur, key->key_id, now_us), now_us, &ok);
         if (e != ERR_OK)
             e = ERR_INTERNAL;
         else if (!ok) {
@@ -246,9 +243,9 @@ err_t assessments_cand_guard(db_t *db, const assessments_row_t *r, const assessm
         return ERR_FORBIDDEN;
     }
     size_t n = strlen(session);
-    bool format_ok = n >= 32 && n <= 128 && strspn(session,
-                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                                   "0123456789_-") == n;
+    bool format_ok = n >= 32 && n <= 128 &&
+                     strspn(session, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789_-") == n;
     if (!format_ok) {
         *detail = D_BAD_SESSION_KEY;
         return ERR_BAD_REQUEST;

@@ -23,7 +23,7 @@
     "browser_focus_ratio, tab_switch_count, time_to_first_prompt_seconds, cv_file_url, cv_filename, "                  \
     "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "                 \
     "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "                 \
-    "cv_job_match_details, latest_code, candidate_session_hash, candidate_proof_key_id, "                             \
+    "cv_job_match_details, latest_code, candidate_session_hash, candidate_proof_key_id, "                              \
     "candidate_proof_public_jwk, allow_external_clipboard, posted_to_workable, posted_to_workable_at"
 
 static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
@@ -648,15 +648,16 @@ err_t assessments_usage_rows(db_t *db, mem_arena_t *a, int64_t org_id, int limit
 err_t assessments_repo_bind(db_t *db, int64_t id, const char *session_hash, const char *key_id, const char *jwk_json,
                             const char *timeline_json, int64_t now_us, bool *bound)
 {
-    db_value_t p[] = {DB_V_TEXT(session_hash), DB_V_TIME(now_us), DB_V_TEXT(key_id), DB_V_JSON(jwk_json),
-                      DB_V_JSON(timeline_json), DB_V_INT(id)};
+    db_value_t p[] = {DB_V_TEXT(session_hash), DB_V_TIME(now_us),        DB_V_TEXT(key_id),
+                      DB_V_JSON(jwk_json),     DB_V_JSON(timeline_json), DB_V_INT(id)};
     int64_t n = 0;
-    err_t e = db_exec(db,
-                      "UPDATE assessments SET candidate_session_hash = $1, candidate_session_bound_at = $2, "
-                      "candidate_proof_key_id = $3, candidate_proof_public_jwk = $4, candidate_proof_key_bound_at = $2, "
-                      "timeline = $5, updated_at = $2 "
-                      "WHERE id = $6 AND candidate_proof_key_id IS NULL AND candidate_session_hash IS NULL",
-                      p, 6, &n);
+    err_t e =
+        db_exec(db,
+                "UPDATE assessments SET candidate_session_hash = $1, candidate_session_bound_at = $2, "
+                "candidate_proof_key_id = $3, candidate_proof_public_jwk = $4, candidate_proof_key_bound_at = $2, "
+                "timeline = $5, updated_at = $2 "
+                "WHERE id = $6 AND candidate_proof_key_id IS NULL AND candidate_session_hash IS NULL",
+                p, 6, &n);
     *bound = e == ERR_OK && n == 1;
     return e;
 }

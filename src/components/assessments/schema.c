@@ -283,8 +283,8 @@ static json_t *weights_as_floats(const char *text)
 static void today_fields(json_t *o, const assessments_row_t *r)
 {
     json_object_set_new(o, "code_snapshots", j_blob(r->code_snapshots));
-    static const char *const falses[] = {"scoring_failed", "scoring_partial", "repo_capture_failed",
-                                         "test_parse_error", "is_voided", "is_timer_paused",
+    static const char *const falses[] = {"scoring_failed",           "scoring_partial", "repo_capture_failed",
+                                         "test_parse_error",         "is_voided",       "is_timer_paused",
                                          "completed_due_to_timeout", "is_demo"};
     for (size_t i = 0; i < sizeof falses / sizeof falses[0]; i++)
         json_object_set_new(o, falses[i], json_false());
@@ -646,8 +646,9 @@ bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_
     if (vld_count(v) != before)
         return false;
     if (email.presence != VLD_SET && !(app.presence == VLD_SET && app.value)) {
-        vld_add(v, "value_error", json_pack("[s]", "body"), "Value error, candidate_email or application_id is required",
-                json_deep_copy(body), json_pack("{s:{}}", "error"));
+        vld_add(v, "value_error", json_pack("[s]", "body"),
+                "Value error, candidate_email or application_id is required", json_deep_copy(body),
+                json_pack("{s:{}}", "error"));
         return false;
     }
     out->candidate_email = email.presence == VLD_SET ? email.value : NULL;

@@ -109,7 +109,7 @@ err_t organizations_workable_find_by_subdomain(db_t *db, const char *subdomain, 
 err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_token, const char *refresh_token,
                                      const char *subdomain);
 
-/* ---- candidate proof setting (candidate_proof.c; read by assessments, D31) ---- */
+/* ---- candidate proof setting (repo.c; read by assessments, D31) ---- */
 
 /* Organisation id's require_candidate_proof column (migration 011):
  * *set false when it is NULL (the deployment's CANDIDATE_PROOF_REQUIRED

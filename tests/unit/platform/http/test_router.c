@@ -213,10 +213,13 @@ static void test_head_served_by_get(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_captured),          cmocka_unit_test(test_literal_beats_param),
+        cmocka_unit_test(test_params_captured),
+        cmocka_unit_test(test_literal_beats_param),
         cmocka_unit_test(test_assessments_stats_literal_beats_id),
-        cmocka_unit_test(test_trailing_slash_both_ways), cmocka_unit_test(test_exact_case_sensitive),
-        cmocka_unit_test(test_405_lists_every_method),   cmocka_unit_test(test_head_served_by_get),
+        cmocka_unit_test(test_trailing_slash_both_ways),
+        cmocka_unit_test(test_exact_case_sensitive),
+        cmocka_unit_test(test_405_lists_every_method),
+        cmocka_unit_test(test_head_served_by_get),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
