@@ -47,6 +47,7 @@ typedef struct config {
     bool mvp_disable_proctoring;
     bool scoring_v2_enabled;
     bool task_authoring_api_enabled; /* TASK_AUTHORING_API_ENABLED (D24: default true) */
+    bool candidate_proof_required; /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
 
     /* port-only settings */
     char *host;                     /* HOST (127.0.0.1) */

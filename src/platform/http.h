@@ -147,6 +147,10 @@ void http_server_free(http_server_t *s);
 
 /* Header value by case-insensitive name, or NULL. */
 const char *http_header(http_req_t *req, const char *name);
+/* The request target as it came on the wire: the path and "?query",
+ * neither decoded ("/" for an empty target).  What a signed request
+ * signs (the candidate proof of spec v2 §2.4). */
+const char *http_target(http_req_t *req);
 /* Decoded query parameter (first occurrence), or NULL. */
 const char *http_query(http_req_t *req, const char *name);
 /* Path parameter captured by {name} in the route pattern, or NULL. */

@@ -176,7 +176,8 @@ def test_create_returns_model_variant(server):
     task = make_task(server, h)
     email = f"Jane.{uuid.uuid4().hex[:6]}@Example.COM"
     a = create(server, h, task["id"], candidate_email=email, candidate_name="Jane D", duration_minutes=45)
-    assert list(a) == MODEL_KEYS
+    # D30 (spec v2 §3): today's 107 keys, February's 56 among them in their order
+    assert [k for k in a if k in MODEL_KEYS] == MODEL_KEYS
     assert a["status"] == "pending"
     assert a["duration_minutes"] == 45
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", a["token"])
@@ -206,8 +207,9 @@ def test_create_validation_and_task_scope(server):
     _, h = recruiter(server)
     _, other = recruiter(server, "b")
     task = make_task(server, h)
+    # D28 (spec v2 §3): today's relaxed body makes candidate_name optional
     r = server.post(BASE + "/", json={"candidate_email": "x@example.com", "task_id": task["id"]}, headers=h)
-    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "candidate_name"]
+    assert r.status_code == 201 and r.json()["candidate_email"] == "x@example.com", r.text
     r = server.post(BASE + "/", json={"candidate_email": "x@example.com", "candidate_name": "X",
                                       "task_id": task["id"], "duration_minutes": 10}, headers=h)
     assert r.status_code == 422 and r.json()["detail"][0]["ctx"] == {"ge": 15}
@@ -240,7 +242,8 @@ def test_list_dict_variant_filters_and_paging(server):
     body = r.json()
     assert list(body) == ["items", "total", "limit", "offset"]
     assert body["total"] == 4 and body["limit"] == 50 and body["offset"] == 0
-    assert list(body["items"][0]) == DICT_KEYS
+    # D30: today's 110 keys, February's 58 first in their order
+    assert list(body["items"][0])[:len(DICT_KEYS)] == DICT_KEYS
     assert [i["id"] for i in body["items"]] == [other["id"]] + ids[::-1]
     assert body["items"][0]["cv_job_match_details"] is None
     r = server.get(BASE + "/", params={"task_id": t1["id"], "limit": 2, "offset": 1}, headers=h).json()
@@ -268,7 +271,7 @@ def test_get_and_path_validation(server):
     _, h = recruiter(server)
     a = create(server, h, make_task(server, h)["id"])
     g = get(server, h, a["id"])
-    assert list(g) == MODEL_KEYS and g["token"] == a["token"]
+    assert [k for k in g if k in MODEL_KEYS] == MODEL_KEYS and g["token"] == a["token"]  # D30 superset
     r = server.get(f"{BASE}/abc", headers=h)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["path", "assessment_id"]
     detail(server.get(f"{BASE}/999999", headers=h), 404, NOT_FOUND)
@@ -510,7 +513,9 @@ def test_expiry_sweep(server):
     assert get(server, h, fresh["id"])["status"] == "pending"
     assert get(server, h, running["id"])["status"] == "expired"
     assert server.get(BASE + "/", params={"status": "expired"}, headers=h).json()["total"] >= 2
-    upload_cv(server, old["token"])
+    # D33 (spec v2 §3): no CV upload once the assessment is not pending or running
+    detail(server.post(f"{BASE}/token/{old['token']}/upload-cv", files={"file": ("cv.pdf", make_pdf([["CV"]]))},
+                       headers=ip()), 400, "Assessment already submitted")
     detail(server.post(f"{BASE}/token/{old['token']}/start", headers=ip()), 400, "Assessment link has expired")
     detail(server.post(f"{BASE}/{running['id']}/execute", json={"code": "1"}, headers=tok(running)), 404,
            ACTIVE_NOT_FOUND)

@@ -157,7 +157,12 @@ CONTRACT_JSON_BODIES = {
     ("POST", "/api/v1/auth/resend-verification"): {"email"},
     ("POST", "/api/v1/auth/forgot-password"): {"email"},
     ("POST", "/api/v1/auth/reset-password"): {"token", "new_password"},
-    ("POST", "/api/v1/assessments/"): {"candidate_email", "candidate_name", "task_id", "duration_minutes"},
+    # D28 (spec v2 §3): today's relaxed body adds three fields
+    ("POST", "/api/v1/assessments/"): {"candidate_email", "candidate_name", "task_id", "duration_minutes",
+                                       "application_id", "role_id", "allow_external_clipboard"},
+    # D31: today's start body (February's start sends none)
+    ("POST", "/api/v1/assessments/token/{token}/start"): {"candidate_session_key", "candidate_proof_key_id",
+                                                          "candidate_proof_public_jwk", "calibration_warmup_prompt"},
     ("POST", "/api/v1/assessments/{assessment_id}/execute"): {"code"},
     ("POST", "/api/v1/assessments/{assessment_id}/claude"): {
         "message", "conversation_history", "code_context", "paste_detected", "browser_focused",
@@ -198,7 +203,6 @@ CONTRACT_JSON_BODIES[("PATCH", "/api/v1/candidates/{candidate_id}")] |= V2_LEAD_
 # Operations that take no body at all (a POST that would otherwise be given
 # a generic JSON body).
 NO_BODY = {
-    ("POST", "/api/v1/assessments/token/{token}/start"),
     ("POST", "/api/v1/assessments/{assessment_id}/resend"),
     ("POST", "/api/v1/assessments/{assessment_id}/post-to-workable"),
 }
@@ -257,7 +261,7 @@ def test_other_bodies_precisely(server):
     assert (reset["new_password"]["minLength"], reset["new_password"]["maxLength"]) == (8, 200)
     if "/api/v1/assessments/" in p:
         create = body_schema(doc, p["/api/v1/assessments/"]["post"])
-        assert set(create["required"]) == {"candidate_email", "candidate_name", "task_id"}
+        assert set(create["required"]) == set()  # D28: candidate_email or application_id, checked by the model
         d = create["properties"]["duration_minutes"]
         assert (d["minimum"], d["maximum"], d["default"]) == (15, 180, 30)
         assert create["properties"]["task_id"]["exclusiveMinimum"] == 0
@@ -353,10 +357,10 @@ def test_response_objects_in_contract_order(server):
     assert me == {"$ref": "#/components/schemas/User"}
     if "Assessment" in schemas:
         model, item = schemas["Assessment"], schemas["AssessmentListItem"]
-        assert len(model["properties"]) == 56 and len(item["properties"]) == 58
-        assert list(model["properties"])[:6] == ["id", "organization_id", "candidate_id", "task_id", "token", "status"]
-        assert list(item["properties"])[-3:] == ["candidate_name", "candidate_email", "task_name"]
-        assert "cv_job_match_score" not in model["properties"]
+        assert len(model["properties"]) == 107 and len(item["properties"]) == 110  # D30 supersets
+        assert list(model["properties"])[:8] == ["id", "organization_id", "candidate_id", "task_id", "role_id",
+                                                 "application_id", "token", "status"]  # today's order (D30)
+        assert list(item["properties"])[55:58] == ["candidate_name", "candidate_email", "task_name"]
         assert model["properties"]["candidate_id"]["type"] == "integer"
         assert item["properties"]["candidate_id"]["type"] == ["integer", "null"]
         assert model["properties"]["timeline"]["items"] == {"$ref": "#/components/schemas/TimelineEntry"}

@@ -238,3 +238,32 @@ for i, c in enumerate(with_heur + without):
     write("scoring_cli", f"case_{i:02d}", c + "\n")
 write("scoring_cli", "mixed", small[0] + "\n\n   \n{\"case_id\": 9}\n[1]\nnot json\n{\"case_id\": \"x\", "
       "\"interactions\": \"nope\"}")
+
+# ---- candidate_proof: "\x00jwk\0kid\0ts\0nonce\0sig\0method\0target\0body" (any) or
+# ---- "\x01offset\0nonce\0method\0target\0body" (signed by the target) --------------
+P256_X = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"  # the RFC 7515 A.3 example key
+P256_Y = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"
+P256_KID = b64u(hashlib.sha256(f"P-256.{P256_X}.{P256_Y}".encode()).digest())
+P256_JWK = json.dumps({"kty": "EC", "crv": "P-256", "x": P256_X, "y": P256_Y})
+START_BODY = json.dumps({"candidate_session_key": "s" * 43, "candidate_proof_key_id": P256_KID,
+                         "candidate_proof_public_jwk": json.loads(P256_JWK)}, separators=(",", ":"))
+SIG = b64u(bytes(range(64)))
+for name, jwk, kid, ts, nonce, sig in [
+        ("valid_headers", P256_JWK, P256_KID, "1700000000", "n" * 16, SIG),
+        ("expired", P256_JWK, P256_KID, "1600000000", "n" * 16, SIG),
+        ("no_headers", P256_JWK, "", "", "", ""),
+        ("private", json.dumps({"kty": "EC", "crv": "P-256", "x": P256_X, "y": P256_Y, "d": P256_X}), P256_KID,
+         "1700000000", "n" * 20, SIG),
+        ("off_curve", json.dumps({"kty": "EC", "crv": "P-256", "x": P256_X, "y": P256_X}), P256_KID, "1700000000",
+         "n" * 20, SIG),
+        ("noncanonical", json.dumps({"kty": "EC", "crv": "P-256", "x": P256_X[:-1] + "F", "y": P256_Y}), "x" * 43,
+         "1700000000", "bad nonce!", SIG[:-1] + "B"),
+        ("not_json", "{\"kty\":", "k", "1", "n", "s")]:
+    write("candidate_proof", name, "\x00" + "\x00".join(
+        [jwk, kid, ts, nonce, sig, "POST", "/api/v1/assessments/token/T/start", START_BODY]))
+for name, off, nonce, target, body in [
+        ("signed_ok", "0", "n" * 22, "/api/v1/assessments/token/T/start", START_BODY),
+        ("signed_query", "-119", "abc_DEF-123456789", "/api/v1/assessments/7/execute?x=1&y=%20", "{\"code\":\"print(1)\"}"),
+        ("signed_late", "121", "n" * 16, "/api/v1/assessments/7/submit", "{}"),
+        ("signed_bad_nonce", "5", "short", "/", "")]:
+    write("candidate_proof", name, "\x01" + "\x00".join([off, nonce, "POST", target, body]))

@@ -17,6 +17,7 @@
 #include "components/organizations/organizations.h"
 #include "platform/api.h"
 #include "platform/http.h"
+#include "platform/json.h"
 #include "platform/validate.h"
 
 #define ASSESS_BASE "/api/v1/assessments"
@@ -86,8 +87,17 @@ static err_t api_create(api_ctx_t *ctx, const void *in, api_out_t *out)
 static void api_parse_list(api_ctx_t *ctx, void *in)
 {
     http_req_t *req = ctx->req;
-    assessments_schema_list(&ctx->v, http_query(req, "status"), http_query(req, "task_id"),
-                            http_query(req, "candidate_id"), http_query(req, "limit"), http_query(req, "offset"), in);
+    assessments_list_query_t q = {
+        .status = http_query(req, "status"),
+        .task_id = http_query(req, "task_id"),
+        .candidate_id = http_query(req, "candidate_id"),
+        .role_id = http_query(req, "role_id"),
+        .application_id = http_query(req, "application_id"),
+        .include_voided = http_query(req, "include_voided"),
+        .limit = http_query(req, "limit"),
+        .offset = http_query(req, "offset"),
+    };
+    assessments_schema_list(&ctx->v, &q, in);
 }
 
 static err_t api_list(api_ctx_t *ctx, const void *in, api_out_t *out)
@@ -219,15 +229,55 @@ static err_t api_notes(api_ctx_t *ctx, const void *in_, api_out_t *out)
     return api_json(out, o);
 }
 
-/* ---- S4 POST /token/{token}/start (any body ignored) ---- */
+/* ---- S4 POST /token/{token}/start ---- */
+
+/* The session and proof headers of a candidate request and the bytes
+ * they sign: the method, the target as sent, the raw body. */
+static void api_cand_headers(api_ctx_t *ctx, assessments_cand_in_t *c)
+{
+    http_req_t *req = ctx->req;
+    c->session_header = http_header(req, "X-Assessment-Session");
+    c->headers.key_id = http_header(req, "X-Assessment-Key-Id");
+    c->headers.timestamp = http_header(req, "X-Assessment-Proof-Timestamp");
+    c->headers.nonce = http_header(req, "X-Assessment-Proof-Nonce");
+    c->headers.signature = http_header(req, "X-Assessment-Proof");
+    c->rq.method = req->method;
+    c->rq.target = http_target(req);
+    c->rq.body = req->body;
+    c->rq.body_len = req->body_len;
+}
+
+/* February's start ignores any body; today's (D31) is chosen by the body's
+ * session or proof fields or by a proof header, and then validated as
+ * AssessmentStartRequest. */
+static void api_parse_start(api_ctx_t *ctx, void *in_)
+{
+    assessments_cand_in_t *in = in_;
+    http_req_t *req = ctx->req;
+    api_cand_headers(ctx, in);
+    json_t *body = NULL;
+    if (req->body_len > 0) {
+        json_parse_error_t perr;
+        body = json_parse(req->body, req->body_len, JSON_MAX_DEPTH_DEFAULT, &perr);
+        if (body)
+            mem_defer(ctx->arena, (void (*)(void *))json_decref, body);
+    }
+    if (!assessments_cand_wants_v2(body, in->headers.signature))
+        return;
+    if (req->body_len > 0 && !body) {
+        http_json_body(req, ctx->verr); /* the json_invalid 422 */
+        in->v2 = true;
+        return;
+    }
+    assessments_schema_start(&ctx->v, body, in);
+}
 
 static err_t api_start(api_ctx_t *ctx, const void *in, api_out_t *out)
 {
-    (void)in;
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_start(&conn, ctx->arena, ctx->token ? ctx->token : "", &body, &detail);
+    err_t e = assessments_svc_start(&conn, ctx->arena, ctx->token ? ctx->token : "", in, &body, &detail);
     return api_done(out, e, detail, body);
 }
 
@@ -292,11 +342,18 @@ static err_t api_upload_cv_by_token(api_ctx_t *ctx, const void *in_, api_out_t *
 typedef struct {
     const char *code;
     int64_t tab_switch_count;
+    assessments_cand_in_t cand;
 } api_code_in_t;
+
+typedef struct {
+    assessments_chat_in_t chat;
+    assessments_cand_in_t cand;
+} api_chat_in_t;
 
 static void api_parse_execute(api_ctx_t *ctx, void *in_)
 {
     api_code_in_t *in = in_;
+    api_cand_headers(ctx, &in->cand);
     if (ctx->body)
         assessments_schema_execute(&ctx->v, ctx->body, &in->code);
 }
@@ -307,28 +364,32 @@ static err_t api_execute(api_ctx_t *ctx, const void *in_, api_out_t *out)
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_execute(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, &body, &detail);
+    err_t e = assessments_svc_execute(&conn, ctx->arena, api_id(ctx), ctx->token, &in->cand, in->code, &body, &detail);
     return api_done(out, e, detail, body);
 }
 
-static void api_parse_chat(api_ctx_t *ctx, void *in)
+static void api_parse_chat(api_ctx_t *ctx, void *in_)
 {
+    api_chat_in_t *in = in_;
+    api_cand_headers(ctx, &in->cand);
     if (ctx->body)
-        assessments_schema_chat(&ctx->v, ctx->body, in);
+        assessments_schema_chat(&ctx->v, ctx->body, &in->chat);
 }
 
-static err_t api_chat(api_ctx_t *ctx, const void *in, api_out_t *out)
+static err_t api_chat(api_ctx_t *ctx, const void *in_, api_out_t *out)
 {
+    const api_chat_in_t *in = in_;
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_chat(&conn, ctx->arena, api_id(ctx), ctx->token, in, &body, &detail);
+    err_t e = assessments_svc_chat(&conn, ctx->arena, api_id(ctx), ctx->token, &in->cand, &in->chat, &body, &detail);
     return api_done(out, e, detail, body);
 }
 
 static void api_parse_submit(api_ctx_t *ctx, void *in_)
 {
     api_code_in_t *in = in_;
+    api_cand_headers(ctx, &in->cand);
     if (ctx->body)
         assessments_schema_submit(&ctx->v, ctx->body, &in->code, &in->tab_switch_count);
 }
@@ -339,8 +400,8 @@ static err_t api_submit(api_ctx_t *ctx, const void *in_, api_out_t *out)
     assessments_conn_t conn = api_conn(ctx);
     json_t *body = NULL;
     const char *detail = NULL;
-    err_t e = assessments_svc_submit(&conn, ctx->arena, api_id(ctx), ctx->token, in->code, in->tab_switch_count, &body,
-                                     &detail);
+    err_t e = assessments_svc_submit(&conn, ctx->arena, api_id(ctx), ctx->token, &in->cand, in->code,
+                                     in->tab_switch_count, &body, &detail);
     return api_done(out, e, detail, body);
 }
 
@@ -370,8 +431,8 @@ static const api_route_t assess_routes[] = {
      sizeof(assessments_list_in_t), api_list, 200, "List assessments", "assessments"},
     {"GET", ASSESS_ID, API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_get, 200, "Get an assessment",
      "assessments"},
-    {"POST", ASSESS_BASE "/token/{token}/start", API_AUTH_TOKEN_PATH, API_BODY_NONE, API_RL_CANDIDATE_TOKEN, NULL, 0,
-     api_start, 200, "Start or resume an assessment", "assessments"},
+    {"POST", ASSESS_BASE "/token/{token}/start", API_AUTH_TOKEN_PATH, API_BODY_NONE, API_RL_CANDIDATE_TOKEN,
+     api_parse_start, sizeof(assessments_cand_in_t), api_start, 200, "Start or resume an assessment", "assessments"},
     {"POST", ASSESS_ID "/upload-cv", API_AUTH_TOKEN_FORM, API_BODY_FORM, API_RL_ASSESSMENT, api_parse_cv_by_id,
      sizeof(api_cv_in_t), api_upload_cv_by_id, 200, "Upload the candidate's CV (form token)", "assessments"},
     {"POST", ASSESS_BASE "/token/{token}/upload-cv", API_AUTH_TOKEN_PATH, API_BODY_FORM, API_RL_CANDIDATE_TOKEN,
@@ -380,7 +441,7 @@ static const api_route_t assess_routes[] = {
     {"POST", ASSESS_ID "/execute", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_execute,
      sizeof(api_code_in_t), api_execute, 200, "Run code in the sandbox", "assessments"},
     {"POST", ASSESS_ID "/claude", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_chat,
-     sizeof(assessments_chat_in_t), api_chat, 200, "Ask the AI assistant", "assessments"},
+     sizeof(api_chat_in_t), api_chat, 200, "Ask the AI assistant", "assessments"},
     {"POST", ASSESS_ID "/submit", API_AUTH_TOKEN_HEADER, API_BODY_JSON, API_RL_ASSESSMENT, api_parse_submit,
      sizeof(api_code_in_t), api_submit, 200, "Submit and score", "assessments"},
     {"DELETE", ASSESS_ID, API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_delete, 204,

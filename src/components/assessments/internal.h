@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "components/assessments/assessments.h"
+#include "components/assessments/proof.h"
 #include "components/integrations/sandbox/sandbox.h"
 #include "platform/config.h"
 #include "platform/db.h"
@@ -67,6 +68,13 @@ typedef struct {
     assessments_opt_real_t cv_job_match_score;
     const char *cv_job_match_details;
     const char *latest_code; /* the candidate's newest code (execute / chat), migration 005 */
+    /* migration 011: the binding of a HEAD-mode start (D31), NULL while unbound */
+    const char *candidate_session_hash;     /* SHA-256 hex of the session key */
+    const char *candidate_proof_key_id;     /* 43 characters */
+    const char *candidate_proof_public_jwk; /* JSON text */
+    bool allow_external_clipboard;          /* S1's flag (D28) */
+    bool posted_to_workable;                /* NULL reads as false */
+    assessments_opt_int_t posted_to_workable_at;
 } assessments_row_t;
 
 /* What the JSON encoding needs beside the row. */
@@ -104,11 +112,15 @@ const char *assessments_schema_status_value(const char *db_status);
 
 /* ---- schema.c: validation (problems appended to v) ---- */
 
+/* S1's body: today's AssessmentCreate (spec v2 §2.2, D28), of which
+ * February's is a special case. */
 typedef struct {
-    const char *candidate_email; /* normalised */
-    const char *candidate_name;
-    int64_t task_id;
+    const char *candidate_email; /* normalised; NULL when absent */
+    const char *candidate_name;  /* NULL when absent or null */
+    bool has_task_id, has_application_id, has_role_id;
+    int64_t task_id, application_id, role_id;
     int64_t duration_minutes;
+    bool allow_external_clipboard;
 } assessments_create_in_t;
 
 bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_in_t *out);
@@ -121,13 +133,22 @@ typedef struct {
     int64_t task_id;
     bool has_candidate_id;
     int64_t candidate_id;
+    /* today's filters (D30): no assessment here has a role or an
+     * application, so either id selects nothing; none is voided, so
+     * include_voided changes nothing */
+    bool has_role_id, has_application_id, include_voided;
     long long limit, offset;
 } assessments_list_in_t;
 
+/* S2's raw query values (NULL when not sent). */
+typedef struct {
+    const char *status, *task_id, *candidate_id, *role_id, *application_id, *include_voided, *limit, *offset;
+} assessments_list_query_t;
+
 /* S2's query: status (value or member name; "" = none; anything else is a
- * 422 `enum`, policy fix 6), task_id, candidate_id, limit, offset. */
-bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, const char *candidate_id,
-                             const char *limit, const char *offset, assessments_list_in_t *out);
+ * 422 `enum`, policy fix 6), task_id, candidate_id, today's role_id,
+ * application_id and include_voided, limit, offset. */
+bool assessments_schema_list(vld_t *v, const assessments_list_query_t *q, assessments_list_in_t *out);
 
 typedef struct {
     const char *message;
@@ -146,6 +167,66 @@ bool assessments_schema_execute(vld_t *v, const json_t *body, const char **code)
 bool assessments_schema_submit(vld_t *v, const json_t *body, const char **final_code, int64_t *tab_switch_count);
 /* S14: an object of strings; *note is the "note" value or NULL. */
 bool assessments_schema_note(vld_t *v, const json_t *body, const char **note);
+
+/* ---- candidate.c: today's candidate flow (spec v2 §2.4, §2.6, D31, D32) ---- */
+
+/* What a candidate request brings for today's flow: the S4 body fields
+ * (NULL when absent), the session header and the proof headers, and the
+ * request they sign. */
+typedef struct {
+    bool v2;                    /* S4: the body or headers chose today's flow */
+    const char *session_key;    /* S4 body candidate_session_key */
+    const char *key_id;         /* S4 body candidate_proof_key_id */
+    const json_t *jwk;          /* S4 body candidate_proof_public_jwk (borrowed) */
+    const char *session_header; /* X-Assessment-Session (S7-S9) */
+    proof_headers_t headers;
+    proof_request_t rq;
+} assessments_cand_in_t;
+
+/* True when a start is today's: the body names a session or proof field,
+ * or the request carries X-Assessment-Proof. */
+bool assessments_cand_wants_v2(const json_t *body, const char *proof_header);
+
+/* The AssessmentStartRequest rules pydantic applies before the handler:
+ * field types, lengths and patterns, unknown keys (extra_forbidden).
+ * Missing fields are the handler's string 422s.  Sets out->v2. */
+bool assessments_schema_start(vld_t *v, const json_t *body, assessments_cand_in_t *out);
+
+/* The assessment is bound to a session and key (a today's start happened). */
+bool assessments_cand_is_bound(const assessments_row_t *r);
+
+/* The organisation's require_candidate_proof, else CANDIDATE_PROOF_REQUIRED. */
+bool assessments_cand_proof_required(db_t *db, const assessments_row_t *r);
+
+/* February's start of r: 403 "Candidate request proof is required" when r
+ * is bound or proofs are required. */
+err_t assessments_cand_legacy_start_allowed(db_t *db, const assessments_row_t *r, const char **detail);
+
+/* Steps 2-4 of §2.4 for row r (found by its token): the string 422s, the
+ * header 403s, the JWK, key id and signature, then in one committed
+ * transaction the status (400), another session (409), the nonce (409)
+ * and the binding with its timeline events.  ERR_OK to go on starting. */
+err_t assessments_cand_admit_start(db_t *db, mem_arena_t *a, const assessments_row_t *r,
+                                   const assessments_cand_in_t *in, int64_t now_us, const char **detail);
+
+/* S7-S9 on row r: nothing for an unbound row (February's rules); for a
+ * bound one the session header (403 missing or wrong, 400 malformed) and
+ * a proof against the bound key (403/409), the nonce consumed on db. */
+err_t assessments_cand_guard(db_t *db, const assessments_row_t *r, const assessments_cand_in_t *in, int64_t now_us,
+                             const char **detail);
+
+/* What today's start response shows beside the row. */
+typedef struct {
+    const char *task_name, *task_description;
+    int64_t duration_minutes;
+    bool proctoring_enabled;
+    const char *candidate_name;    /* "" or NULL: omitted */
+    const char *organization_name; /* NULL: omitted */
+    int64_t time_remaining;
+} assessments_cand_view_t;
+
+/* Today's S4 response (keys that would be null omitted). New object. */
+json_t *assessments_cand_start_response(const assessments_row_t *r, const assessments_cand_view_t *v);
 
 /* ---- sandbox_select.c ---- */
 
@@ -289,8 +370,9 @@ err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner
 err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
 err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,
                                json_t **timeline, const char **detail);
-err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
-                            const char **detail);
+/* S4; cand->v2 chooses today's flow (cand may be NULL: February's). */
+err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token,
+                            const assessments_cand_in_t *cand, json_t **out, const char **detail);
 
 /* CV upload through S5 (by_token false: id + form token) or S6.  The
  * connection of conn is given back while the file is stored and its text
@@ -304,11 +386,15 @@ typedef struct {
 err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const config_t *c,
                                 const assessments_cv_in_t *in, json_t **out, const char **detail);
 
-err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token, const char *code,
-                              json_t **out, const char **detail);
+/* S7-S9: cand carries the session and proof headers a bound assessment
+ * needs (assessments_cand_guard); NULL is a request without them. */
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                              const assessments_cand_in_t *cand, const char *code, json_t **out, const char **detail);
 err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                           const assessments_chat_in_t *in, json_t **out, const char **detail);
+                           const assessments_cand_in_t *cand, const assessments_chat_in_t *in, json_t **out,
+                           const char **detail);
 err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                             const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail);
+                             const assessments_cand_in_t *cand, const char *final_code, int64_t tab_switch_count,
+                             json_t **out, const char **detail);
 
 #endif

@@ -23,7 +23,8 @@
     "browser_focus_ratio, tab_switch_count, time_to_first_prompt_seconds, cv_file_url, cv_filename, "                  \
     "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "                 \
     "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "                 \
-    "cv_job_match_details, latest_code"
+    "cv_job_match_details, latest_code, candidate_session_hash, candidate_proof_key_id, "                              \
+    "candidate_proof_public_jwk, allow_external_clipboard, posted_to_workable, posted_to_workable_at"
 
 static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
 {
@@ -109,6 +110,12 @@ static void assessments_repo_row(const db_res_t *r, int i, mem_arena_t *a, asses
     o->cv_job_match_score = opt_real(r, i, c++);
     o->cv_job_match_details = mem_strdup(a, db_res_text(r, i, c++));
     o->latest_code = mem_strdup(a, db_res_text(r, i, c++));
+    o->candidate_session_hash = mem_strdup(a, db_res_text(r, i, c++));
+    o->candidate_proof_key_id = mem_strdup(a, db_res_text(r, i, c++));
+    o->candidate_proof_public_jwk = mem_strdup(a, db_res_text(r, i, c++));
+    o->allow_external_clipboard = db_res_bool(r, i, c++);
+    o->posted_to_workable = db_res_bool(r, i, c++);
+    o->posted_to_workable_at = opt_time(r, i, c++);
 }
 
 err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id)
@@ -124,12 +131,14 @@ err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_
         DB_V_INT(0),
         DB_V_BOOL(false),
         DB_V_TIME(in->now_us),
+        DB_V_BOOL(in->allow_external_clipboard),
     };
     db_res_t *r = NULL;
     err_t e = db_query(db,
                        "INSERT INTO assessments (organization_id, candidate_id, task_id, token, status, "
-                       "duration_minutes, expires_at, tab_switch_count, posted_to_workable, created_at) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                       "duration_minutes, expires_at, tab_switch_count, posted_to_workable, created_at, "
+                       "allow_external_clipboard) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                        p, (int)(sizeof p / sizeof p[0]), &r);
     if (e == ERR_OK) {
         if (db_res_rows(r) == 1)
@@ -703,4 +712,46 @@ err_t assessments_stats_rows(db_t *db, mem_arena_t *a, int64_t org_id, const ass
     *rows = v;
     *n = (size_t)count;
     return ERR_OK;
+}
+
+/* ---- the candidate proof binding (migration 011) ---- */
+
+err_t assessments_repo_bind(db_t *db, int64_t id, const char *session_hash, const char *key_id, const char *jwk_json,
+                            const char *timeline_json, int64_t now_us, bool *bound)
+{
+    db_value_t p[] = {DB_V_TEXT(session_hash), DB_V_TIME(now_us),        DB_V_TEXT(key_id),
+                      DB_V_JSON(jwk_json),     DB_V_JSON(timeline_json), DB_V_INT(id)};
+    int64_t n = 0;
+    err_t e =
+        db_exec(db,
+                "UPDATE assessments SET candidate_session_hash = $1, candidate_session_bound_at = $2, "
+                "candidate_proof_key_id = $3, candidate_proof_public_jwk = $4, candidate_proof_key_bound_at = $2, "
+                "timeline = $5, updated_at = $2 "
+                "WHERE id = $6 AND candidate_proof_key_id IS NULL AND candidate_session_hash IS NULL",
+                p, 6, &n);
+    *bound = e == ERR_OK && n == 1;
+    return e;
+}
+
+err_t assessments_repo_consume_nonce(db_t *db, int64_t id, const char *nonce, const char *key_id, int64_t proof_ts,
+                                     int64_t now_us, bool *fresh)
+{
+    *fresh = false;
+    /* nonces are kept ASSESSMENTS_NONCE_KEEP_S: an older one cannot pass
+     * the timestamp window again anyway */
+    db_value_t old[] = {DB_V_INT(id), DB_V_TIME(now_us - (int64_t)ASSESSMENTS_NONCE_KEEP_S * 1000000LL)};
+    err_t e = db_exec(db, "DELETE FROM candidate_assessment_proof_nonces WHERE assessment_id = $1 AND consumed_at < $2",
+                      old, 2, NULL);
+    if (e != ERR_OK)
+        return e;
+    db_value_t p[] = {DB_V_INT(id), DB_V_TEXT(nonce), DB_V_TEXT(key_id), DB_V_INT(proof_ts), DB_V_TIME(now_us)};
+    db_res_t *r = NULL;
+    e = db_query(db,
+                 "INSERT INTO candidate_assessment_proof_nonces (assessment_id, nonce, key_id, proof_timestamp, "
+                 "consumed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (assessment_id, nonce) DO NOTHING RETURNING id",
+                 p, 5, &r);
+    if (e == ERR_OK)
+        *fresh = db_res_rows(r) == 1;
+    db_res_free(r);
+    return e;
 }

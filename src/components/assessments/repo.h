@@ -18,6 +18,7 @@ typedef struct {
     int64_t duration_minutes;
     int64_t expires_at;
     int64_t now_us;
+    bool allow_external_clipboard;
 } assessments_repo_new_t;
 
 err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id);
@@ -153,5 +154,23 @@ err_t assessments_repo_list_running(db_t *db, mem_arena_t *a, int64_t started_be
                                     assessments_repo_running_t **out, size_t *n);
 /* Marks one row EXPIRED if it is still IN_PROGRESS. */
 err_t assessments_repo_expire_one(db_t *db, int64_t id, int64_t now_us, bool *changed);
+
+/* ---- the candidate proof binding (migration 011) ---- */
+
+/* How long a consumed proof nonce is kept (today's original: 600 s). */
+#define ASSESSMENTS_NONCE_KEEP_S 600
+
+/* Binds unbound assessment id to the session (its SHA-256 hex) and the
+ * public key (key id, JWK as JSON text), with the new timeline, at
+ * now_us.  *bound false when the row was bound meanwhile (or is gone).
+ * Returns the database error. */
+err_t assessments_repo_bind(db_t *db, int64_t id, const char *session_hash, const char *key_id, const char *jwk_json,
+                            const char *timeline_json, int64_t now_us, bool *bound);
+
+/* Records proof nonce for assessment id (dropping its nonces older than
+ * ASSESSMENTS_NONCE_KEEP_S first).  *fresh false when the nonce was
+ * already used.  Returns the database error. */
+err_t assessments_repo_consume_nonce(db_t *db, int64_t id, const char *nonce, const char *key_id, int64_t proof_ts,
+                                     int64_t now_us, bool *fresh);
 
 #endif

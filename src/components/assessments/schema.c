@@ -275,6 +275,26 @@ static json_t *weights_as_floats(const char *text)
 }
 
 /* Every field of both variants, keyed by name. */
+/* Today's fields (D30) that February's schema has columns for, and the
+ * defaults of those it has none for (roles, applications, voiding, timer
+ * pauses, repositories, evaluations, demos, invite delivery): the booleans
+ * today's model defaults to false are false, the rest null (ordered()
+ * fills every absent key with null). */
+static void today_fields(json_t *o, const assessments_row_t *r)
+{
+    json_object_set_new(o, "code_snapshots", j_blob(r->code_snapshots));
+    static const char *const falses[] = {"scoring_failed",           "scoring_partial", "repo_capture_failed",
+                                         "test_parse_error",         "is_voided",       "is_timer_paused",
+                                         "completed_due_to_timeout", "is_demo"};
+    for (size_t i = 0; i < sizeof falses / sizeof falses[0]; i++)
+        json_object_set_new(o, falses[i], json_false());
+    json_object_set_new(o, "posted_to_workable", json_boolean(r->posted_to_workable));
+    json_object_set_new(o, "posted_to_workable_at", j_opt_time(r->posted_to_workable_at));
+    json_object_set_new(o, "total_paused_seconds", json_integer(0));
+    json_object_set_new(o, "ai_mode", json_string("claude_cli_terminal"));
+    json_object_set_new(o, "allow_external_clipboard", json_boolean(r->allow_external_clipboard));
+}
+
 static json_t *all_fields(const assessments_row_t *r, const assessments_names_t *n, bool model)
 {
     json_t *o = json_object();
@@ -339,15 +359,20 @@ static json_t *all_fields(const assessments_row_t *r, const assessments_names_t 
     json_object_set_new(o, "total_output_tokens", j_opt_int(r->total_output_tokens));
     json_object_set_new(o, "tests_run_count", j_opt_int(r->tests_run_count));
     json_object_set_new(o, "tests_pass_count", j_opt_int(r->tests_pass_count));
+    today_fields(o, r);
     json_decref(prompts);
     return o;
 }
 
+/* S1/S3: today's AssessmentResponse, 107 keys in its order (spec v2 §2.2,
+ * D30), which keeps February's 56 in their relative order. */
 static const char *const model_keys[] = {
     "id",
     "organization_id",
     "candidate_id",
     "task_id",
+    "role_id",
+    "application_id",
     "token",
     "status",
     "duration_minutes",
@@ -362,6 +387,7 @@ static const char *const model_keys[] = {
     "ai_usage_score",
     "test_results",
     "ai_prompts",
+    "code_snapshots",
     "timeline",
     "created_at",
     "prompts_list",
@@ -370,6 +396,8 @@ static const char *const model_keys[] = {
     "candidate_name",
     "candidate_email",
     "task_name",
+    "role_name",
+    "application_status",
     "prompt_quality_score",
     "prompt_efficiency_score",
     "independence_score",
@@ -381,6 +409,7 @@ static const char *const model_keys[] = {
     "error_recovery_score",
     "requirement_comprehension_score",
     "calibration_score",
+    "calibration_warmup_prompt",
     "prompt_fraud_flags",
     "prompt_analytics",
     "browser_focus_ratio",
@@ -389,19 +418,66 @@ static const char *const model_keys[] = {
     "cv_uploaded",
     "cv_filename",
     "cv_uploaded_at",
+    "cv_job_match_score",
+    "cv_job_match_details",
     "final_score",
+    "assessment_score",
+    "taali_score",
+    "role_fit_score",
+    "score_rubric_version",
+    "score_mode",
     "score_breakdown",
     "score_weights_used",
     "flags",
     "scored_at",
+    "scoring_failed",
+    "scoring_partial",
+    "repo_capture_failed",
+    "test_parse_error",
+    "is_voided",
+    "voided_at",
+    "void_reason",
+    "superseded_by_assessment_id",
+    "posted_to_workable",
+    "posted_to_workable_at",
+    "invite_channel",
+    "invite_sent_at",
+    "credit_consumed_at",
+    "candidate_cv_filename",
+    "candidate_job_spec_filename",
+    "candidate_cv_uploaded_at",
+    "candidate_job_spec_uploaded_at",
     "total_duration_seconds",
     "total_prompts",
     "total_input_tokens",
     "total_output_tokens",
     "tests_run_count",
     "tests_pass_count",
+    "is_timer_paused",
+    "paused_at",
+    "pause_reason",
+    "total_paused_seconds",
+    "completed_due_to_timeout",
+    "ai_mode",
+    "cli_transcript",
+    "final_repo_state",
+    "git_evidence",
+    "assessment_repo_url",
+    "assessment_branch",
+    "clone_command",
+    "evaluation_rubric",
+    "understanding_check",
+    "manual_evaluation",
+    "evaluation_result",
+    "interview_debrief_generated_at",
+    "is_demo",
+    "demo_track",
+    "demo_profile",
+    "allow_external_clipboard",
 };
 
+/* S2 items: February's 58 dict keys in their order, then today's 49 others
+ * in AssessmentResponse order and the 3 invite-delivery keys (D30: 110). */
 static const char *const dict_keys[] = {
     "id",
     "organization_id",
@@ -461,6 +537,58 @@ static const char *const dict_keys[] = {
     "candidate_name",
     "candidate_email",
     "task_name",
+    "role_id",
+    "application_id",
+    "code_snapshots",
+    "role_name",
+    "application_status",
+    "calibration_warmup_prompt",
+    "assessment_score",
+    "taali_score",
+    "role_fit_score",
+    "score_rubric_version",
+    "score_mode",
+    "scoring_failed",
+    "scoring_partial",
+    "repo_capture_failed",
+    "test_parse_error",
+    "is_voided",
+    "voided_at",
+    "void_reason",
+    "superseded_by_assessment_id",
+    "posted_to_workable",
+    "posted_to_workable_at",
+    "invite_channel",
+    "invite_sent_at",
+    "credit_consumed_at",
+    "candidate_cv_filename",
+    "candidate_job_spec_filename",
+    "candidate_cv_uploaded_at",
+    "candidate_job_spec_uploaded_at",
+    "is_timer_paused",
+    "paused_at",
+    "pause_reason",
+    "total_paused_seconds",
+    "completed_due_to_timeout",
+    "ai_mode",
+    "cli_transcript",
+    "final_repo_state",
+    "git_evidence",
+    "assessment_repo_url",
+    "assessment_branch",
+    "clone_command",
+    "evaluation_rubric",
+    "understanding_check",
+    "manual_evaluation",
+    "evaluation_result",
+    "interview_debrief_generated_at",
+    "is_demo",
+    "demo_track",
+    "demo_profile",
+    "allow_external_clipboard",
+    "invite_email_status",
+    "invite_delivered_at",
+    "invite_bounced_at",
 };
 
 static json_t *ordered(json_t *all, const char *const *keys, size_t n)
@@ -502,20 +630,37 @@ bool assessments_schema_create(vld_t *v, const json_t *body, assessments_create_
         return false;
     size_t before = vld_count(v);
     vld_str_t email = {0}, name = {0};
-    vld_int_t task = {0}, dur = {0};
-    static const vld_str_rule_t name_rule = {.need = VLD_REQUIRED, .min_length = 1, .max_length = 200};
-    static const vld_int_rule_t task_rule = {.need = VLD_REQUIRED, .has_gt = true, .gt = 0};
+    vld_int_t task = {0}, dur = {0}, app = {0}, role = {0};
+    vld_bool_t clip = {0};
+    /* today's AssessmentCreate (spec v2 §2.2, D28): a strict relaxation */
+    static const vld_str_rule_t name_rule = {.need = VLD_OPTIONAL, .min_length = 1, .max_length = 200};
+    static const vld_int_rule_t id_rule = {.need = VLD_OPTIONAL, .has_gt = true, .gt = 0};
     static const vld_int_rule_t dur_rule = {.need = VLD_DEFAULTED, .has_ge = true, .ge = 15, .has_le = true, .le = 180};
-    vld_email(v, "body", body, "candidate_email", VLD_REQUIRED, &email);
+    vld_email(v, "body", body, "candidate_email", VLD_OPTIONAL, &email);
     vld_str(v, "body", body, "candidate_name", &name_rule, &name);
-    vld_int(v, "body", body, "task_id", &task_rule, &task);
+    vld_int(v, "body", body, "task_id", &id_rule, &task);
+    vld_int(v, "body", body, "application_id", &id_rule, &app);
+    vld_int(v, "body", body, "role_id", &id_rule, &role);
     vld_int(v, "body", body, "duration_minutes", &dur_rule, &dur);
+    vld_bool(v, "body", body, "allow_external_clipboard", VLD_DEFAULTED, &clip);
     if (vld_count(v) != before)
         return false;
-    out->candidate_email = email.value;
-    out->candidate_name = name.value;
+    if (email.presence != VLD_SET && !(app.presence == VLD_SET && app.value)) {
+        vld_add(v, "value_error", json_pack("[s]", "body"),
+                "Value error, candidate_email or application_id is required", json_deep_copy(body),
+                json_pack("{s:{}}", "error"));
+        return false;
+    }
+    out->candidate_email = email.presence == VLD_SET ? email.value : NULL;
+    out->candidate_name = name.presence == VLD_SET ? name.value : NULL;
+    out->has_task_id = task.presence == VLD_SET;
     out->task_id = task.value;
+    out->has_application_id = app.presence == VLD_SET;
+    out->application_id = app.value;
+    out->has_role_id = role.presence == VLD_SET;
+    out->role_id = role.value;
     out->duration_minutes = dur.presence == VLD_SET ? dur.value : 30;
+    out->allow_external_clipboard = clip.presence == VLD_SET && clip.value;
     return true;
 }
 
@@ -533,9 +678,9 @@ static const char *status_from_query(const char *raw)
     return NULL;
 }
 
-bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, const char *candidate_id,
-                             const char *limit, const char *offset, assessments_list_in_t *out)
+bool assessments_schema_list(vld_t *v, const assessments_list_query_t *q, assessments_list_in_t *out)
 {
+    const char *status = q->status, *task_id = q->task_id, *candidate_id = q->candidate_id;
     memset(out, 0, sizeof *out);
     size_t before = vld_count(v);
     if (status && *status) {
@@ -559,7 +704,16 @@ bool assessments_schema_list(vld_t *v, const char *status, const char *task_id, 
         out->has_candidate_id = true;
         out->candidate_id = c.value;
     }
-    vld_page(v, limit, offset, &out->limit, &out->offset);
+    /* today's filters (spec v2 §2.3): validated; see assessments_list_in_t */
+    vld_int_t role = {0}, app = {0};
+    vld_bool_t voided = {0};
+    if (vld_raw_int(v, "query", "role_id", q->role_id, &opt, &role) && role.presence == VLD_SET)
+        out->has_role_id = true;
+    if (vld_raw_int(v, "query", "application_id", q->application_id, &opt, &app) && app.presence == VLD_SET)
+        out->has_application_id = true;
+    if (vld_raw_bool(v, "query", "include_voided", q->include_voided, VLD_DEFAULTED, &voided))
+        out->include_voided = voided.presence == VLD_SET && voided.value;
+    vld_page(v, q->limit, q->offset, &out->limit, &out->offset);
     return vld_count(v) == before;
 }
 

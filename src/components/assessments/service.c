@@ -142,13 +142,27 @@ err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner
 {
     *detail = "Failed to create assessment";
     task_t task;
-    err_t e = tasks_get_for_org(db, a, owner.has_org, owner.org_id, in->task_id, &task);
+    err_t e = in->has_task_id ? tasks_get_for_org(db, a, owner.has_org, owner.org_id, in->task_id, &task) : ERR_OK;
     if (e == ERR_NOT_FOUND) {
         *detail = "Task not found";
         return ERR_NOT_FOUND;
     }
     if (e != ERR_OK)
         return ERR_INTERNAL;
+    /* D28: today's role and application links; this server has neither
+     * applications nor roles, so any id names nothing */
+    if (in->has_application_id) {
+        *detail = "Application not found";
+        return ERR_NOT_FOUND;
+    }
+    if (in->has_role_id) {
+        *detail = "Role not found";
+        return ERR_NOT_FOUND;
+    }
+    if (!in->has_task_id) {
+        *detail = "task_id is required when the assessment is not tied to a role";
+        return ERR_VALIDATION;
+    }
     const char *org_name = NULL;
     if (owner.has_org) {
         organizations_org_t org;
@@ -171,6 +185,7 @@ err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner
             .task_id = task.id,
             .token = token,
             .duration_minutes = in->duration_minutes,
+            .allow_external_clipboard = in->allow_external_clipboard,
             .expires_at = now + (int64_t)cfg->assessment_expiry_days * 86400LL * 1000000LL,
             .now_us = now,
         };
@@ -206,7 +221,8 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
     assessments_row_t *rows = NULL;
     size_t n = 0;
     int64_t total = 0;
-    if (assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
+    bool none = in->has_role_id || in->has_application_id; /* see assessments_list_in_t */
+    if (!none && assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
         return ERR_INTERNAL;
     json_t *items = json_array();
     assessments_names_t *names = n ? mem_alloc(a, sizeof *names * n) : NULL;
@@ -414,8 +430,68 @@ static const char *svc_resume_code(mem_arena_t *a, const assessments_row_t *r, c
     return t->starter_code ? t->starter_code : "";
 }
 
-err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token, json_t **out,
-                            const char **detail)
+/* Today's start response of cur (D31). */
+static json_t *svc_start_v2_response(db_t *db, mem_arena_t *a, const assessments_row_t *cur, const task_t *t,
+                                     int64_t dur, int64_t remaining)
+{
+    assessments_names_t n = {"", "", ""};
+    if (svc_names(db, a, cur, &n, NULL, NULL) != ERR_OK)
+        log_warn(LOGGER, "start %lld: candidate name not read", (long long)cur->id);
+    const char *org_name = NULL;
+    organizations_org_t org;
+    if (cur->organization_id.set && organizations_get(db, a, cur->organization_id.v, &org) == ERR_OK)
+        org_name = org.name;
+    assessments_cand_view_t v = {
+        .task_name = t->name,
+        .task_description = t->description,
+        .duration_minutes = dur,
+        .proctoring_enabled = !cfg->mvp_disable_proctoring && t->proctoring_enabled,
+        .candidate_name = n.candidate_name,
+        .organization_name = org_name,
+        .time_remaining = remaining,
+    };
+    return assessments_cand_start_response(cur, &v);
+}
+
+/* The checks before the sandbox: today's admission and binding (v2), or
+ * February's rules; then the link expiry and (February) the CV rule. */
+static err_t svc_start_checks(db_t *db, mem_arena_t *a, const assessments_row_t *r, const assessments_cand_in_t *cand,
+                              int64_t now, const char **detail)
+{
+    bool v2 = cand && cand->v2;
+    if (v2) {
+        err_t e = assessments_cand_admit_start(db, a, r, cand, now, detail);
+        if (e != ERR_OK)
+            return e;
+        if (svc_is(r, ASSESSMENTS_IN_PROGRESS) && svc_over_time(r, now)) {
+            *detail = "Assessment has already ended";
+            return ERR_BAD_REQUEST;
+        }
+    } else {
+        err_t e = assessments_cand_legacy_start_allowed(db, r, detail);
+        if (e != ERR_OK)
+            return e;
+        if (svc_is(r, ASSESSMENTS_COMPLETED)) {
+            *detail = "Assessment has already been submitted";
+            return ERR_BAD_REQUEST;
+        }
+    }
+    /* An EXPIRED row stays expired (the original let it start again). */
+    if ((r->expires_at.set && r->expires_at.v < now) || svc_is(r, ASSESSMENTS_EXPIRED)) {
+        *detail = "Assessment link has expired";
+        return ERR_BAD_REQUEST;
+    }
+    /* today's flow has no CV rule (spec v2 §2.4, removed rule) */
+    if (!v2 && (!r->cv_file_url || !*r->cv_file_url)) {
+        *detail = "CV upload is required before starting the assessment";
+        return ERR_BAD_REQUEST;
+    }
+    *detail = "Failed to start assessment session";
+    return ERR_OK;
+}
+
+err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char *token,
+                            const assessments_cand_in_t *cand, json_t **out, const char **detail)
 {
     db_t *db = conn->take(conn->ctx);
     if (!db) {
@@ -432,19 +508,9 @@ err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char
         return ERR_NOT_FOUND;
     }
     int64_t now = db_now_us();
-    if (svc_is(&r, ASSESSMENTS_COMPLETED)) {
-        *detail = "Assessment has already been submitted";
-        return ERR_BAD_REQUEST;
-    }
-    /* An EXPIRED row stays expired (the original let it start again). */
-    if ((r.expires_at.set && r.expires_at.v < now) || svc_is(&r, ASSESSMENTS_EXPIRED)) {
-        *detail = "Assessment link has expired";
-        return ERR_BAD_REQUEST;
-    }
-    if (!r.cv_file_url || !*r.cv_file_url) {
-        *detail = "CV upload is required before starting the assessment";
-        return ERR_BAD_REQUEST;
-    }
+    err_t ce = svc_start_checks(db, a, &r, cand, now, detail);
+    if (ce != ERR_OK)
+        return ce;
     svc_pause(conn, &db);
     sandbox_provider_t *sb = assessments_sandbox();
     char why[512] = "";
@@ -524,6 +590,10 @@ err_t assessments_svc_start(assessments_conn_t *conn, mem_arena_t *a, const char
     int64_t remaining = dur * 60 - elapsed;
     if (remaining < 0)
         remaining = 0;
+    if (cand && cand->v2) {
+        *out = svc_start_v2_response(db, a, &cur, &t, dur, remaining);
+        return ERR_OK;
+    }
     json_t *task = json_object();
     json_object_set_new(task, "name", json_string(t.name ? t.name : ""));
     json_object_set_new(task, "description", t.description ? json_string(t.description) : json_null());
@@ -565,9 +635,15 @@ err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const 
         *detail = D_BAD_TOKEN;
         return ERR_UNAUTHORIZED;
     }
-    if (svc_is(&r, ASSESSMENTS_COMPLETED)) {
+    /* D33: today's rules serve both clients (February's uploads before
+     * the start, which it requires) */
+    if (!svc_is(&r, ASSESSMENTS_PENDING) && !svc_is(&r, ASSESSMENTS_IN_PROGRESS)) {
         *detail = "Assessment already submitted";
         return ERR_BAD_REQUEST;
+    }
+    if (svc_is(&r, ASSESSMENTS_IN_PROGRESS)) {
+        *detail = "CV evidence is frozen once the assessment starts";
+        return ERR_CONFLICT;
     }
     candidates_upload_t up;
     const char *why = NULL;
@@ -612,9 +688,11 @@ err_t assessments_svc_upload_cv(assessments_conn_t *conn, mem_arena_t *a, const 
 /* ---- the X-Assessment-Token guard of S7-S9 ---- */
 
 /* Loads assessment id for a candidate action: 404 unless IN_PROGRESS,
- * then 403 on a token mismatch, then (check_time) 409 past the limit. */
-static err_t svc_active(db_t *db, mem_arena_t *a, int64_t id, const char *token, bool check_time, int64_t now,
-                        assessments_row_t *r, const char **detail)
+ * then 403 on a token mismatch, then the session and proof of a bound
+ * assessment (assessments_cand_guard), then (check_time) 409 past the
+ * limit. */
+static err_t svc_active(db_t *db, mem_arena_t *a, int64_t id, const char *token, const assessments_cand_in_t *cand,
+                        bool check_time, int64_t now, assessments_row_t *r, const char **detail)
 {
     bool found = false;
     if (assessments_repo_get(db, a, NULL, id, false, r, &found) != ERR_OK) {
@@ -629,6 +707,10 @@ static err_t svc_active(db_t *db, mem_arena_t *a, int64_t id, const char *token,
         *detail = D_BAD_TOKEN;
         return ERR_FORBIDDEN;
     }
+    /* D32: a bound assessment takes today's session and proof */
+    err_t e = assessments_cand_guard(db, r, cand, now, detail);
+    if (e != ERR_OK)
+        return e;
     if (check_time && svc_over_time(r, now)) {
         *detail = D_TIME_LIMIT;
         return ERR_CONFLICT;
@@ -663,8 +745,8 @@ static void svc_store_sandbox(db_t *db, const assessments_row_t *r, const char *
 
 /* ---- S7 execute ---- */
 
-err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token, const char *code,
-                              json_t **out, const char **detail)
+err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
+                              const assessments_cand_in_t *cand, const char *code, json_t **out, const char **detail)
 {
     db_t *db = conn->take(conn->ctx);
     if (!db) {
@@ -672,7 +754,7 @@ err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t 
         return ERR_UNAVAILABLE;
     }
     assessments_row_t r;
-    err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
+    err_t e = svc_active(db, a, id, token, cand, true, db_now_us(), &r, detail);
     if (e != ERR_OK)
         return e;
     /* Policy fix 8: what the candidate ran last is what a resume shows. */
@@ -709,7 +791,8 @@ err_t assessments_svc_execute(assessments_conn_t *conn, mem_arena_t *a, int64_t 
 /* ---- S8 chat ---- */
 
 err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                           const assessments_chat_in_t *in, json_t **out, const char **detail)
+                           const assessments_cand_in_t *cand, const assessments_chat_in_t *in, json_t **out,
+                           const char **detail)
 {
     db_t *db = conn->take(conn->ctx);
     if (!db) {
@@ -717,7 +800,7 @@ err_t assessments_svc_chat(assessments_conn_t *conn, mem_arena_t *a, int64_t id,
         return ERR_UNAVAILABLE;
     }
     assessments_row_t r;
-    err_t e = svc_active(db, a, id, token, true, db_now_us(), &r, detail);
+    err_t e = svc_active(db, a, id, token, cand, true, db_now_us(), &r, detail);
     if (e != ERR_OK)
         return e;
     svc_pause(conn, &db);
@@ -807,7 +890,8 @@ static void svc_scored_release(void *p)
 }
 
 err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t id, const char *token,
-                             const char *final_code, int64_t tab_switch_count, json_t **out, const char **detail)
+                             const assessments_cand_in_t *proof, const char *final_code, int64_t tab_switch_count,
+                             json_t **out, const char **detail)
 {
     db_t *db = conn->take(conn->ctx);
     if (!db) {
@@ -815,7 +899,7 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
         return ERR_UNAVAILABLE;
     }
     assessments_row_t r;
-    err_t e = svc_active(db, a, id, token, false, db_now_us(), &r, detail);
+    err_t e = svc_active(db, a, id, token, proof, false, db_now_us(), &r, detail);
     if (e != ERR_OK)
         return e;
     task_t task;

@@ -144,6 +144,14 @@ err_t organizations_workable_find_by_subdomain(db_t *db, const char *subdomain, 
 err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_token, const char *refresh_token,
                                      const char *subdomain);
 
+/* ---- candidate proof setting (repo.c; read by assessments, D31) ---- */
+
+/* Organisation id's require_candidate_proof column (migration 011):
+ * *set false when it is NULL (the deployment's CANDIDATE_PROOF_REQUIRED
+ * then decides), else *set true and *required its value.  An unknown
+ * organisation reads as NULL.  Returns the database error, if any. */
+err_t organizations_candidate_proof_required(db_t *db, int64_t id, bool *set, bool *required);
+
 /* Registers O1 and O2 (/api/v1/organizations/me) on s. */
 void organizations_register(http_server_t *s);
 

@@ -314,3 +314,19 @@ err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizatio
     db_res_free(r);
     return found ? ERR_OK : ERR_NOT_FOUND;
 }
+
+/* The candidate-proof switch (migration 011; organizations.h, D31). */
+err_t organizations_candidate_proof_required(db_t *db, int64_t id, bool *set, bool *required)
+{
+    *set = false;
+    *required = false;
+    db_value_t p[] = {DB_V_INT(id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT require_candidate_proof FROM organizations WHERE id = $1", p, 1, &r);
+    if (e == ERR_OK && db_res_rows(r) == 1 && !db_res_isnull(r, 0, 0)) {
+        *set = true;
+        *required = db_res_bool(r, 0, 0);
+    }
+    db_res_free(r);
+    return e;
+}

@@ -5,10 +5,26 @@
 #include <strings.h>
 
 /* Lower-case names Starlette compares requested headers against: the
- * configured ones plus the CORS-safelisted ones. */
+ * configured ones plus the CORS-safelisted ones.  Today's original adds
+ * nine to the February list (spec v2 D34): the candidate session and the
+ * four proof headers, and the four tracing headers its frontend sends. */
 static const char *const CORS_HEADERS_LC[] = {
-    "accept",       "accept-language",    "authorization",    "content-language",
-    "content-type", "x-assessment-token", "x-requested-with",
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-language",
+    "content-type",
+    "x-assessment-token",
+    "x-requested-with",
+    "x-assessment-session",
+    "x-assessment-key-id",
+    "x-assessment-proof-timestamp",
+    "x-assessment-proof-nonce",
+    "x-assessment-proof",
+    "baggage",
+    "sentry-trace",
+    "traceparent",
+    "tracestate",
 };
 
 static const char *const CORS_METHODS[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};

@@ -51,6 +51,7 @@ struct http_req_priv {
     http_server_t *srv;
     const char *method_raw; /* as sent: "HEAD" stays "HEAD" here */
     const char *query_raw;  /* after "?", undecoded, "" when none */
+    const char *target_raw; /* the request target as sent: path and "?query", undecoded */
     const char *peer_ip;
     http_kvlist_t headers, query, params, form;
     http_filelist_t files;

@@ -38,6 +38,7 @@ http_req_t *http_req_create(http_server_t *s, const char *target)
      * so it matches no route or carries a parameter that matches no row */
     req->path = strlen(path) == dlen && req_utf8_valid(path, dlen) ? path : mem_strndup(a, target, plen);
     p->query_raw = q ? mem_strdup(a, q + 1) : "";
+    p->target_raw = mem_strdup(a, target);
     req->method = "GET";
     p->method_raw = "GET";
     p->log_method = "GET";
@@ -88,6 +89,11 @@ void http_req_destroy(http_req_t *req)
 const char *http_header(http_req_t *req, const char *name)
 {
     return http_kv_get(&req->priv->headers, name, true);
+}
+
+const char *http_target(http_req_t *req)
+{
+    return req->priv->target_raw;
 }
 
 const char *http_query(http_req_t *req, const char *name)

@@ -92,6 +92,35 @@ static void test_literal_beats_param(void **state)
     http_router_free(r);
 }
 
+/* Spec v2 S-stats: GET /api/v1/assessments/stats must never be taken for
+ * GET /api/v1/assessments/{assessment_id:int} (a 422 on "stats"), whatever
+ * the registration order: the assessments table registers the parameter
+ * route first and a later component adds the literal one. */
+static void test_assessments_stats_literal_beats_id(void **state)
+{
+    (void)state;
+    for (int order = 0; order < 2; order++) {
+        http_router_t *r = http_router_new();
+        if (order == 0) {
+            http_router_add(r, "GET", "/api/v1/assessments/{assessment_id:int}", 1);
+            http_router_add(r, "DELETE", "/api/v1/assessments/{assessment_id:int}", 2);
+            http_router_add(r, "GET", "/api/v1/assessments/stats", 3);
+        } else {
+            http_router_add(r, "GET", "/api/v1/assessments/stats", 3);
+            http_router_add(r, "GET", "/api/v1/assessments/{assessment_id:int}", 1);
+            http_router_add(r, "DELETE", "/api/v1/assessments/{assessment_id:int}", 2);
+        }
+        mem_arena_t *a = mem_arena_new();
+        expect_found(r, a, "GET", "/api/v1/assessments/stats", 3);
+        expect_found(r, a, "GET", "/api/v1/assessments/stats/", 3);
+        expect_found(r, a, "GET", "/api/v1/assessments/7", 1);
+        /* DELETE /stats: the parameter route of that method still answers */
+        expect_found(r, a, "DELETE", "/api/v1/assessments/stats", 2);
+        mem_arena_free(a);
+        http_router_free(r);
+    }
+}
+
 static void test_trailing_slash_both_ways(void **state)
 {
     (void)state;
@@ -184,9 +213,13 @@ static void test_head_served_by_get(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_captured),          cmocka_unit_test(test_literal_beats_param),
-        cmocka_unit_test(test_trailing_slash_both_ways), cmocka_unit_test(test_exact_case_sensitive),
-        cmocka_unit_test(test_405_lists_every_method),   cmocka_unit_test(test_head_served_by_get),
+        cmocka_unit_test(test_params_captured),
+        cmocka_unit_test(test_literal_beats_param),
+        cmocka_unit_test(test_assessments_stats_literal_beats_id),
+        cmocka_unit_test(test_trailing_slash_both_ways),
+        cmocka_unit_test(test_exact_case_sensitive),
+        cmocka_unit_test(test_405_lists_every_method),
+        cmocka_unit_test(test_head_served_by_get),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
