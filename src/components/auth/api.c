@@ -155,20 +155,53 @@ static void auth_parse_login(api_ctx_t *ctx, void *in_)
     vld_raw_str(&ctx->v, "body", "client_secret", http_form(req, "client_secret"), &opt_rule, &ignored);
 }
 
-static err_t auth_api_login(api_ctx_t *ctx, const void *in_, api_out_t *out)
+/* {"access_token", "token_type": "bearer"} */
+static err_t auth_api_token(api_out_t *out, const char *token)
 {
-    const auth_login_in_t *in = in_;
+    return api_json(out, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
+}
+
+/* A4 (v2 false) and I1: one credential check, each route's errors. */
+static err_t auth_api_login_as(api_ctx_t *ctx, const auth_login_in_t *in, api_out_t *out, bool v2)
+{
     db_t *db;
     err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     const char *token = NULL, *detail = NULL;
-    e = auth_svc_login(db, ctx->arena, in->username.value, in->password.value, &token, &detail);
+    e = auth_svc_login_as(db, ctx->req, ctx->arena, in->username.value, in->password.value, v2, &token, &detail);
     if (e == ERR_UNAUTHORIZED)
         http_set_header(ctx->req, "WWW-Authenticate", "Bearer");
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return api_json(out, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
+    return auth_api_token(out, token);
+}
+
+static err_t auth_api_login(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    return auth_api_login_as(ctx, in, out, false);
+}
+
+/* ---- I1 POST /jwt/login, I2 /jwt/logout, I3 /jwt/refresh ---- */
+
+static err_t auth_api_jwt_login(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    return auth_api_login_as(ctx, in, out, true);
+}
+
+static err_t auth_api_jwt_logout(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    /* nothing to revoke: the route only proves the token is valid */
+    return ERR_OK;
+}
+
+static err_t auth_api_jwt_refresh(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    const char *token = NULL, *detail = NULL;
+    err_t e = auth_svc_refresh(ctx->req, ctx->arena, &token, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return auth_api_token(out, token);
 }
 
 /* ---- A5 GET /me ---- */
@@ -235,6 +268,14 @@ static const api_route_t auth_routes[] = {
      sizeof(auth_email_in_t), auth_api_resend_verification, 200, "Resend the verification e-mail", "auth"},
     {"POST", AUTH_BASE "/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login, sizeof(auth_login_in_t),
      auth_api_login, 200, "Log in (OAuth2 password form)", "auth"},
+    {"POST", AUTH_BASE "/jwt/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login,
+     sizeof(auth_login_in_t), auth_api_jwt_login, 200, "Log in, today's client (OAuth2 password form)", "auth"},
+    {"POST", AUTH_BASE "/jwt/logout", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_logout,
+     204, "Log out (nothing is revoked)", "auth"},
+    /* API_AUTH_NONE: the handler authenticates, to name a token older than
+     * the last password change */
+    {"POST", AUTH_BASE "/jwt/refresh", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_refresh, 200,
+     "A fresh access token for a valid one", "auth"},
     {"GET", AUTH_BASE "/me", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_me, 200,
      "The current user", "auth"},
     {"POST", AUTH_BASE "/forgot-password", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, auth_parse_email,

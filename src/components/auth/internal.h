@@ -35,6 +35,8 @@
 #define AUTH_D_UNAUTHORIZED "Unauthorized"
 #define AUTH_D_OWNER_ONLY "Only a workspace owner can do this"
 #define AUTH_AUD_ACCESS "fastapi-users:auth"
+#define AUTH_D_LOGIN_BAD_CREDENTIALS "LOGIN_BAD_CREDENTIALS"
+#define AUTH_D_PREDATES "Token predates password change"
 
 /* Lifetimes (api-contract A1-A7). */
 #define AUTH_VERIFY_TTL_US (24LL * 3600 * 1000000)
@@ -59,11 +61,42 @@ err_t auth_svc_verify_email(db_t *db, mem_arena_t *a, const char *token, const c
  * are logged, as the original swallowed them). */
 void auth_svc_resend_verification(db_t *db, mem_arena_t *a, const char *email);
 
-/* A4.  On success *token is the JWT (arena a).  ERR_UNAUTHORIZED (unknown
- * user or wrong password), ERR_FORBIDDEN (disabled or unverified) or
- * ERR_INTERNAL. */
+/* What the credential check A4 and I1 share concluded (spec v2 D1). */
+typedef enum {
+    AUTH_LOGIN_OK,
+    AUTH_LOGIN_BAD_CREDENTIALS, /* unknown e-mail or wrong password (counted toward the lock) */
+    AUTH_LOGIN_LOCKED,          /* *detail: the 429 text */
+    AUTH_LOGIN_INACTIVE,        /* correct password, inactive user */
+    AUTH_LOGIN_UNVERIFIED,      /* correct password, unverified, AUTH_REQUIRE_VERIFIED_LOGIN */
+    AUTH_LOGIN_ERROR,           /* *err: the database failed */
+} auth_login_t;
+
+/* The one credential check of A4 and I1 (spec v2 D1, identity spec §1.4):
+ * case-insensitive lookup, the lockout before the password, the failure
+ * count shared by both routes, and the auth_events rows of §1.6
+ * (login_failed / account_locked / login_success; req, may be NULL, gives
+ * address and agent).  *user receives the account when one was found. */
+auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username,
+                                  const char *password, auth_user_t *user, const char **detail, err_t *err);
+
+/* A4 (v2 false: B's errors and token) or I1 (v2 true: 400
+ * LOGIN_BAD_CREDENTIALS for unknown, wrong or inactive, today's token).
+ * Both: 429 while locked, 403 B's text for an unverified user when
+ * AUTH_REQUIRE_VERIFIED_LOGIN (D2).  *token in arena a. */
+err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
+                        bool v2, const char **token, const char **detail);
+
+/* A4 without a request (no address in the events). */
 err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
                      const char **detail);
+
+/* B's access token (sub = e-mail, user_id, org_id, exp, iat). */
+err_t auth_issue_token_v1(mem_arena_t *a, const auth_user_t *u, const char **token);
+
+/* I3: authenticates req's bearer token as every recruiter route does, but
+ * a today's-format token older than the last password change gets 401
+ * "Token predates password change"; then a fresh today's token. */
+err_t auth_svc_refresh(http_req_t *req, mem_arena_t *a, const char **token, const char **detail);
 
 /* A6.  ERR_INTERNAL when the token could not be stored. */
 err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, const char **detail);

@@ -215,61 +215,138 @@ static bool auth_locked(mem_arena_t *a, const auth_row_t *row, int64_t now_us, c
     return true;
 }
 
-/* Counts a wrong password against row's account.  Best effort: the answer
- * is 401 either way, and a failed write is only logged. */
-static void auth_count_failure(db_t *db, const auth_row_t *row, int64_t now_us)
+/* Counts a wrong password against row's account and records the event
+ * of identity spec §1.6 (account_locked when this failure reaches the
+ * threshold, else login_failed).  Best effort: the answer is the same
+ * either way, and a failed write is only logged. */
+static void auth_count_failure(db_t *db, http_req_t *req, const auth_row_t *row, int64_t now_us)
 {
     int64_t lock_until = now_us + (int64_t)cfg->auth_lockout_minutes * 60 * 1000000;
     int64_t attempts = 0;
     err_t e = auth_repo_login_failed(db, row->user.id, now_us, cfg->auth_lockout_threshold, lock_until, &attempts);
-    if (e != ERR_OK)
+    if (e != ERR_OK) {
         log_error(AUTH_LOGGER, "cannot count a failed login for user %lld: %s", (long long)row->user.id, err_name(e));
-    else if (attempts >= cfg->auth_lockout_threshold)
+        return;
+    }
+    bool locked = attempts >= cfg->auth_lockout_threshold;
+    json_t *meta = locked ? json_pack("{s:s,s:I,s:i}", "reason", "bad_password", "failed_attempts",
+                                      (json_int_t)attempts, "lock_minutes", cfg->auth_lockout_minutes)
+                          : json_pack("{s:s,s:I}", "reason", "bad_password", "failed_attempts", (json_int_t)attempts);
+    auth_event(db, req, locked ? "account_locked" : "login_failed", row->user.id, 0,
+               row->user.has_organization ? row->user.organization_id : 0, row->user.email, meta);
+    json_decref(meta);
+    if (locked)
         log_warn(AUTH_LOGGER, "user %lld locked for %d minutes after %lld failed logins", (long long)row->user.id,
                  cfg->auth_lockout_minutes, (long long)attempts);
 }
 
-err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
-                     const char **detail)
+/* A login_failed event with only a reason. */
+static void auth_login_failed_event(db_t *db, http_req_t *req, const auth_user_t *u, const char *email,
+                                    const char *reason)
+{
+    json_t *meta = json_pack("{s:s}", "reason", reason);
+    auth_event(db, req, "login_failed", u ? u->id : 0, 0, u && u->has_organization ? u->organization_id : 0, email,
+               meta);
+    json_decref(meta);
+}
+
+auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username,
+                                  const char *password, auth_user_t *user, const char **detail, err_t *err)
 {
     auth_row_t row;
     bool found = false;
     *detail = "Internal Server Error";
     err_t e = auth_repo_by_email(db, a, auth_login_name(a, username), &row, &found);
-    if (e != ERR_OK)
-        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+    if (e != ERR_OK) {
+        *err = e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+        if (e == ERR_UNAVAILABLE)
+            *detail = "Database unavailable";
+        return AUTH_LOGIN_ERROR;
+    }
     if (!found || !row.hashed_password) {
         sec_password_burn(password);
-        *detail = AUTH_D_BAD_LOGIN;
-        return ERR_UNAUTHORIZED;
+        auth_login_failed_event(db, req, found ? &row.user : NULL, username, "unknown_email");
+        return AUTH_LOGIN_BAD_CREDENTIALS;
     }
+    *user = row.user;
     int64_t now_us = db_now_us();
-    if (auth_locked(a, &row, now_us, detail))
-        return ERR_RATE_LIMITED;
+    if (auth_locked(a, &row, now_us, detail)) {
+        auth_login_failed_event(db, req, &row.user, row.user.email, "account_locked");
+        return AUTH_LOGIN_LOCKED;
+    }
     if (!sec_password_verify(password, row.hashed_password)) {
-        auth_count_failure(db, &row, now_us);
-        *detail = AUTH_D_BAD_LOGIN;
-        return ERR_UNAUTHORIZED;
+        auth_count_failure(db, req, &row, now_us);
+        return AUTH_LOGIN_BAD_CREDENTIALS;
     }
     if ((row.failed_login_attempts != 0 || row.has_locked_until) &&
-        (e = auth_repo_login_succeeded(db, row.user.id)) != ERR_OK && e != ERR_NOT_FOUND)
-        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
-    if (!row.user.is_active) {
-        *detail = AUTH_D_DISABLED;
-        return ERR_FORBIDDEN;
+        (e = auth_repo_login_succeeded(db, row.user.id)) != ERR_OK && e != ERR_NOT_FOUND) {
+        *err = e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+        return AUTH_LOGIN_ERROR;
     }
-    if (!row.user.is_email_verified) {
+    if (!row.user.is_active)
+        return AUTH_LOGIN_INACTIVE;
+    if (!row.user.is_email_verified && cfg->auth_require_verified_login) {
         *detail = AUTH_D_UNVERIFIED;
-        return ERR_FORBIDDEN;
+        return AUTH_LOGIN_UNVERIFIED;
     }
+    auth_event(db, req, "login_success", row.user.id, 0, row.user.has_organization ? row.user.organization_id : 0,
+               row.user.email, NULL);
+    return AUTH_LOGIN_OK;
+}
+
+/* The answer of A4 (B's contract) to an outcome. */
+static err_t auth_login_b(auth_login_t o, const char **detail)
+{
+    switch (o) {
+    case AUTH_LOGIN_BAD_CREDENTIALS: *detail = AUTH_D_BAD_LOGIN; return ERR_UNAUTHORIZED;
+    case AUTH_LOGIN_LOCKED: return ERR_RATE_LIMITED;
+    case AUTH_LOGIN_INACTIVE: *detail = AUTH_D_DISABLED; return ERR_FORBIDDEN;
+    case AUTH_LOGIN_UNVERIFIED: *detail = AUTH_D_UNVERIFIED; return ERR_FORBIDDEN;
+    default: return ERR_INTERNAL;
+    }
+}
+
+/* The answer of I1 (today's contract, D2) to an outcome. */
+static err_t auth_login_v2(auth_login_t o, const char **detail)
+{
+    switch (o) {
+    case AUTH_LOGIN_BAD_CREDENTIALS:
+    case AUTH_LOGIN_INACTIVE: *detail = AUTH_D_LOGIN_BAD_CREDENTIALS; return ERR_BAD_REQUEST;
+    case AUTH_LOGIN_LOCKED: return ERR_RATE_LIMITED;
+    case AUTH_LOGIN_UNVERIFIED: *detail = AUTH_D_UNVERIFIED; return ERR_FORBIDDEN;
+    default: return ERR_INTERNAL;
+    }
+}
+
+err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
+                        bool v2, const char **token, const char **detail)
+{
+    auth_user_t u;
+    err_t err = ERR_INTERNAL;
+    auth_login_t o = auth_svc_check_login(db, req, a, username, password, &u, detail, &err);
+    if (o == AUTH_LOGIN_ERROR)
+        return err;
+    if (o != AUTH_LOGIN_OK)
+        return v2 ? auth_login_v2(o, detail) : auth_login_b(o, detail);
+    *detail = "Internal Server Error";
+    return v2 ? auth_issue_token_v2(a, &u, token) : auth_issue_token_v1(a, &u, token);
+}
+
+err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,
+                     const char **detail)
+{
+    return auth_svc_login_as(db, NULL, a, username, password, false, token, detail);
+}
+
+err_t auth_issue_token_v1(mem_arena_t *a, const auth_user_t *u, const char **token)
+{
     /* Claims in the original's order, plus iat so a later password reset
      * can tell this token apart (policy fix 5). */
     int64_t now_s = db_now_us() / 1000000;
     json_t *claims = json_object();
-    json_object_set_new(claims, "sub", json_string(row.user.email));
-    json_object_set_new(claims, "user_id", json_integer((json_int_t)row.user.id));
-    json_object_set_new(claims, "org_id",
-                        row.user.has_organization ? json_integer((json_int_t)row.user.organization_id) : json_null());
+    json_object_set_new(claims, "sub", json_string(u->email));
+    json_object_set_new(claims, "user_id", json_integer((json_int_t)u->id));
+    json_object_set_new(claims, "org_id", u->has_organization ? json_integer((json_int_t)u->organization_id) : json_null());
     json_object_set_new(claims, "exp",
                         json_integer((json_int_t)(now_s + (int64_t)cfg->access_token_expire_minutes * 60)));
     json_object_set_new(claims, "iat", json_integer((json_int_t)now_s));
@@ -432,7 +509,8 @@ static err_t auth_unauthorized(http_req_t *req, const char *text, const char **d
 /* The check of a token of today's original (identity spec §1.2, D3/D4):
  * audience fastapi-users:auth, sub a user id as a string of digits; every
  * failure, an inactive user included, is 401 "Unauthorized". */
-static err_t auth_resolve_v2(http_req_t *req, const char *token, int64_t now_s, auth_row_t *row, const char **detail)
+static err_t auth_resolve_v2(http_req_t *req, const char *token, int64_t now_s, bool refresh, auth_row_t *row,
+                             const char **detail)
 {
     *detail = AUTH_D_UNAUTHORIZED;
     json_t *claims = NULL;
@@ -456,10 +534,17 @@ static err_t auth_resolve_v2(http_req_t *req, const char *token, int64_t now_s, 
     }
     if (!found || !row->user.is_active)
         return ERR_UNAUTHORIZED;
-    int64_t iat = 0;
+    /* Refresh (I3) names this failure; every other route, where our
+     * stronger rule refuses the old token too, says only "Unauthorized".
+     * A token of this shape without iat predates any change, as I3's
+     * rule says. */
+    const json_t *iat = json_object_get(claims, "iat");
     if (row->has_password_changed_at &&
-        (!auth_token_issued_at(claims, &iat) || iat < row->password_changed_at / 1000000))
+        (!json_is_number(iat) || (int64_t)json_number_value(iat) < row->password_changed_at / 1000000)) {
+        if (refresh)
+            *detail = AUTH_D_PREDATES;
         return ERR_UNAUTHORIZED;
+    }
     return ERR_OK;
 }
 
@@ -524,7 +609,10 @@ static err_t auth_check_role(const auth_user_t *u, api_auth_t need, const char *
     return ERR_OK;
 }
 
-err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, const char **detail)
+/* auth_resolve, and for refresh (I3) its own text for a token older
+ * than the last password change. */
+static err_t auth_resolve_as(http_req_t *req, api_auth_t need, bool refresh, const void **principal,
+                             const char **detail)
 {
     const char *token = http_bearer_token(req);
     if (!token)
@@ -532,7 +620,7 @@ err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, con
     int64_t now_s = db_now_us() / 1000000;
     auth_row_t row;
     /* The token's shape says which contract's ladder answers (D4). */
-    err_t e = sec_jwt_names_audience(token) ? auth_resolve_v2(req, token, now_s, &row, detail)
+    err_t e = sec_jwt_names_audience(token) ? auth_resolve_v2(req, token, now_s, refresh, &row, detail)
                                             : auth_resolve_v1(req, token, now_s, &row, detail);
     if (e != ERR_OK)
         return e;
@@ -544,4 +632,19 @@ err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, con
     *principal = u;
     *detail = NULL;
     return ERR_OK;
+}
+
+err_t auth_resolve(http_req_t *req, api_auth_t need, const void **principal, const char **detail)
+{
+    return auth_resolve_as(req, need, false, principal, detail);
+}
+
+err_t auth_svc_refresh(http_req_t *req, mem_arena_t *a, const char **token, const char **detail)
+{
+    const void *principal = NULL;
+    err_t e = auth_resolve_as(req, API_AUTH_RECRUITER, true, &principal, detail);
+    if (e != ERR_OK)
+        return e;
+    *detail = "Internal Server Error";
+    return auth_issue_token_v2(a, principal, token);
 }

@@ -1,0 +1,307 @@
+"""Identity routes of today's client beside the February ones (spec
+v2/identity-and-kept-routes.md §1.2-§1.7, decided by §3): I1 POST
+/auth/jwt/login, I2 logout, I3 refresh, Argon2 verification (D13).
+
+D1: one credential check for /auth/login (A4) and /auth/jwt/login (I1),
+each route with its own errors, one lockout counter and auth_events on
+both.  D2: AUTH_REQUIRE_VERIFIED_LOGIN (default true) refuses unverified
+users on both routes with B's text.  Each test runs on SQLite and on
+PostgreSQL."""
+
+import ctypes
+import ctypes.util
+import os
+import time
+import uuid
+
+import pytest
+
+import helpers
+from helpers import assert_json_detail
+from test_auth import (MSG_UNVERIFIED, PASSWORD, auth, count, jwt_claims, login, make_jwt, register, sql,
+                       unique_email)
+
+JWT_LOGIN = "/api/v1/auth/jwt/login"
+AUD = "fastapi-users:auth"
+LOCK_TEXT = "Too many failed login attempts. Try again in 15 minute(s)."
+
+
+# ---- helpers -------------------------------------------------------------
+
+def ip():
+    return {"X-Forwarded-For": helpers.unique_ip()}
+
+
+def jwt_login(server, username, password=PASSWORD, headers=None):
+    return server.post(JWT_LOGIN, data={"username": username, "password": password}, headers=headers or ip())
+
+
+def boolean(server, value):
+    if server.kind == "sqlite":
+        return 1 if value else 0
+    return "true" if value else "false"
+
+
+def verified_user(server, org=None):
+    """A registered, verified user: (user json, email)."""
+    email = unique_email("ident")
+    user = register(server, email=email, org=org if org is not None else f"Org {uuid.uuid4().hex[:8]}").json()
+    sql(server, "UPDATE users SET is_email_verified = %s WHERE email = %s", (boolean(server, True), email))
+    return user, email
+
+
+def events(server, email):
+    """(event_type, user_id, metadata) of the auth_events rows for email, oldest first."""
+    rows = sql(server, "SELECT event_type, user_id, event_metadata FROM auth_events WHERE email = %s ORDER BY id",
+               (email,))
+    import json
+    out = []
+    for t, uid, meta in rows:
+        uid = None if uid in (None, "") else int(uid)
+        out.append((t, uid, json.loads(meta) if meta not in (None, "") else None))
+    return out
+
+
+def user_row(server, email, cols):
+    return sql(server, f"SELECT {cols} FROM users WHERE email = %s", (email,))[0]
+
+
+_ARGON2 = None
+
+
+def argon2_hash(secret, variant="id", t=3, m=65536, p=4):
+    """An encoded Argon2 hash as argon2-cffi writes it, made with Debian's libargon2."""
+    global _ARGON2
+    if _ARGON2 is None:
+        _ARGON2 = ctypes.CDLL(ctypes.util.find_library("argon2") or "libargon2.so.1")
+    fn = {"id": _ARGON2.argon2id_hash_encoded, "i": _ARGON2.argon2i_hash_encoded,
+          "d": _ARGON2.argon2d_hash_encoded}[variant]
+    fn.argtypes = [ctypes.c_uint32, ctypes.c_uint32, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_size_t,
+                   ctypes.c_void_p, ctypes.c_size_t, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t]
+    pw = secret.encode()
+    salt = os.urandom(16)
+    out = ctypes.create_string_buffer(256)
+    rc = fn(t, m, p, pw, len(pw), salt, len(salt), 32, out, len(out))
+    assert rc == 0, rc
+    return out.value.decode()
+
+
+# ---- I1 POST /auth/jwt/login --------------------------------------------
+
+def test_jwt_login_issues_todays_token_and_a4_keeps_b_format(server):
+    user, email = verified_user(server)
+    r = jwt_login(server, email)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert list(body) == ["access_token", "token_type"] and body["token_type"] == "bearer"
+    claims = jwt_claims(body["access_token"])
+    assert claims["sub"] == str(user["id"]) and claims["aud"] == [AUD]
+    assert isinstance(claims["iat"], int) and claims["exp"] - claims["iat"] == 30 * 60
+    assert "user_id" not in claims
+    me = server.get("/api/v1/auth/me", headers=auth(body["access_token"]))
+    assert me.status_code == 200 and me.json()["email"] == email
+    # A4 keeps the February token
+    b = jwt_claims(login(server, email).json()["access_token"])
+    assert b["sub"] == email and b["user_id"] == user["id"] and "aud" not in b
+
+
+def test_jwt_login_bad_credentials_unknown_and_inactive(server):
+    _, email = verified_user(server)
+    assert_json_detail(jwt_login(server, email, "wrong password"), 400, "LOGIN_BAD_CREDENTIALS")
+    assert_json_detail(jwt_login(server, unique_email("nobody")), 400, "LOGIN_BAD_CREDENTIALS")
+    sql(server, "UPDATE users SET is_active = %s WHERE email = %s", (boolean(server, False), email))
+    r = jwt_login(server, email)
+    assert_json_detail(r, 400, "LOGIN_BAD_CREDENTIALS")
+    assert "WWW-Authenticate" not in r.headers
+    # the February route keeps its own answers for the same account
+    assert_json_detail(login(server, email), 403, "Account is disabled")
+
+
+def test_jwt_login_case_insensitive_email(server):
+    user, email = verified_user(server)
+    r = jwt_login(server, email.upper())
+    assert r.status_code == 200 and jwt_claims(r.json()["access_token"])["sub"] == str(user["id"])
+
+
+def test_jwt_login_form_validation(server):
+    r = server.post(JWT_LOGIN, data={"username": "a@example.com"}, headers=ip())
+    assert r.status_code == 422
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "password"]]
+    r = server.post(JWT_LOGIN, data={}, headers=ip())
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "username"], ["body", "password"]]
+    r = server.post(JWT_LOGIN, data={"username": "a@example.com", "password": "x", "grant_type": "client"},
+                    headers=ip())
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "grant_type"]
+
+
+def test_jwt_login_unverified_refused_with_b_text(server):
+    email = unique_email("unverified")
+    register(server, email=email)
+    r = jwt_login(server, email)
+    assert_json_detail(r, 403, MSG_UNVERIFIED)
+    assert "verify" in r.json()["detail"]  # what today's login page looks for
+    assert_json_detail(login(server, email), 403, MSG_UNVERIFIED)
+
+
+def test_unverified_login_allowed_when_setting_off(server_factory):
+    s = server_factory.start({"AUTH_REQUIRE_VERIFIED_LOGIN": "false"})
+    email = unique_email("unverified")
+    register(s, email=email)
+    r = jwt_login(s, email)
+    assert r.status_code == 200, r.text
+    assert login(s, email).status_code == 200
+    assert_json_detail(jwt_login(s, email, "wrong password"), 400, "LOGIN_BAD_CREDENTIALS")
+
+
+def test_lockout_shared_between_both_routes(server):
+    user, email = verified_user(server)
+    for _ in range(2):
+        assert_json_detail(login(server, email, "wrong password"), 401, "Incorrect email or password")
+    for _ in range(2):
+        assert_json_detail(jwt_login(server, email, "wrong password"), 400, "LOGIN_BAD_CREDENTIALS")
+    assert int(user_row(server, email, "failed_login_attempts")[0]) == 4
+    # the fifth failure, on either route, locks the account for both
+    assert_json_detail(login(server, email, "wrong password"), 401, "Incorrect email or password")
+    attempts, locked = user_row(server, email, "failed_login_attempts, locked_until")
+    assert int(attempts) == 5 and locked not in (None, "")
+    r = jwt_login(server, email)
+    assert_json_detail(r, 429, LOCK_TEXT)
+    assert "Retry-After" not in r.headers
+    assert_json_detail(login(server, email), 429, LOCK_TEXT)
+    ev = events(server, email)
+    assert [e[0] for e in ev] == ["login_failed"] * 4 + ["account_locked", "login_failed", "login_failed"]
+    assert [e[2] for e in ev[:5]] == [
+        {"reason": "bad_password", "failed_attempts": 1}, {"reason": "bad_password", "failed_attempts": 2},
+        {"reason": "bad_password", "failed_attempts": 3}, {"reason": "bad_password", "failed_attempts": 4},
+        {"reason": "bad_password", "failed_attempts": 5, "lock_minutes": 15}]
+    assert ev[5][2] == ev[6][2] == {"reason": "account_locked"}
+    assert all(e[1] == user["id"] for e in ev)
+
+
+def test_expired_lock_restarts_count_and_success_resets(server):
+    _, email = verified_user(server)
+    sql(server, "UPDATE users SET failed_login_attempts = 5, locked_until = %s WHERE email = %s",
+        ("2000-01-01 00:00:00.000000", email))
+    assert_json_detail(jwt_login(server, email, "wrong password"), 400, "LOGIN_BAD_CREDENTIALS")
+    attempts, locked = user_row(server, email, "failed_login_attempts, locked_until")
+    assert int(attempts) == 1 and locked in (None, "")
+    assert jwt_login(server, email).status_code == 200
+    assert int(user_row(server, email, "failed_login_attempts")[0]) == 0
+
+
+def test_login_events_on_both_routes(server):
+    user, email = verified_user(server)
+    assert jwt_login(server, email).status_code == 200
+    assert login(server, email).status_code == 200
+    assert [(e[0], e[1], e[2]) for e in events(server, email)] == [
+        ("login_success", user["id"], None), ("login_success", user["id"], None)]
+    ip_addr = helpers.unique_ip()
+    jwt_login(server, email, "wrong", headers={"X-Forwarded-For": ip_addr, "User-Agent": "ident-test/1"})
+    row = sql(server, "SELECT ip_address, user_agent, organization_id FROM auth_events WHERE email = %s "
+              "ORDER BY id DESC LIMIT 1", (email,))[0]
+    assert row[0] == ip_addr and row[1] == "ident-test/1" and int(row[2]) == user["organization_id"]
+
+
+def test_unknown_email_event_has_no_user(server):
+    email = unique_email("ghost")
+    assert_json_detail(jwt_login(server, email.upper()), 400, "LOGIN_BAD_CREDENTIALS")
+    assert_json_detail(login(server, email), 401, "Incorrect email or password")
+    assert events(server, email) == [("login_failed", None, {"reason": "unknown_email"})] * 2
+
+
+def test_jwt_login_shares_the_auth_rate_bucket(server):
+    headers = ip()
+    email = unique_email("rl")
+    form = {"username": email, "password": "x"}
+    for i in range(10):
+        path = "/api/v1/auth/login" if i % 2 else JWT_LOGIN
+        r = server.post(path, data=form, headers=headers)
+        assert r.status_code == (401 if i % 2 else 400), (i, r.text)
+    r = server.post(JWT_LOGIN, data=form, headers=headers)
+    assert_json_detail(r, 429, "Too many requests. Please try again later.")
+
+
+def test_openapi_documents_the_new_routes(server):
+    paths = server.get("/api/openapi.json").json()["paths"]
+    for p in ("/api/v1/auth/jwt/login", "/api/v1/auth/jwt/logout", "/api/v1/auth/jwt/refresh"):
+        assert "post" in paths[p], p
+
+
+# ---- I2 logout, I3 refresh ---------------------------------------------
+
+def test_logout_204_with_either_token(server):
+    _, email = verified_user(server)
+    for token in (jwt_login(server, email).json()["access_token"], login(server, email).json()["access_token"]):
+        r = server.post("/api/v1/auth/jwt/logout", headers=auth(token))
+        assert r.status_code == 204 and r.content == b""
+        # nothing is revoked
+        assert server.get("/api/v1/auth/me", headers=auth(token)).status_code == 200
+    assert_json_detail(server.post("/api/v1/auth/jwt/logout"), 401, "Not authenticated")
+    bad = make_jwt({"sub": "1", "aud": [AUD], "exp": int(time.time()) + 60}, secret="other")
+    assert_json_detail(server.post("/api/v1/auth/jwt/logout", headers=auth(bad)), 401, "Unauthorized")
+
+
+def test_refresh_gives_a_fresh_todays_token(server):
+    user, email = verified_user(server)
+    for token in (jwt_login(server, email).json()["access_token"], login(server, email).json()["access_token"]):
+        r = server.post("/api/v1/auth/jwt/refresh", headers=auth(token))
+        assert r.status_code == 200, r.text
+        assert r.json()["token_type"] == "bearer"
+        new = r.json()["access_token"]
+        c = jwt_claims(new)
+        assert c["sub"] == str(user["id"]) and c["aud"] == [AUD] and c["exp"] - c["iat"] == 30 * 60
+        assert server.get("/api/v1/auth/me", headers=auth(new)).status_code == 200
+
+
+def test_refresh_errors(server):
+    user, email = verified_user(server)
+    assert_json_detail(server.post("/api/v1/auth/jwt/refresh"), 401, "Not authenticated")
+    expired = make_jwt({"sub": str(user["id"]), "aud": [AUD], "iat": 1, "exp": int(time.time()) - 5})
+    assert_json_detail(server.post("/api/v1/auth/jwt/refresh", headers=auth(expired)), 401, "Unauthorized")
+    verify_aud = make_jwt({"sub": str(user["id"]), "aud": "fastapi-users:verify", "exp": int(time.time()) + 60})
+    assert_json_detail(server.post("/api/v1/auth/jwt/refresh", headers=auth(verify_aud)), 401, "Unauthorized")
+    token = jwt_login(server, email).json()["access_token"]
+    no_iat = make_jwt({"sub": str(user["id"]), "aud": [AUD], "exp": int(time.time()) + 600})
+    # a password change after the token was issued (one second later than its iat)
+    iat = jwt_claims(token)["iat"]
+    changed = time.strftime("%Y-%m-%d %H:%M:%S.000000", time.gmtime(iat + 1))
+    sql(server, "UPDATE users SET password_changed_at = %s WHERE email = %s", (changed, email))
+    for old in (token, no_iat):
+        assert_json_detail(server.post("/api/v1/auth/jwt/refresh", headers=auth(old)), 401,
+                           "Token predates password change")
+        # our stronger rule: the old token is refused on every route too
+        assert_json_detail(server.get("/api/v1/auth/me", headers=auth(old)), 401, "Unauthorized")
+    fresh = make_jwt({"sub": str(user["id"]), "aud": [AUD], "iat": iat + 1, "exp": int(time.time()) + 600})
+    assert server.post("/api/v1/auth/jwt/refresh", headers=auth(fresh)).status_code == 200
+
+
+# ---- D13 Argon2 hashes ---------------------------------------------------
+
+@pytest.mark.parametrize("variant", ["id", "i", "d"])
+def test_argon2_hashes_verify_and_are_never_rewritten(server, variant):
+    user, email = verified_user(server)
+    stored = argon2_hash("argon secret 7", variant, t=2, m=1024, p=1)
+    assert stored.startswith(f"$argon2{variant}$v=19$")
+    sql(server, "UPDATE users SET hashed_password = %s WHERE email = %s", (stored, email))
+    assert jwt_login(server, email, "argon secret 7").status_code == 200
+    assert login(server, email, "argon secret 7").status_code == 200
+    assert_json_detail(jwt_login(server, email, "argon secret 8"), 400, "LOGIN_BAD_CREDENTIALS")
+    assert_json_detail(login(server, email, "argon secret 8"), 401, "Incorrect email or password")
+    assert user_row(server, email, "hashed_password")[0] == stored
+
+
+def test_argon2_with_todays_default_parameters(server):
+    _, email = verified_user(server)
+    stored = argon2_hash(PASSWORD)  # t=3, m=65536, p=4, as argon2-cffi writes
+    sql(server, "UPDATE users SET hashed_password = %s WHERE email = %s", (stored, email))
+    assert jwt_login(server, email).status_code == 200
+    assert user_row(server, email, "hashed_password")[0] == stored
+
+
+@pytest.mark.parametrize("stored", ["plain text password", "$argon2id$v=19$m=65536,t=3,p=4$broken", "",
+                                    "$1$abc$def", "$2b$12$short"])
+def test_unknown_hash_format_is_a_wrong_password(server, stored):
+    _, email = verified_user(server)
+    sql(server, "UPDATE users SET hashed_password = %s WHERE email = %s", (stored, email))
+    assert_json_detail(jwt_login(server, email, stored or "x"), 400, "LOGIN_BAD_CREDENTIALS")
+    assert_json_detail(login(server, email, stored or "x"), 401, "Incorrect email or password")
