@@ -305,3 +305,83 @@ def test_unknown_hash_format_is_a_wrong_password(server, stored):
     sql(server, "UPDATE users SET hashed_password = %s WHERE email = %s", (stored, email))
     assert_json_detail(jwt_login(server, email, stored or "x"), 400, "LOGIN_BAD_CREDENTIALS")
     assert_json_detail(login(server, email, stored or "x"), 401, "Incorrect email or password")
+
+
+# ---- I4 register (D6, D7, §1.3) ------------------------------------------
+
+REGISTER_KEYS = ["id", "email", "full_name", "is_active", "is_email_verified", "is_verified", "is_superuser",
+                 "organization_id", "role", "created_at"]
+TOO_COMMON = "This password is too common. Choose something less predictable."
+
+
+def post_register(server, body):
+    return server.post("/api/v1/auth/register", json=body, headers=ip())
+
+
+def test_register_superset_in_d6_order(server):
+    email = unique_email("d6")
+    r = post_register(server, {"email": email, "password": PASSWORD, "full_name": "Ada",
+                               "organization_name": f"Org {uuid.uuid4().hex[:6]}", "is_superuser": True,
+                               "is_verified": True, "is_active": False})
+    assert r.status_code == 201, r.text
+    u = r.json()
+    assert list(u) == REGISTER_KEYS
+    assert u["role"] == "owner" and isinstance(u["organization_id"], int)
+    # safe create: the flags of the body are ignored
+    assert u["is_superuser"] is False and u["is_verified"] is False and u["is_email_verified"] is False
+    assert u["is_active"] is True
+    row = user_row(server, email, "is_superuser, is_email_verified, role")
+    assert str(row[0]).lower() in ("0", "f", "false") and str(row[1]).lower() in ("0", "f", "false")
+    assert row[2] == "owner"
+
+
+def test_register_without_org_is_member_and_full_name_optional(server):
+    before = count(server, "SELECT count(*) FROM organizations")
+    for body in ({"email": unique_email("noname"), "password": PASSWORD},
+                 {"email": unique_email("blank"), "password": PASSWORD, "full_name": None,
+                  "organization_name": " \t  "}):
+        r = post_register(server, body)
+        assert r.status_code == 201, r.text
+        u = r.json()
+        assert u["full_name"] is None and u["organization_id"] is None and u["role"] == "member"
+    # a blank organisation name creates no organisation
+    assert count(server, "SELECT count(*) FROM organizations") == before
+
+
+def test_register_short_password_keeps_b_422(server):
+    r = post_register(server, {"email": unique_email(), "password": "short1"})
+    assert r.status_code == 422
+    d = r.json()["detail"]
+    assert [(e["type"], e["loc"]) for e in d] == [("string_too_short", ["body", "password"])]
+
+
+@pytest.mark.parametrize("password,reason", [
+    ("password", TOO_COMMON),
+    ("Password123", TOO_COMMON),
+    ("  letmein123  ", TOO_COMMON),
+    ("k" * 73, "Password must be 72 characters or fewer."),
+    ("é" * 37, "Password must be 72 characters or fewer."),
+])
+def test_register_policy_is_a_400_string(server, password, reason):
+    email = unique_email("weak")
+    assert_json_detail(post_register(server, {"email": email, "password": password}), 400, reason)
+    assert count(server, "SELECT count(*) FROM users WHERE email = %s", (email,)) == 0
+
+
+def test_register_policy_email_rule_and_limits(server):
+    local = "grace" + uuid.uuid4().hex[:6]
+    email = f"{local}@example.com"
+    assert_json_detail(post_register(server, {"email": email, "password": f"my-{local}-pw"}), 400,
+                       "Password should not contain your email address.")
+    # exactly 8 characters and a 72-byte password pass
+    assert post_register(server, {"email": unique_email(), "password": "zq8!vT2w"}).status_code == 201
+    assert post_register(server, {"email": unique_email(), "password": "é" * 36}).status_code == 201
+
+
+def test_register_duplicate_keeps_b_text_after_the_policy(server):
+    email = unique_email("dup")
+    assert post_register(server, {"email": email, "password": PASSWORD}).status_code == 201
+    assert_json_detail(post_register(server, {"email": email.upper(), "password": PASSWORD}), 400,
+                       "Email already registered")
+    # the policy is checked first, as today's original does
+    assert_json_detail(post_register(server, {"email": email, "password": "password1"}), 400, TOO_COMMON)

@@ -38,7 +38,9 @@ typedef struct {
 static void auth_parse_register(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
-    static const vld_str_rule_t name_rule = {VLD_REQUIRED, 1, 200, NULL};
+    /* D7: B's bounds stay (422 for a password under 8 characters), but
+     * full_name is optional as today's client sends it */
+    static const vld_str_rule_t name_rule = {VLD_OPTIONAL, 1, 200, NULL};
     static const vld_str_rule_t org_rule = {VLD_OPTIONAL, 0, 200, NULL};
     auth_register_fields_t *in = in_;
     json_t *body = ctx->body;
@@ -63,7 +65,7 @@ static err_t auth_api_register(api_ctx_t *ctx, const void *in_, api_out_t *out)
     auth_register_in_t in = {
         .email = f->email.value,
         .password = f->password.value,
-        .full_name = f->full_name.value,
+        .full_name = f->full_name.presence == VLD_SET ? f->full_name.value : NULL,
         .organization_name = f->org.presence == VLD_SET ? f->org.value : NULL,
     };
     auth_user_t u;
@@ -71,7 +73,7 @@ static err_t auth_api_register(api_ctx_t *ctx, const void *in_, api_out_t *out)
     e = auth_svc_register(db, ctx->arena, &in, &u, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return api_json(out, auth_user_json(&u));
+    return api_json(out, auth_register_json(&u));
 }
 
 /* ---- A2 GET /verify-email ---- */

@@ -43,6 +43,12 @@
 #define AUTH_RESEND_GUARD_US (60LL * 1000000)
 #define AUTH_RESET_TTL_US (3600LL * 1000000)
 
+/* The register answer of spec v2 D6: B's User and today's UserRead in one
+ * object, keys id, email, full_name, is_active, is_email_verified,
+ * is_verified, is_superuser, organization_id, role, created_at.  Returns a
+ * new reference. */
+json_t *auth_register_json(const auth_user_t *u);
+
 typedef struct {
     const char *email; /* normalised */
     const char *password;
@@ -50,8 +56,10 @@ typedef struct {
     const char *organization_name; /* NULL or "" = no organisation */
 } auth_register_in_t;
 
-/* A1: organisation (if named), user and verification e-mail job in one
- * transaction.  ERR_BAD_REQUEST (e-mail taken) or ERR_INTERNAL. */
+/* A1/I4: the password policy (400 with its text as a plain string, D7),
+ * then organisation (if the name is not blank), user and verification
+ * e-mail job in one transaction.  ERR_BAD_REQUEST (policy, or e-mail
+ * taken: "Email already registered") or ERR_INTERNAL. */
 err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out, const char **detail);
 
 /* A2.  ERR_BAD_REQUEST (unknown or expired token) or ERR_INTERNAL. */

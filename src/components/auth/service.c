@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "components/auth/internal.h"
+#include "components/auth/policy.h"
 #include "components/auth/repo.h"
 #include "components/notifications/notifications.h"
 #include "platform/config.h"
@@ -14,6 +15,7 @@
 #include "platform/log.h"
 #include "platform/security.h"
 #include "platform/validate.h"
+#include "shared/text.h"
 
 /* Attempts of a write transaction that lost a race on a unique index
  * (e-mail or organisation slug); the retry sees the winner's row. */
@@ -73,6 +75,11 @@ err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth
 
 err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out, const char **detail)
 {
+    const char *weak = auth_password_policy(in->password, in->email);
+    if (weak) {
+        *detail = weak;
+        return ERR_BAD_REQUEST;
+    }
     *detail = AUTH_D_REGISTER_FAILED;
     /* bcrypt is slow: hash before the transaction opens. */
     char *hash = sec_password_hash(in->password);
@@ -81,7 +88,10 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
         return ERR_INTERNAL;
     }
     char *token = sec_random_token(32);
-    bool has_org = in->organization_name && in->organization_name[0] != '\0';
+    /* a blank name (white space only) means no organisation (§1.7 I4 quirk, fixed) */
+    size_t org_len = 0;
+    bool has_org = in->organization_name &&
+                   (text_trim_ascii(in->organization_name, strlen(in->organization_name), &org_len), org_len > 0);
     err_t e = ERR_INTERNAL;
     for (int attempt = 0; attempt < AUTH_TX_ATTEMPTS; attempt++) {
         if ((e = db_begin(db)) != ERR_OK)
@@ -422,6 +432,11 @@ err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const
     int64_t now = db_now_us();
     if (!found || !sec_ct_equal(row.reset_token, token) || !row.has_reset_expires || row.reset_expires <= now) {
         *detail = AUTH_D_BAD_RESET;
+        return ERR_BAD_REQUEST;
+    }
+    const char *weak = auth_password_policy(new_password, row.user.email);
+    if (weak) {
+        *detail = weak; /* D9: B's branch, the policy text as a plain string */
         return ERR_BAD_REQUEST;
     }
     char *hash = sec_password_hash(new_password);
