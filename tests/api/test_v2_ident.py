@@ -385,3 +385,190 @@ def test_register_duplicate_keeps_b_text_after_the_policy(server):
                        "Email already registered")
     # the policy is checked first, as today's original does
     assert_json_detail(post_register(server, {"email": email, "password": "password1"}), 400, TOO_COMMON)
+
+
+# ---- I7/A6 forgot, I8/A7 reset (D8, D9) ----------------------------------
+
+from test_auth import MSG_FORGOT, MSG_RESET, RESET_SUBJECT, link_token, wait_message  # noqa: E402
+
+RESET = "/api/v1/auth/reset-password"
+
+
+def stored_reset_token(server, email):
+    r = server.post("/api/v1/auth/forgot-password", json={"email": email}, headers=ip())
+    assert r.status_code == 200 and r.json() == {"detail": MSG_FORGOT}, r.text
+    return link_token(wait_message(server, email, RESET_SUBJECT))
+
+
+def reset_jwt(server, user_id, email, exp_delta=3600, fgpt_of=None):
+    stored = fgpt_of if fgpt_of is not None else user_row(server, email, "hashed_password")[0]
+    return make_jwt({"sub": str(user_id), "password_fgpt": argon2_hash(stored, t=1, m=1024, p=1),
+                     "aud": "fastapi-users:reset", "exp": int(time.time()) + exp_delta})
+
+
+def test_forgot_keeps_b_answer_and_records_event(server):
+    user, email = verified_user(server)
+    stored_reset_token(server, email)
+    assert [e[:2] for e in events(server, email)] == [("password_reset_requested", user["id"])]
+    ghost = unique_email("ghost")
+    r = server.post("/api/v1/auth/forgot-password", json={"email": ghost}, headers=ip())
+    assert r.status_code == 200 and r.json() == {"detail": MSG_FORGOT}
+    assert events(server, ghost) == []
+
+
+def test_reset_todays_body_with_stored_token(server):
+    user, email = verified_user(server)
+    sql(server, "UPDATE users SET failed_login_attempts = 3, locked_until = %s WHERE email = %s",
+        ("2999-01-01 00:00:00.000000", email))
+    old = login(server, email)
+    token = stored_reset_token(server, email)
+    r = server.post(RESET, json={"token": token, "password": "brand new pass 2"}, headers=ip())
+    assert r.status_code == 200 and r.json() is None, r.text
+    attempts, locked, changed = user_row(server, email, "failed_login_attempts, locked_until, password_changed_at")
+    assert int(attempts) == 0 and locked in (None, "") and changed not in (None, "")
+    assert jwt_login(server, email, "brand new pass 2").status_code == 200
+    assert [e[0] for e in events(server, email)][-2:] == ["password_reset_completed", "login_success"]
+    # used: the stored token is gone
+    assert_json_detail(server.post(RESET, json={"token": token, "password": "brand new pass 3"}, headers=ip()),
+                       400, "RESET_PASSWORD_BAD_TOKEN")
+    assert old.status_code == 429  # it was locked before the reset
+
+
+def test_reset_jwt_on_both_branches(server):
+    user, email = verified_user(server)
+    tok = reset_jwt(server, user["id"], email)
+    # B's body with today's token
+    r = server.post(RESET, json={"token": tok, "new_password": "brand new pass 2"}, headers=ip())
+    assert r.status_code == 200 and r.json() == {"detail": MSG_RESET}, r.text
+    assert login(server, email, "brand new pass 2").status_code == 200
+    # the fingerprint no longer matches: single use by construction
+    assert_json_detail(server.post(RESET, json={"token": tok, "password": "brand new pass 3"}, headers=ip()),
+                       400, "RESET_PASSWORD_BAD_TOKEN")
+    assert_json_detail(server.post(RESET, json={"token": tok, "new_password": "brand new pass 3"}, headers=ip()),
+                       400, "Invalid or expired reset token")
+    tok2 = reset_jwt(server, user["id"], email)
+    r = server.post(RESET, json={"token": tok2, "password": "brand new pass 4"}, headers=ip())
+    assert r.status_code == 200 and r.json() is None
+    assert jwt_login(server, email, "brand new pass 4").status_code == 200
+
+
+def test_reset_bad_tokens(server):
+    user, email = verified_user(server)
+    bad = [
+        reset_jwt(server, user["id"], email, exp_delta=-10),                      # expired
+        reset_jwt(server, user["id"], email, fgpt_of="some other hash"),          # wrong fingerprint
+        make_jwt({"sub": str(user["id"]), "password_fgpt": "x", "aud": "fastapi-users:reset",
+                  "exp": int(time.time()) + 60}),                                  # not an Argon2 hash
+        make_jwt({"sub": str(user["id"]), "aud": "fastapi-users:verify", "exp": int(time.time()) + 60}),
+        "not-a-token-of-any-kind-0123456789",
+    ]
+    for t in bad:
+        assert_json_detail(server.post(RESET, json={"token": t, "password": "brand new pass 2"}, headers=ip()),
+                           400, "RESET_PASSWORD_BAD_TOKEN")
+        assert_json_detail(server.post(RESET, json={"token": t, "new_password": "brand new pass 2"},
+                                       headers=ip()), 400, "Invalid or expired reset token")
+    # an inactive user's token: today's branch refuses it
+    tok = reset_jwt(server, user["id"], email)
+    sql(server, "UPDATE users SET is_active = %s WHERE email = %s", (boolean(server, False), email))
+    assert_json_detail(server.post(RESET, json={"token": tok, "password": "brand new pass 2"}, headers=ip()),
+                       400, "RESET_PASSWORD_BAD_TOKEN")
+
+
+def test_reset_policy_per_branch(server):
+    user, email = verified_user(server)
+    tok = reset_jwt(server, user["id"], email)
+    r = server.post(RESET, json={"token": tok, "password": "password123"}, headers=ip())
+    assert r.status_code == 400
+    assert r.json() == {"detail": {"code": "RESET_PASSWORD_INVALID_PASSWORD", "reason": TOO_COMMON}}
+    r = server.post(RESET, json={"token": tok, "password": "short"}, headers=ip())
+    assert r.json() == {"detail": {"code": "RESET_PASSWORD_INVALID_PASSWORD",
+                                   "reason": "Password must be at least 8 characters."}}
+    assert_json_detail(server.post(RESET, json={"token": tok, "new_password": "password123"}, headers=ip()),
+                       400, TOO_COMMON)
+    # B's bounds stay on B's body
+    r = server.post(RESET, json={"token": tok, "new_password": "short"}, headers=ip())
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "new_password"]
+    # the password did not change
+    assert login(server, email).status_code == 200
+
+
+def test_reset_validation(server):
+    r = server.post(RESET, json={"token": "x" * 20}, headers=ip())
+    assert r.status_code == 422
+    assert [(e["type"], e["loc"]) for e in r.json()["detail"]] == [("missing", ["body", "password"])]
+    r = server.post(RESET, json={}, headers=ip())
+    assert [e["loc"] for e in r.json()["detail"]] == [["body", "token"], ["body", "password"]]
+
+
+# ---- I5 request-verify-token, I6 verify, A2 with a JWT (D10, D12) ----------
+
+from test_auth import VERIFY_SUBJECT, messages_to  # noqa: E402
+
+
+def verify_jwt(user_id, email, exp_delta=3600):
+    return make_jwt({"sub": str(user_id), "email": email, "aud": "fastapi-users:verify",
+                     "exp": int(time.time()) + exp_delta})
+
+
+def test_request_verify_token_202_null_and_shared_throttle(server):
+    email = unique_email("rvt")
+    register(server, email=email)
+    wait_message(server, email, VERIFY_SUBJECT)
+    r = server.post("/api/v1/auth/request-verify-token", json={"email": email}, headers=ip())
+    assert r.status_code == 202 and r.content == b"null"
+    # within the minute of the registration mail: no second e-mail (D12)
+    r = server.post("/api/v1/auth/resend-verification", json={"email": email}, headers=ip())
+    assert r.status_code == 200
+    sql(server, "UPDATE users SET email_verification_sent_at = '2000-01-01 00:00:00.000000' WHERE email = %s",
+        (email,))
+    r = server.post("/api/v1/auth/request-verify-token", json={"email": email}, headers=ip())
+    assert r.status_code == 202 and r.json() is None
+    wait_message(server, email, VERIFY_SUBJECT, count=2)
+    assert len(messages_to(server, email, VERIFY_SUBJECT)) == 2
+    for body in ({}, {"email": "nope"}):
+        assert server.post("/api/v1/auth/request-verify-token", json=body, headers=ip()).status_code == 422
+    r = server.post("/api/v1/auth/request-verify-token", json={"email": unique_email("ghost")}, headers=ip())
+    assert r.status_code == 202 and r.json() is None
+
+
+def test_verify_jwt_on_todays_route(server):
+    email = unique_email("v6")
+    u = register(server, email=email, org=f"Org {uuid.uuid4().hex[:6]}").json()
+    r = server.post("/api/v1/auth/verify", json={"token": verify_jwt(u["id"], email.upper())}, headers=ip())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert list(body) == ["id", "email", "is_active", "is_superuser", "is_verified", "full_name", "organization_id",
+                          "role", "created_at"]
+    assert body["is_verified"] is True and body["role"] == "owner" and body["id"] == u["id"]
+    assert_json_detail(server.post("/api/v1/auth/verify", json={"token": verify_jwt(u["id"], email)}, headers=ip()),
+                       400, "VERIFY_USER_ALREADY_VERIFIED")
+    assert jwt_login(server, email).status_code == 200
+
+
+def test_verify_errors(server):
+    email = unique_email("v6bad")
+    u = register(server, email=email).json()
+    other = register(server).json()
+    for t in (verify_jwt(u["id"], email, exp_delta=-5), verify_jwt(other["id"], email),
+              verify_jwt(u["id"], unique_email("ghost")), "garbage",
+              make_jwt({"sub": str(u["id"]), "aud": "fastapi-users:verify", "exp": int(time.time()) + 60})):
+        assert_json_detail(server.post("/api/v1/auth/verify", json={"token": t}, headers=ip()), 400,
+                           "VERIFY_USER_BAD_TOKEN")
+    r = server.post("/api/v1/auth/verify", json={}, headers=ip())
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "token"]
+
+
+def test_verify_accepts_both_token_kinds_on_both_routes(server):
+    # a stored token on today's route
+    email = unique_email("kinds")
+    register(server, email=email)
+    stored = link_token(wait_message(server, email, VERIFY_SUBJECT))
+    r = server.post("/api/v1/auth/verify", json={"token": stored}, headers=ip())
+    assert r.status_code == 200 and r.json()["is_verified"] is True, r.text
+    # a JWT on B's route
+    email2 = unique_email("kinds")
+    u2 = register(server, email=email2).json()
+    r = server.get("/api/v1/auth/verify-email", params={"token": verify_jwt(u2["id"], email2)})
+    assert r.status_code == 200 and r.json() == {"detail": "Email verified successfully. You can now sign in."}
+    assert_json_detail(server.get("/api/v1/auth/verify-email", params={"token": verify_jwt(u2["id"], email2)}),
+                       400, "Invalid or expired verification link")

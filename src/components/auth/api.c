@@ -97,10 +97,36 @@ static err_t auth_api_verify_email(api_ctx_t *ctx, const void *in_, api_out_t *o
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_verify_email(db, ctx->arena, in->token.value, &detail);
+    auth_user_t u;
+    e = auth_svc_verify(db, ctx->arena, in->token.value, false, &u, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
     return auth_api_detail(out, AUTH_D_VERIFIED);
+}
+
+/* ---- I6 POST /verify ---- */
+
+static void auth_parse_verify_v2(api_ctx_t *ctx, void *in_)
+{
+    static const vld_str_rule_t token_rule = {VLD_REQUIRED, 0, 0, NULL};
+    auth_token_in_t *in = in_;
+    if (vld_body_object(&ctx->v, ctx->body))
+        vld_str(&ctx->v, "body", ctx->body, "token", &token_rule, &in->token);
+}
+
+static err_t auth_api_verify_v2(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_token_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    const char *detail = NULL;
+    auth_user_t u;
+    e = auth_svc_verify(db, ctx->arena, in->token.value, true, &u, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return api_json(out, auth_userread_json(&u));
 }
 
 /* ---- the {"email": EmailStr} body of A3 and A6 ---- */
@@ -130,6 +156,17 @@ static err_t auth_api_resend_verification(api_ctx_t *ctx, const void *in_, api_o
     if (db)
         auth_svc_resend_verification(db, ctx->arena, in->email);
     return auth_api_detail(out, AUTH_D_RESEND_SENT);
+}
+
+/* ---- I5 POST /request-verify-token (B's throttle shared with A3, D12) ---- */
+
+static err_t auth_api_request_verify_token(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_email_in_t *in = in_;
+    db_t *db = http_db(ctx->req);
+    if (db)
+        auth_svc_resend_verification(db, ctx->arena, in->email);
+    return api_json(out, json_null());
 }
 
 /* ---- A4 POST /login ---- */
@@ -223,15 +260,16 @@ static err_t auth_api_forgot_password(api_ctx_t *ctx, const void *in_, api_out_t
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_forgot_password(db, ctx->arena, in->email, &detail);
+    e = auth_svc_forgot_password(db, ctx->req, ctx->arena, in->email, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
     return auth_api_detail(out, AUTH_D_FORGOT_SENT);
 }
 
-/* ---- A7 POST /reset-password ---- */
+/* ---- A7 / I8 POST /reset-password (D9: told apart by field name) ---- */
 
 typedef struct {
+    bool v2; /* no new_password key: today's body {token, password} */
     vld_str_t token, password;
 } auth_reset_in_t;
 
@@ -239,9 +277,17 @@ static void auth_parse_reset(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t token_rule = {VLD_REQUIRED, 16, 500, NULL};
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
+    static const vld_str_rule_t any_rule = {VLD_REQUIRED, 0, 0, NULL};
     auth_reset_in_t *in = in_;
     if (!vld_body_object(&ctx->v, ctx->body))
         return;
+    in->v2 = json_object_get(ctx->body, "new_password") == NULL;
+    if (in->v2) {
+        vld_str(&ctx->v, "body", ctx->body, "token", &any_rule, &in->token);
+        if (vld_str(&ctx->v, "body", ctx->body, "password", &any_rule, &in->password))
+            auth_api_no_nul(&ctx->v, "password", &in->password);
+        return;
+    }
     vld_str(&ctx->v, "body", ctx->body, "token", &token_rule, &in->token);
     if (vld_str(&ctx->v, "body", ctx->body, "new_password", &pw_rule, &in->password))
         auth_api_no_nul(&ctx->v, "new_password", &in->password);
@@ -255,10 +301,15 @@ static err_t auth_api_reset_password(api_ctx_t *ctx, const void *in_, api_out_t 
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_reset_password(db, ctx->arena, in->token.value, in->password.value, &detail);
+    bool weak = false;
+    e = auth_svc_reset(db, ctx->req, ctx->arena, in->token.value, in->password.value, in->v2, &detail, &weak);
+    if (e == ERR_BAD_REQUEST && weak && in->v2) {
+        out->status = 400;
+        return api_json(out, json_pack("{s:{s:s,s:s}}", "detail", "code", AUTH_D_RESET_INVALID, "reason", detail));
+    }
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return auth_api_detail(out, AUTH_D_RESET_DONE);
+    return in->v2 ? api_json(out, json_null()) : auth_api_detail(out, AUTH_D_RESET_DONE);
 }
 
 static const api_route_t auth_routes[] = {
@@ -278,6 +329,11 @@ static const api_route_t auth_routes[] = {
      * the last password change */
     {"POST", AUTH_BASE "/jwt/refresh", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_refresh, 200,
      "A fresh access token for a valid one", "auth"},
+    {"POST", AUTH_BASE "/request-verify-token", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_email,
+     sizeof(auth_email_in_t), auth_api_request_verify_token, 202, "Resend the verification e-mail, today's client",
+     "auth"},
+    {"POST", AUTH_BASE "/verify", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_verify_v2,
+     sizeof(auth_token_in_t), auth_api_verify_v2, 200, "Verify an e-mail address, today's client", "auth"},
     {"GET", AUTH_BASE "/me", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_me, 200,
      "The current user", "auth"},
     {"POST", AUTH_BASE "/forgot-password", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, auth_parse_email,

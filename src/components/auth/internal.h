@@ -37,6 +37,12 @@
 #define AUTH_AUD_ACCESS "fastapi-users:auth"
 #define AUTH_D_LOGIN_BAD_CREDENTIALS "LOGIN_BAD_CREDENTIALS"
 #define AUTH_D_PREDATES "Token predates password change"
+#define AUTH_D_RESET_BAD_TOKEN "RESET_PASSWORD_BAD_TOKEN"
+#define AUTH_D_RESET_INVALID "RESET_PASSWORD_INVALID_PASSWORD"
+#define AUTH_D_VERIFY_BAD_TOKEN "VERIFY_USER_BAD_TOKEN"
+#define AUTH_D_VERIFY_ALREADY "VERIFY_USER_ALREADY_VERIFIED"
+#define AUTH_AUD_RESET "fastapi-users:reset"
+#define AUTH_AUD_VERIFY "fastapi-users:verify"
 
 /* Lifetimes (api-contract A1-A7). */
 #define AUTH_VERIFY_TTL_US (24LL * 3600 * 1000000)
@@ -48,6 +54,11 @@
  * is_verified, is_superuser, organization_id, role, created_at.  Returns a
  * new reference. */
 json_t *auth_register_json(const auth_user_t *u);
+
+/* UserRead of today's original (identity spec §1.7): id, email,
+ * is_active, is_superuser, is_verified, full_name, organization_id, role,
+ * created_at.  Returns a new reference. */
+json_t *auth_userread_json(const auth_user_t *u);
 
 typedef struct {
     const char *email; /* normalised */
@@ -106,8 +117,28 @@ err_t auth_issue_token_v1(mem_arena_t *a, const auth_user_t *u, const char **tok
  * "Token predates password change"; then a fresh today's token. */
 err_t auth_svc_refresh(http_req_t *req, mem_arena_t *a, const char **token, const char **detail);
 
-/* A6.  ERR_INTERNAL when the token could not be stored. */
-err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, const char **detail);
+/* A6/I7 (D8: one answer): a stored reset token and the e-mail, and the
+ * event password_reset_requested, for an active user.  ERR_INTERNAL when
+ * the token could not be stored. */
+err_t auth_svc_forgot_password(db_t *db, http_req_t *req, mem_arena_t *a, const char *email, const char **detail);
+
+/* A7 (v2 false) and I8 (v2 true), told apart by the body's field name
+ * (D9).  token is a stored reset token or a reset JWT of today's original
+ * (fingerprint checked with Argon2); then the password policy (*weak true,
+ * *detail the policy text); then a bcrypt hash, the lockout cleared,
+ * password_changed_at stamped and the event password_reset_completed.
+ * ERR_BAD_REQUEST with B's text or RESET_PASSWORD_BAD_TOKEN (v2, also for
+ * an inactive user), or ERR_INTERNAL. */
+err_t auth_svc_reset(db_t *db, http_req_t *req, mem_arena_t *a, const char *token, const char *new_password, bool v2,
+                     const char **detail, bool *weak);
+
+/* I6 (v2 true) and A2 (v2 false, which also takes a JWT, D10): a verify
+ * JWT of today's original (audience fastapi-users:verify, sub, email; the
+ * user looked up by e-mail must have id sub) or a stored verification
+ * token.  ERR_OK with *out the now verified user; ERR_BAD_REQUEST with
+ * VERIFY_USER_BAD_TOKEN / VERIFY_USER_ALREADY_VERIFIED (v2) or B's texts;
+ * ERR_INTERNAL. */
+err_t auth_svc_verify(db_t *db, mem_arena_t *a, const char *token, bool v2, auth_user_t *out, const char **detail);
 
 /* A7.  ERR_BAD_REQUEST (unknown or expired token) or ERR_INTERNAL. */
 err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const char *new_password,

@@ -390,7 +390,7 @@ err_t auth_issue_token_v2(mem_arena_t *a, const auth_user_t *u, const char **tok
 
 /* ---- A6 forgot password ---- */
 
-err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, const char **detail)
+err_t auth_svc_forgot_password(db_t *db, http_req_t *req, mem_arena_t *a, const char *email, const char **detail)
 {
     auth_row_t row;
     bool found = false;
@@ -400,6 +400,8 @@ err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, cons
         return ERR_INTERNAL;
     if (!found || !row.user.is_active)
         return ERR_OK;
+    auth_event(db, req, "password_reset_requested", row.user.id, 0,
+               row.user.has_organization ? row.user.organization_id : 0, row.user.email, NULL);
     int64_t now = db_now_us();
     char *token = sec_random_token(32);
     e = db_begin(db);
@@ -418,25 +420,78 @@ err_t auth_svc_forgot_password(db_t *db, mem_arena_t *a, const char *email, cons
     return ERR_OK;
 }
 
-/* ---- A7 reset password ---- */
+/* ---- A7 / I8 reset password ---- */
 
-err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const char *new_password,
-                              const char **detail)
+/* The user id a JWT of today's original names in its sub claim (a string
+ * of digits); false for anything else. */
+static bool auth_jwt_sub(const json_t *claims, int64_t *id)
+{
+    const json_t *sub = json_object_get(claims, "sub");
+    if (!json_is_string(sub))
+        return false;
+    const char *s = json_string_value(sub);
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 18)
+        return false;
+    *id = (int64_t)strtoll(s, NULL, 10);
+    return true;
+}
+
+/* The account a reset JWT of today's original (identity spec §1.2)
+ * names: audience fastapi-users:reset, unexpired, sub a user id, and
+ * password_fgpt an Argon2 hash of that user's current stored hash (so the
+ * token dies with the password it was issued for).  *found false for any
+ * failure. */
+static err_t auth_reset_jwt_user(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found)
+{
+    *found = false;
+    json_t *claims = NULL;
+    if (sec_jwt_decode_aud(token, cfg->secret_key, db_now_us() / 1000000, AUTH_AUD_RESET, &claims) != SEC_JWT_OK)
+        return ERR_OK;
+    int64_t id = 0;
+    const json_t *fgpt = json_object_get(claims, "password_fgpt");
+    bool shaped = auth_jwt_sub(claims, &id) && json_is_string(fgpt);
+    const char *fp = shaped ? mem_strdup(a, json_string_value(fgpt)) : NULL;
+    json_decref(claims);
+    if (!shaped)
+        return ERR_OK;
+    bool exists = false;
+    err_t e = auth_repo_by_id(db, a, id, row, &exists);
+    if (e != ERR_OK || !exists)
+        return e;
+    *found = row->hashed_password && sec_argon2_verify(row->hashed_password, fp);
+    return ERR_OK;
+}
+
+/* The account a stored reset token (B's columns) names, unexpired. */
+static err_t auth_reset_stored_user(db_t *db, mem_arena_t *a, const char *token, auth_row_t *row, bool *found)
+{
+    err_t e = auth_repo_by_reset_token(db, a, token, row, found);
+    if (e != ERR_OK || !*found)
+        return e;
+    *found = sec_ct_equal(row->reset_token, token) && row->has_reset_expires && row->reset_expires > db_now_us();
+    return ERR_OK;
+}
+
+err_t auth_svc_reset(db_t *db, http_req_t *req, mem_arena_t *a, const char *token, const char *new_password, bool v2,
+                     const char **detail, bool *weak)
 {
     auth_row_t row;
     bool found = false;
+    *weak = false;
     *detail = AUTH_D_RESET_FAILED;
-    err_t e = auth_repo_by_reset_token(db, a, token, &row, &found);
+    /* both token kinds on both branches (D9): a JWT names an audience */
+    err_t e = sec_jwt_names_audience(token) ? auth_reset_jwt_user(db, a, token, &row, &found)
+                                            : auth_reset_stored_user(db, a, token, &row, &found);
     if (e != ERR_OK)
         return ERR_INTERNAL;
-    int64_t now = db_now_us();
-    if (!found || !sec_ct_equal(row.reset_token, token) || !row.has_reset_expires || row.reset_expires <= now) {
-        *detail = AUTH_D_BAD_RESET;
+    if (!found || (v2 && !row.user.is_active)) {
+        *detail = v2 ? AUTH_D_RESET_BAD_TOKEN : AUTH_D_BAD_RESET;
         return ERR_BAD_REQUEST;
     }
-    const char *weak = auth_password_policy(new_password, row.user.email);
-    if (weak) {
-        *detail = weak; /* D9: B's branch, the policy text as a plain string */
+    const char *reason = auth_password_policy(new_password, row.user.email);
+    if (reason) {
+        *detail = reason;
+        *weak = true;
         return ERR_BAD_REQUEST;
     }
     char *hash = sec_password_hash(new_password);
@@ -444,13 +499,73 @@ err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const
         log_error(AUTH_LOGGER, "bcrypt is not available");
         return ERR_INTERNAL;
     }
+    /* one statement: new hash, no stored token, lockout cleared, anchor stamped */
     e = auth_repo_set_password(db, row.user.id, hash, db_now_us());
     free(hash);
     if (e != ERR_OK) {
         log_error(AUTH_LOGGER, "cannot reset the password of user %lld: %s", (long long)row.user.id, err_name(e));
         return ERR_INTERNAL;
     }
+    auth_event(db, req, "password_reset_completed", row.user.id, 0,
+               row.user.has_organization ? row.user.organization_id : 0, row.user.email, NULL);
     log_info(AUTH_LOGGER, "password of user %lld reset", (long long)row.user.id);
+    return ERR_OK;
+}
+
+err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const char *new_password,
+                              const char **detail)
+{
+    bool weak = false;
+    return auth_svc_reset(db, NULL, a, token, new_password, false, detail, &weak);
+}
+
+/* ---- I6 verify (and A2 with a JWT) ---- */
+
+err_t auth_svc_verify(db_t *db, mem_arena_t *a, const char *token, bool v2, auth_user_t *out, const char **detail)
+{
+    *detail = v2 ? AUTH_D_VERIFY_BAD_TOKEN : AUTH_D_BAD_VERIFY_LINK;
+    if (!sec_jwt_names_audience(token)) {
+        if (!v2)
+            return auth_svc_verify_email(db, a, token, detail);
+        /* a stored token (B's column) on today's route */
+        auth_row_t row;
+        bool found = false;
+        if (auth_repo_by_verification_token(db, a, token, &row, &found) != ERR_OK)
+            return ERR_INTERNAL;
+        if (!found || !sec_ct_equal(row.verification_token, token) ||
+            (row.has_verification_sent_at && db_now_us() - row.verification_sent_at > AUTH_VERIFY_TTL_US))
+            return ERR_BAD_REQUEST;
+        if (auth_repo_mark_verified(db, row.user.id, db_now_us()) != ERR_OK)
+            return ERR_INTERNAL;
+        *out = row.user;
+        out->is_email_verified = true;
+        return ERR_OK;
+    }
+    json_t *claims = NULL;
+    if (sec_jwt_decode_aud(token, cfg->secret_key, db_now_us() / 1000000, AUTH_AUD_VERIFY, &claims) != SEC_JWT_OK)
+        return ERR_BAD_REQUEST;
+    int64_t id = 0;
+    const json_t *em = json_object_get(claims, "email");
+    bool shaped = auth_jwt_sub(claims, &id) && json_is_string(em);
+    const char *email = shaped ? mem_strdup(a, json_string_value(em)) : NULL;
+    json_decref(claims);
+    if (!shaped)
+        return ERR_BAD_REQUEST;
+    auth_row_t row;
+    bool found = false;
+    if (auth_repo_by_email(db, a, email, &row, &found) != ERR_OK)
+        return ERR_INTERNAL;
+    if (!found || row.user.id != id)
+        return ERR_BAD_REQUEST;
+    if (row.user.is_email_verified) {
+        if (v2)
+            *detail = AUTH_D_VERIFY_ALREADY;
+        return ERR_BAD_REQUEST;
+    }
+    if (auth_repo_mark_verified(db, row.user.id, db_now_us()) != ERR_OK)
+        return ERR_INTERNAL;
+    *out = row.user;
+    out->is_email_verified = true;
     return ERR_OK;
 }
 
