@@ -71,6 +71,41 @@ err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth
     return e;
 }
 
+/* ---- the verification e-mail (D10: a verify JWT, D12: one throttle) ---- */
+
+/* A verify JWT of today's original for u (identity spec §1.2): sub = the
+ * id as a string, email, aud fastapi-users:verify, 24 h.  NULL when it
+ * cannot be signed; else in arena a. */
+static const char *auth_verify_jwt(mem_arena_t *a, const auth_user_t *u)
+{
+    int64_t exp = db_now_us() / 1000000 + AUTH_VERIFY_TTL_US / 1000000;
+    json_t *claims = json_pack("{s:s,s:s,s:s,s:I}", "sub", mem_printf(a, "%lld", (long long)u->id), "email",
+                               u->email, "aud", AUTH_AUD_VERIFY, "exp", (json_int_t)exp);
+    char *jwt = claims ? sec_jwt_encode(claims, cfg->secret_key) : NULL;
+    json_decref(claims);
+    const char *out = jwt ? mem_strdup(a, jwt) : NULL;
+    free(jwt);
+    return out;
+}
+
+/* Issues one kind of verification token (D10: the JWT, which both
+ * /verify-email and /verify take), stores it as B's column holds the
+ * latest token (so A2 keeps "a new link voids the old one") with
+ * email_verification_sent_at (the resend throttle of A3 and I5), then
+ * enqueues the e-mail, on db as it is. */
+static err_t auth_send_verification(db_t *db, mem_arena_t *a, const auth_user_t *u)
+{
+    const char *token = auth_verify_jwt(a, u);
+    if (!token) {
+        log_error(AUTH_LOGGER, "cannot sign a verification token");
+        return ERR_INTERNAL;
+    }
+    err_t e = auth_repo_set_verification(db, u->id, token, db_now_us());
+    if (e == ERR_OK)
+        e = notifications_send_verification(db, u->email, u->full_name, token);
+    return e;
+}
+
 /* ---- A1 register ---- */
 
 err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, auth_user_t *out, const char **detail)
@@ -87,7 +122,6 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
         log_error(AUTH_LOGGER, "bcrypt is not available");
         return ERR_INTERNAL;
     }
-    char *token = sec_random_token(32);
     /* a blank name (white space only) means no organisation (§1.7 I4 quirk, fixed) */
     size_t org_len = 0;
     bool has_org = in->organization_name &&
@@ -102,17 +136,16 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
         if (e == ERR_OK && taken) {
             db_rollback(db);
             free(hash);
-            free(token);
             *detail = AUTH_D_EMAIL_TAKEN;
             return ERR_BAD_REQUEST;
         }
         if (e == ERR_OK && has_org)
             e = auth_org_create ? auth_org_create(db, in->organization_name, &org_id) : ERR_INTERNAL;
         if (e == ERR_OK)
-            e = auth_repo_insert(db, a, in->email, hash, in->full_name, has_org, org_id, has_org, token, db_now_us(),
+            e = auth_repo_insert(db, a, in->email, hash, in->full_name, has_org, org_id, has_org, NULL, db_now_us(),
                                  out);
         if (e == ERR_OK)
-            e = notifications_send_verification(db, in->email, in->full_name, token);
+            e = auth_send_verification(db, a, out);
         if (e == ERR_OK)
             e = db_commit(db);
         if (e == ERR_OK)
@@ -122,7 +155,6 @@ err_t auth_svc_register(db_t *db, mem_arena_t *a, const auth_register_in_t *in, 
             break;
     }
     free(hash);
-    free(token);
     if (e != ERR_OK) {
         log_error(AUTH_LOGGER, "registration failed: %s", err_name(e));
         return ERR_INTERNAL;
@@ -171,12 +203,9 @@ void auth_svc_resend_verification(db_t *db, mem_arena_t *a, const char *email)
     int64_t now = db_now_us();
     if (row.has_verification_sent_at && now - row.verification_sent_at < AUTH_RESEND_GUARD_US)
         return;
-    char *token = sec_random_token(32);
     err_t e = db_begin(db);
     if (e == ERR_OK)
-        e = auth_repo_set_verification(db, row.user.id, token, now);
-    if (e == ERR_OK)
-        e = notifications_send_verification(db, row.user.email, row.user.full_name, token);
+        e = auth_send_verification(db, a, &row.user);
     if (e == ERR_OK)
         e = db_commit(db);
     if (e != ERR_OK) {
@@ -184,7 +213,6 @@ void auth_svc_resend_verification(db_t *db, mem_arena_t *a, const char *email)
         log_error(AUTH_LOGGER, "resending the verification of user %lld failed: %s", (long long)row.user.id,
                   err_name(e));
     }
-    free(token);
 }
 
 /* ---- A4 login ---- */
@@ -524,9 +552,14 @@ err_t auth_svc_reset_password(db_t *db, mem_arena_t *a, const char *token, const
 err_t auth_svc_verify(db_t *db, mem_arena_t *a, const char *token, bool v2, auth_user_t *out, const char **detail)
 {
     *detail = v2 ? AUTH_D_VERIFY_BAD_TOKEN : AUTH_D_BAD_VERIFY_LINK;
+    if (!v2) {
+        /* B's route: the stored (latest) token first, JWT or not */
+        err_t e = auth_svc_verify_email(db, a, token, detail);
+        if (e != ERR_BAD_REQUEST || strcmp(*detail, AUTH_D_BAD_VERIFY_LINK) != 0 || !sec_jwt_names_audience(token))
+            return e; /* verified, expired, failed, or not a JWT */
+        *detail = AUTH_D_BAD_VERIFY_LINK;
+    }
     if (!sec_jwt_names_audience(token)) {
-        if (!v2)
-            return auth_svc_verify_email(db, a, token, detail);
         /* a stored token (B's column) on today's route */
         auth_row_t row;
         bool found = false;
@@ -542,8 +575,12 @@ err_t auth_svc_verify(db_t *db, mem_arena_t *a, const char *token, bool v2, auth
         return ERR_OK;
     }
     json_t *claims = NULL;
-    if (sec_jwt_decode_aud(token, cfg->secret_key, db_now_us() / 1000000, AUTH_AUD_VERIFY, &claims) != SEC_JWT_OK)
+    sec_jwt_status_t st = sec_jwt_decode_aud(token, cfg->secret_key, db_now_us() / 1000000, AUTH_AUD_VERIFY, &claims);
+    if (st != SEC_JWT_OK) {
+        if (!v2 && st == SEC_JWT_EXPIRED)
+            *detail = AUTH_D_VERIFY_EXPIRED;
         return ERR_BAD_REQUEST;
+    }
     int64_t id = 0;
     const json_t *em = json_object_get(claims, "email");
     bool shaped = auth_jwt_sub(claims, &id) && json_is_string(em);
@@ -557,6 +594,16 @@ err_t auth_svc_verify(db_t *db, mem_arena_t *a, const char *token, bool v2, auth
         return ERR_INTERNAL;
     if (!found || row.user.id != id)
         return ERR_BAD_REQUEST;
+    /* B's route: a JWT other than the stored latest one was superseded
+     * (today's tokens minted elsewhere pass while none is stored) */
+    if (!v2 && row.verification_token)
+        return ERR_BAD_REQUEST;
+    /* B's route keeps B's 24 h from the last e-mail sent (A2) */
+    if (!v2 && !row.user.is_email_verified && row.has_verification_sent_at &&
+        db_now_us() - row.verification_sent_at > AUTH_VERIFY_TTL_US) {
+        *detail = AUTH_D_VERIFY_EXPIRED;
+        return ERR_BAD_REQUEST;
+    }
     if (row.user.is_email_verified) {
         if (v2)
             *detail = AUTH_D_VERIFY_ALREADY;
