@@ -323,8 +323,8 @@ static const api_route_t auth_routes[] = {
      auth_api_login, 200, "Log in (OAuth2 password form)", "auth"},
     {"POST", AUTH_BASE "/jwt/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login,
      sizeof(auth_login_in_t), auth_api_jwt_login, 200, "Log in, today's client (OAuth2 password form)", "auth"},
-    {"POST", AUTH_BASE "/jwt/logout", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_logout,
-     204, "Log out (nothing is revoked)", "auth"},
+    {"POST", AUTH_BASE "/jwt/logout", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_logout, 204,
+     "Log out (nothing is revoked)", "auth"},
     /* API_AUTH_NONE: the handler authenticates, to name a token older than
      * the last password change */
     {"POST", AUTH_BASE "/jwt/refresh", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_refresh, 200,

@@ -95,15 +95,15 @@ typedef enum {
  * count shared by both routes, and the auth_events rows of §1.6
  * (login_failed / account_locked / login_success; req, may be NULL, gives
  * address and agent).  *user receives the account when one was found. */
-auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username,
-                                  const char *password, auth_user_t *user, const char **detail, err_t *err);
+auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
+                                  auth_user_t *user, const char **detail, err_t *err);
 
 /* A4 (v2 false: B's errors and token) or I1 (v2 true: 400
  * LOGIN_BAD_CREDENTIALS for unknown, wrong or inactive, today's token).
  * Both: 429 while locked, 403 B's text for an unverified user when
  * AUTH_REQUIRE_VERIFIED_LOGIN (D2).  *token in arena a. */
-err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
-                        bool v2, const char **token, const char **detail);
+err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password, bool v2,
+                        const char **token, const char **detail);
 
 /* A4 without a request (no address in the events). */
 err_t auth_svc_login(db_t *db, mem_arena_t *a, const char *username, const char *password, const char **token,

@@ -79,8 +79,8 @@ err_t auth_create_user(db_t *db, mem_arena_t *a, const auth_new_user_t *in, auth
 static const char *auth_verify_jwt(mem_arena_t *a, const auth_user_t *u)
 {
     int64_t exp = db_now_us() / 1000000 + AUTH_VERIFY_TTL_US / 1000000;
-    json_t *claims = json_pack("{s:s,s:s,s:s,s:I}", "sub", mem_printf(a, "%lld", (long long)u->id), "email",
-                               u->email, "aud", AUTH_AUD_VERIFY, "exp", (json_int_t)exp);
+    json_t *claims = json_pack("{s:s,s:s,s:s,s:I}", "sub", mem_printf(a, "%lld", (long long)u->id), "email", u->email,
+                               "aud", AUTH_AUD_VERIFY, "exp", (json_int_t)exp);
     char *jwt = claims ? sec_jwt_encode(claims, cfg->secret_key) : NULL;
     json_decref(claims);
     const char *out = jwt ? mem_strdup(a, jwt) : NULL;
@@ -288,8 +288,8 @@ static void auth_login_failed_event(db_t *db, http_req_t *req, const auth_user_t
     json_decref(meta);
 }
 
-auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username,
-                                  const char *password, auth_user_t *user, const char **detail, err_t *err)
+auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
+                                  auth_user_t *user, const char **detail, err_t *err)
 {
     auth_row_t row;
     bool found = false;
@@ -356,8 +356,8 @@ static err_t auth_login_v2(auth_login_t o, const char **detail)
     }
 }
 
-err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
-                        bool v2, const char **token, const char **detail)
+err_t auth_svc_login_as(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password, bool v2,
+                        const char **token, const char **detail)
 {
     auth_user_t u;
     err_t err = ERR_INTERNAL;
@@ -384,7 +384,8 @@ err_t auth_issue_token_v1(mem_arena_t *a, const auth_user_t *u, const char **tok
     json_t *claims = json_object();
     json_object_set_new(claims, "sub", json_string(u->email));
     json_object_set_new(claims, "user_id", json_integer((json_int_t)u->id));
-    json_object_set_new(claims, "org_id", u->has_organization ? json_integer((json_int_t)u->organization_id) : json_null());
+    json_object_set_new(claims, "org_id",
+                        u->has_organization ? json_integer((json_int_t)u->organization_id) : json_null());
     json_object_set_new(claims, "exp",
                         json_integer((json_int_t)(now_s + (int64_t)cfg->access_token_expire_minutes * 60)));
     json_object_set_new(claims, "iat", json_integer((json_int_t)now_s));
