@@ -91,6 +91,7 @@ static const cfg_setting_t cfg_settings[] = {
     {{"MAX_CONCURRENT_EXTRACTIONS"}, CFG_INT, CFG_OFF(max_concurrent_extractions), "4", 1, 1024},
     {{"AUTH_LOCKOUT_THRESHOLD"}, CFG_INT, CFG_OFF(auth_lockout_threshold), "5", 1, 1000000},
     {{"AUTH_LOCKOUT_MINUTES"}, CFG_INT, CFG_OFF(auth_lockout_minutes), "15", 1, 525600},
+    {{"AUTH_REQUIRE_VERIFIED_LOGIN"}, CFG_BOOL, CFG_OFF(auth_require_verified_login), "true", 0, 0},
     {{"DB_POOL_TIMEOUT"}, CFG_INT, CFG_OFF(db_pool_timeout_s), "30", 1, 3600},
     {{"TRUST_X_FORWARDED_FOR"}, CFG_BOOL, CFG_OFF(trust_forwarded_for), "true", 0, 0},
     {{"RUN_WORKER"}, CFG_BOOL, CFG_OFF(run_worker), "true", 0, 0},

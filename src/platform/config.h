@@ -59,6 +59,9 @@ typedef struct config {
     int max_concurrent_extractions; /* MAX_CONCURRENT_EXTRACTIONS: document text extractions at once (4) */
     int auth_lockout_threshold;     /* AUTH_LOCKOUT_THRESHOLD: failed logins that lock an account (5) */
     int auth_lockout_minutes;       /* AUTH_LOCKOUT_MINUTES: how long the lock lasts (15) */
+    /* AUTH_REQUIRE_VERIFIED_LOGIN: unverified users refused at login (true) */
+    bool auth_require_verified_login;
+
     int db_pool_timeout_s;          /* DB_POOL_TIMEOUT: seconds a request waits for a free DB connection (30) */
     bool trust_forwarded_for;       /* TRUST_X_FORWARDED_FOR (true, as the original) */
     bool run_worker;                /* RUN_WORKER: in-process job worker in serve (true) */

@@ -1,5 +1,6 @@
 #include "platform/security.h"
 
+#include <argon2.h>
 #include <crypt.h>
 #include <errno.h>
 #include <jwt.h>
@@ -204,11 +205,40 @@ void sec_password_burn(const char *password)
     free(h);
 }
 
+/* The Argon2 variant an encoded hash names ("$argon2id$", "$argon2i$",
+ * "$argon2d$"); false for anything else. */
+static bool sec_argon2_type(const char *hash, argon2_type *type)
+{
+    if (strncmp(hash, "$argon2id$", 10) == 0)
+        *type = Argon2_id;
+    else if (strncmp(hash, "$argon2i$", 9) == 0)
+        *type = Argon2_i;
+    else if (strncmp(hash, "$argon2d$", 9) == 0)
+        *type = Argon2_d;
+    else
+        return false;
+    return true;
+}
+
+bool sec_argon2_verify(const char *secret, const char *hash)
+{
+    argon2_type type;
+    if (!secret || !hash || !sec_argon2_type(hash, &type))
+        return false;
+    /* libargon2 decodes the parameters, salt and length from the encoded
+     * string and compares in constant time; a malformed string is an error. */
+    return argon2_verify(hash, secret, strlen(secret), type) == ARGON2_OK;
+}
+
 bool sec_password_verify(const char *password, const char *hash)
 {
-    if (!password || !hash || strlen(hash) != SEC_BCRYPT_LEN)
+    if (!password || !hash)
         return false;
-    if (strncmp(hash, "$2a$", 4) && strncmp(hash, "$2b$", 4) && strncmp(hash, "$2y$", 4))
+    if (strncmp(hash, "$argon2", 7) == 0)
+        return sec_argon2_verify(password, hash);
+    if (strlen(hash) != SEC_BCRYPT_LEN)
+        return false;
+    if (strncmp(hash, "$2a$", 4) && strncmp(hash, "$2b$", 4) && strncmp(hash, "$2x$", 4) && strncmp(hash, "$2y$", 4))
         return false;
     char key[SEC_BCRYPT_MAX_PW + 1];
     sec_bcrypt_key(password, key);

@@ -1,4 +1,5 @@
-/* security: password hashing (bcrypt through libxcrypt), JWT HS256
+/* security: password hashing (bcrypt through libxcrypt; Argon2 verified
+ * through libargon2), JWT HS256
  * (libjwt), random URL-safe tokens (getrandom), constant-time comparison
  * and HMAC-SHA256. */
 #ifndef TALI_PLATFORM_SECURITY_H
@@ -23,9 +24,18 @@ char *sec_password_hash(const char *password);
  * timing does not tell which accounts exist. */
 void sec_password_burn(const char *password);
 
-/* True when password matches hash ($2a$, $2b$ or $2y$).  A malformed hash
- * gives false.  Runs in time independent of where a mismatch occurs. */
+/* True when password matches hash: bcrypt ($2a$, $2b$, $2x$, $2y$) or an
+ * Argon2 encoded hash ($argon2id$, $argon2i$, $argon2d$, as a server of
+ * today's original writes them; spec v2 D13: verified, never written).
+ * A hash in neither format, or a malformed one, gives false.  Runs in time
+ * independent of where a mismatch occurs. */
 bool sec_password_verify(const char *password, const char *hash);
+
+/* True when hash is an Argon2 encoded hash ($argon2id$/i$/d$) of secret
+ * (libargon2).  Also checks the password_fgpt fingerprint of a reset JWT
+ * of today's original (an Argon2id hash of the user's stored hash).
+ * False for anything else. */
+bool sec_argon2_verify(const char *secret, const char *hash);
 
 /* Signs claims (borrowed object; key order kept) as an HS256 JWS with
  * secret.  Returns a heap string, or NULL on failure. */

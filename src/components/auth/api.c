@@ -38,7 +38,9 @@ typedef struct {
 static void auth_parse_register(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
-    static const vld_str_rule_t name_rule = {VLD_REQUIRED, 1, 200, NULL};
+    /* D7: B's bounds stay (422 for a password under 8 characters), but
+     * full_name is optional as today's client sends it */
+    static const vld_str_rule_t name_rule = {VLD_OPTIONAL, 1, 200, NULL};
     static const vld_str_rule_t org_rule = {VLD_OPTIONAL, 0, 200, NULL};
     auth_register_fields_t *in = in_;
     json_t *body = ctx->body;
@@ -63,7 +65,7 @@ static err_t auth_api_register(api_ctx_t *ctx, const void *in_, api_out_t *out)
     auth_register_in_t in = {
         .email = f->email.value,
         .password = f->password.value,
-        .full_name = f->full_name.value,
+        .full_name = f->full_name.presence == VLD_SET ? f->full_name.value : NULL,
         .organization_name = f->org.presence == VLD_SET ? f->org.value : NULL,
     };
     auth_user_t u;
@@ -71,7 +73,7 @@ static err_t auth_api_register(api_ctx_t *ctx, const void *in_, api_out_t *out)
     e = auth_svc_register(db, ctx->arena, &in, &u, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return api_json(out, auth_user_json(&u));
+    return api_json(out, auth_register_json(&u));
 }
 
 /* ---- A2 GET /verify-email ---- */
@@ -95,10 +97,36 @@ static err_t auth_api_verify_email(api_ctx_t *ctx, const void *in_, api_out_t *o
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_verify_email(db, ctx->arena, in->token.value, &detail);
+    auth_user_t u;
+    e = auth_svc_verify(db, ctx->arena, in->token.value, false, &u, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
     return auth_api_detail(out, AUTH_D_VERIFIED);
+}
+
+/* ---- I6 POST /verify ---- */
+
+static void auth_parse_verify_v2(api_ctx_t *ctx, void *in_)
+{
+    static const vld_str_rule_t token_rule = {VLD_REQUIRED, 0, 0, NULL};
+    auth_token_in_t *in = in_;
+    if (vld_body_object(&ctx->v, ctx->body))
+        vld_str(&ctx->v, "body", ctx->body, "token", &token_rule, &in->token);
+}
+
+static err_t auth_api_verify_v2(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_token_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    const char *detail = NULL;
+    auth_user_t u;
+    e = auth_svc_verify(db, ctx->arena, in->token.value, true, &u, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return api_json(out, auth_userread_json(&u));
 }
 
 /* ---- the {"email": EmailStr} body of A3 and A6 ---- */
@@ -130,6 +158,17 @@ static err_t auth_api_resend_verification(api_ctx_t *ctx, const void *in_, api_o
     return auth_api_detail(out, AUTH_D_RESEND_SENT);
 }
 
+/* ---- I5 POST /request-verify-token (B's throttle shared with A3, D12) ---- */
+
+static err_t auth_api_request_verify_token(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const auth_email_in_t *in = in_;
+    db_t *db = http_db(ctx->req);
+    if (db)
+        auth_svc_resend_verification(db, ctx->arena, in->email);
+    return api_json(out, json_null());
+}
+
 /* ---- A4 POST /login ---- */
 
 typedef struct {
@@ -155,20 +194,53 @@ static void auth_parse_login(api_ctx_t *ctx, void *in_)
     vld_raw_str(&ctx->v, "body", "client_secret", http_form(req, "client_secret"), &opt_rule, &ignored);
 }
 
-static err_t auth_api_login(api_ctx_t *ctx, const void *in_, api_out_t *out)
+/* {"access_token", "token_type": "bearer"} */
+static err_t auth_api_token(api_out_t *out, const char *token)
 {
-    const auth_login_in_t *in = in_;
+    return api_json(out, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
+}
+
+/* A4 (v2 false) and I1: one credential check, each route's errors. */
+static err_t auth_api_login_as(api_ctx_t *ctx, const auth_login_in_t *in, api_out_t *out, bool v2)
+{
     db_t *db;
     err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     const char *token = NULL, *detail = NULL;
-    e = auth_svc_login(db, ctx->arena, in->username.value, in->password.value, &token, &detail);
+    e = auth_svc_login_as(db, ctx->req, ctx->arena, in->username.value, in->password.value, v2, &token, &detail);
     if (e == ERR_UNAUTHORIZED)
         http_set_header(ctx->req, "WWW-Authenticate", "Bearer");
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return api_json(out, json_pack("{s:s,s:s}", "access_token", token, "token_type", "bearer"));
+    return auth_api_token(out, token);
+}
+
+static err_t auth_api_login(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    return auth_api_login_as(ctx, in, out, false);
+}
+
+/* ---- I1 POST /jwt/login, I2 /jwt/logout, I3 /jwt/refresh ---- */
+
+static err_t auth_api_jwt_login(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    return auth_api_login_as(ctx, in, out, true);
+}
+
+static err_t auth_api_jwt_logout(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    /* nothing to revoke: the route only proves the token is valid */
+    return ERR_OK;
+}
+
+static err_t auth_api_jwt_refresh(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    const char *token = NULL, *detail = NULL;
+    err_t e = auth_svc_refresh(ctx->req, ctx->arena, &token, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
+    return auth_api_token(out, token);
 }
 
 /* ---- A5 GET /me ---- */
@@ -188,15 +260,16 @@ static err_t auth_api_forgot_password(api_ctx_t *ctx, const void *in_, api_out_t
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_forgot_password(db, ctx->arena, in->email, &detail);
+    e = auth_svc_forgot_password(db, ctx->req, ctx->arena, in->email, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);
     return auth_api_detail(out, AUTH_D_FORGOT_SENT);
 }
 
-/* ---- A7 POST /reset-password ---- */
+/* ---- A7 / I8 POST /reset-password (D9: told apart by field name) ---- */
 
 typedef struct {
+    bool v2; /* no new_password key: today's body {token, password} */
     vld_str_t token, password;
 } auth_reset_in_t;
 
@@ -204,9 +277,17 @@ static void auth_parse_reset(api_ctx_t *ctx, void *in_)
 {
     static const vld_str_rule_t token_rule = {VLD_REQUIRED, 16, 500, NULL};
     static const vld_str_rule_t pw_rule = {VLD_REQUIRED, 8, 200, NULL};
+    static const vld_str_rule_t any_rule = {VLD_REQUIRED, 0, 0, NULL};
     auth_reset_in_t *in = in_;
     if (!vld_body_object(&ctx->v, ctx->body))
         return;
+    in->v2 = json_object_get(ctx->body, "new_password") == NULL;
+    if (in->v2) {
+        vld_str(&ctx->v, "body", ctx->body, "token", &any_rule, &in->token);
+        if (vld_str(&ctx->v, "body", ctx->body, "password", &any_rule, &in->password))
+            auth_api_no_nul(&ctx->v, "password", &in->password);
+        return;
+    }
     vld_str(&ctx->v, "body", ctx->body, "token", &token_rule, &in->token);
     if (vld_str(&ctx->v, "body", ctx->body, "new_password", &pw_rule, &in->password))
         auth_api_no_nul(&ctx->v, "new_password", &in->password);
@@ -220,10 +301,15 @@ static err_t auth_api_reset_password(api_ctx_t *ctx, const void *in_, api_out_t 
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
-    e = auth_svc_reset_password(db, ctx->arena, in->token.value, in->password.value, &detail);
+    bool weak = false;
+    e = auth_svc_reset(db, ctx->req, ctx->arena, in->token.value, in->password.value, in->v2, &detail, &weak);
+    if (e == ERR_BAD_REQUEST && weak && in->v2) {
+        out->status = 400;
+        return api_json(out, json_pack("{s:{s:s,s:s}}", "detail", "code", AUTH_D_RESET_INVALID, "reason", detail));
+    }
     if (e != ERR_OK)
         return api_fail(out, e, detail);
-    return auth_api_detail(out, AUTH_D_RESET_DONE);
+    return in->v2 ? api_json(out, json_null()) : auth_api_detail(out, AUTH_D_RESET_DONE);
 }
 
 static const api_route_t auth_routes[] = {
@@ -235,6 +321,19 @@ static const api_route_t auth_routes[] = {
      sizeof(auth_email_in_t), auth_api_resend_verification, 200, "Resend the verification e-mail", "auth"},
     {"POST", AUTH_BASE "/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login, sizeof(auth_login_in_t),
      auth_api_login, 200, "Log in (OAuth2 password form)", "auth"},
+    {"POST", AUTH_BASE "/jwt/login", API_AUTH_NONE, API_BODY_FORM, API_RL_AUTH, auth_parse_login,
+     sizeof(auth_login_in_t), auth_api_jwt_login, 200, "Log in, today's client (OAuth2 password form)", "auth"},
+    {"POST", AUTH_BASE "/jwt/logout", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_logout, 204,
+     "Log out (nothing is revoked)", "auth"},
+    /* API_AUTH_NONE: the handler authenticates, to name a token older than
+     * the last password change */
+    {"POST", AUTH_BASE "/jwt/refresh", API_AUTH_NONE, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_jwt_refresh, 200,
+     "A fresh access token for a valid one", "auth"},
+    {"POST", AUTH_BASE "/request-verify-token", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_email,
+     sizeof(auth_email_in_t), auth_api_request_verify_token, 202, "Resend the verification e-mail, today's client",
+     "auth"},
+    {"POST", AUTH_BASE "/verify", API_AUTH_NONE, API_BODY_JSON, API_RL_NONE, auth_parse_verify_v2,
+     sizeof(auth_token_in_t), auth_api_verify_v2, 200, "Verify an e-mail address, today's client", "auth"},
     {"GET", AUTH_BASE "/me", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, auth_api_me, 200,
      "The current user", "auth"},
     {"POST", AUTH_BASE "/forgot-password", API_AUTH_NONE, API_BODY_JSON, API_RL_AUTH, auth_parse_email,

@@ -16,10 +16,12 @@
 #include "platform/err.h"
 #include "platform/jobs.h"
 
-/* "TALI — Verify your email address", link FRONTEND_URL/#/verify-email?token=T. */
+/* "TALI — Verify your email address", link FRONTEND_URL/verify-email?token=T#/verify-email?token=T
+ * (spec v2 D11: path for today's client, hash for February's). */
 err_t notifications_send_verification(db_t *db, const char *to, const char *full_name, const char *token);
 
-/* "TALI — Reset your password", link FRONTEND_URL/#/reset-password?token=T. */
+/* "TALI — Reset your password", link FRONTEND_URL/reset-password?token=T#/reset-password?token=T
+ * (spec v2 D11). */
 err_t notifications_send_password_reset(db_t *db, const char *to, const char *token);
 
 /* Team invite: the reset template with link FRONTEND_URL/#/forgot-password. */

@@ -60,7 +60,9 @@ void notif_render_verification(notif_message_t *m, const char *frontend_url, con
                                const char *token)
 {
     char *tok = httpc_urlencode(token);
-    char *link = xasprintf("%s/#/verify-email?token=%s", frontend_url, tok);
+    /* spec v2 D11: one link for both clients; today's reads the path and
+     * query, February's only the hash */
+    char *link = xasprintf("%s/verify-email?token=%s#/verify-email?token=%s", frontend_url, tok, tok);
     char *elink = notif_html_escape(link);
     char *ename = notif_html_escape(full_name && *full_name ? full_name : email);
     char *btn = notif_button(elink, "Verify Email");
@@ -85,7 +87,7 @@ void notif_render_reset(notif_message_t *m, const char *frontend_url, const char
     char *link;
     if (token) {
         char *tok = httpc_urlencode(token);
-        link = xasprintf("%s/#/reset-password?token=%s", frontend_url, tok);
+        link = xasprintf("%s/reset-password?token=%s#/reset-password?token=%s", frontend_url, tok, tok);
         free(tok);
     } else {
         /* team invites reuse this template with the forgot-password page */

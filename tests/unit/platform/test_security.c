@@ -39,14 +39,46 @@ static void test_bcrypt_prefix_variants(void **state)
     assert_true(sec_password_verify(FIXTURE_PW, h));
     h[2] = 'y';
     assert_true(sec_password_verify(FIXTURE_PW, h));
-    /* other schemes and malformed hashes are refused, not crashed on */
+    /* $2x$ is verified too (spec v2 D13: today's original accepts it) */
     h[2] = 'x';
+    assert_true(sec_password_verify(FIXTURE_PW, h));
+    /* other schemes and malformed hashes are refused, not crashed on */
+    h[2] = 'z';
     assert_false(sec_password_verify(FIXTURE_PW, h));
     assert_false(sec_password_verify(FIXTURE_PW, "$2b$12$short"));
     assert_false(sec_password_verify(FIXTURE_PW, ""));
     assert_false(sec_password_verify(FIXTURE_PW, NULL));
     assert_false(sec_password_verify(FIXTURE_PW, "$1$abcdefgh$0123456789012345678901234567890123456789012345678"));
     assert_false(sec_password_verify(FIXTURE_PW, "$2b$12$!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"));
+}
+
+/* Encoded with Debian's libargon2 (m=1024, t=2, p=1, salt
+ * "tali-fixed-salt!", 32-byte hash) for the password "correct horse 1". */
+static const char *const argon2_fixtures[] = {
+    "$argon2id$v=19$m=1024,t=2,p=1$dGFsaS1maXhlZC1zYWx0IQ$Ix4Dy2hdS4FOz6AC61UwLPDY2pqhmIhiteBA5fns9Zk",
+    "$argon2i$v=19$m=1024,t=2,p=1$dGFsaS1maXhlZC1zYWx0IQ$QvN22QaEorE7T4P0WXoHaBMYns8sGdYcmJmbPznzYqQ",
+    "$argon2d$v=19$m=1024,t=2,p=1$dGFsaS1maXhlZC1zYWx0IQ$YuS+vwDcYr2eaoS8Z+5/lJg/3vp/+M3bltVRy2qAjA4",
+};
+
+static void test_argon2_fixtures_verify(void **state)
+{
+    for (size_t i = 0; i < sizeof argon2_fixtures / sizeof argon2_fixtures[0]; i++) {
+        const char *h = argon2_fixtures[i];
+        assert_true(sec_password_verify("correct horse 1", h));
+        assert_true(sec_argon2_verify("correct horse 1", h));
+        assert_false(sec_password_verify("correct horse 2", h));
+        assert_false(sec_password_verify("", h));
+    }
+    /* the variant named must be the one used */
+    char swapped[128];
+    snprintf(swapped, sizeof swapped, "$argon2i$%s", argon2_fixtures[0] + strlen("$argon2id$"));
+    assert_false(sec_password_verify("correct horse 1", swapped));
+    /* malformed: truncated, bad parameters, not Argon2 at all */
+    assert_false(sec_password_verify("correct horse 1", "$argon2id$v=19$m=1024,t=2,p=1$dGFsaS1maXhlZC1zYWx0IQ"));
+    assert_false(sec_password_verify("correct horse 1", "$argon2id$v=19$m=x,t=2,p=1$AAAA$AAAA"));
+    assert_false(sec_password_verify("correct horse 1", "$argon2"));
+    assert_false(sec_argon2_verify("correct horse 1", FIXTURE_HASH));
+    assert_false(sec_argon2_verify(NULL, argon2_fixtures[0]));
 }
 
 static void test_bcrypt_fresh_hash(void **state)
@@ -355,6 +387,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bcrypt_fixture_verifies),
         cmocka_unit_test(test_bcrypt_prefix_variants),
+        cmocka_unit_test(test_argon2_fixtures_verify),
         cmocka_unit_test(test_bcrypt_fresh_hash),
         cmocka_unit_test(test_bcrypt_truncates_at_72),
         cmocka_unit_test(test_jwt_fixture_decodes),
