@@ -27,7 +27,7 @@
 /* The scopes a key may carry (§1.7 I22), sorted as available_scopes
  * lists them; NULL-terminated. */
 extern const char *const apikeys_scopes[];
-/* What a key minted without a scope list gets (read-only), in order;
+/* The read-only scopes a key minted without a scope list carries, in order;
  * NULL-terminated. */
 extern const char *const apikeys_default_scopes[];
 

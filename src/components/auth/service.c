@@ -684,6 +684,19 @@ static err_t auth_unauthorized(http_req_t *req, const char *text, const char **d
     return ERR_UNAUTHORIZED;
 }
 
+/* The user behind a token's id, read with the request's connection:
+ * *found says whether it exists.  ERR_UNAVAILABLE ("Database
+ * unavailable") or ERR_INTERNAL when it cannot be read. */
+static err_t auth_resolve_row(http_req_t *req, int64_t id, auth_row_t *row, bool *found, const char **detail)
+{
+    db_t *db = http_db(req);
+    err_t e = db ? auth_repo_by_id(db, req->arena, id, row, found) : ERR_UNAVAILABLE;
+    if (e == ERR_OK)
+        return ERR_OK;
+    *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
+    return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
+}
+
 /* The check of a token of today's original (identity spec §1.2, D3/D4):
  * audience fastapi-users:auth, sub a user id as a string of digits; every
  * failure, an inactive user included, is 401 "Unauthorized". */
@@ -699,17 +712,10 @@ static err_t auth_resolve_v2(http_req_t *req, const char *token, int64_t now_s, 
     const json_t *sub = json_object_get(claims, "sub");
     if (!json_is_string(sub) || !auth_claim_user_id(sub, &id))
         return ERR_UNAUTHORIZED;
-    db_t *db = http_db(req);
-    if (!db) {
-        *detail = "Database unavailable";
-        return ERR_UNAVAILABLE;
-    }
     bool found = false;
-    err_t e = auth_repo_by_id(db, req->arena, id, row, &found);
-    if (e != ERR_OK) {
-        *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
-        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
-    }
+    err_t e = auth_resolve_row(req, id, row, &found, detail);
+    if (e != ERR_OK)
+        return e;
     if (!found || !row->user.is_active)
         return ERR_UNAUTHORIZED;
     /* Refresh (I3) names this failure; every other route, where our
@@ -744,17 +750,10 @@ static err_t auth_resolve_v1(http_req_t *req, const char *token, int64_t now_s, 
     *detail = AUTH_D_USER_NOT_FOUND;
     if (!auth_claim_user_id(uid, &id))
         return ERR_NOT_FOUND;
-    db_t *db = http_db(req);
-    if (!db) {
-        *detail = "Database unavailable";
-        return ERR_UNAVAILABLE;
-    }
     bool found = false;
-    err_t e = auth_repo_by_id(db, req->arena, id, row, &found);
-    if (e != ERR_OK) {
-        *detail = e == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
-        return e == ERR_UNAVAILABLE ? ERR_UNAVAILABLE : ERR_INTERNAL;
-    }
+    err_t e = auth_resolve_row(req, id, row, &found, detail);
+    if (e != ERR_OK)
+        return e;
     if (!found)
         return ERR_NOT_FOUND;
     if (row->has_password_changed_at) {
