@@ -47,7 +47,7 @@ typedef struct config {
     bool mvp_disable_proctoring;
     bool scoring_v2_enabled;
     bool task_authoring_api_enabled; /* TASK_AUTHORING_API_ENABLED (D24: default true) */
-    bool candidate_proof_required; /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
+    bool candidate_proof_required;   /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
 
     /* port-only settings */
     char *host;                     /* HOST (127.0.0.1) */
@@ -62,24 +62,24 @@ typedef struct config {
     /* AUTH_REQUIRE_VERIFIED_LOGIN: unverified users refused at login (true) */
     bool auth_require_verified_login;
 
-    int db_pool_timeout_s;          /* DB_POOL_TIMEOUT: seconds a request waits for a free DB connection (30) */
-    bool trust_forwarded_for;       /* TRUST_X_FORWARDED_FOR (true, as the original) */
-    bool run_worker;                /* RUN_WORKER: in-process job worker in serve (true) */
-    char *anthropic_base_url;       /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */
-    char *e2b_api_url;              /* E2B_API_URL (https://api.e2b.app) */
-    char *e2b_domain;               /* E2B_DOMAIN (e2b.app) */
-    char *resend_base_url;          /* RESEND_BASE_URL (https://api.resend.com); RESEND_API_URL is an alias */
-    char *smtp_url;                 /* SMTP_URL (smtp://host:port), "" = off */
-    char *stripe_api_base;          /* STRIPE_API_BASE (https://api.stripe.com) */
-    char *workable_api_base;        /* WORKABLE_API_BASE (https://{subdomain}.workable.com/spi/v3) */
-    char *workable_oauth_base;      /* WORKABLE_OAUTH_BASE (https://www.workable.com) */
-    char *aws_s3_endpoint_url;      /* AWS_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are aliases */
-    char *upload_dir;               /* UPLOAD_DIR (uploads) */
-    char *sandbox_provider;         /* SANDBOX_PROVIDER: "", "local" or "e2b" */
-    char *sandbox_root;             /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
-    char *sandbox_bwrap;            /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
-    bool enable_test_hooks;         /* TALI_TEST_HOOKS: test-only routes (false) */
-    char *team_invite_style;        /* TEAM_INVITE_STYLE: "legacy" (February invite e-mail) or "v2" (D17) */
+    int db_pool_timeout_s;     /* DB_POOL_TIMEOUT: seconds a request waits for a free DB connection (30) */
+    bool trust_forwarded_for;  /* TRUST_X_FORWARDED_FOR (true, as the original) */
+    bool run_worker;           /* RUN_WORKER: in-process job worker in serve (true) */
+    char *anthropic_base_url;  /* ANTHROPIC_BASE_URL (https://api.anthropic.com) */
+    char *e2b_api_url;         /* E2B_API_URL (https://api.e2b.app) */
+    char *e2b_domain;          /* E2B_DOMAIN (e2b.app) */
+    char *resend_base_url;     /* RESEND_BASE_URL (https://api.resend.com); RESEND_API_URL is an alias */
+    char *smtp_url;            /* SMTP_URL (smtp://host:port), "" = off */
+    char *stripe_api_base;     /* STRIPE_API_BASE (https://api.stripe.com) */
+    char *workable_api_base;   /* WORKABLE_API_BASE (https://{subdomain}.workable.com/spi/v3) */
+    char *workable_oauth_base; /* WORKABLE_OAUTH_BASE (https://www.workable.com) */
+    char *aws_s3_endpoint_url; /* AWS_S3_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL are aliases */
+    char *upload_dir;          /* UPLOAD_DIR (uploads) */
+    char *sandbox_provider;    /* SANDBOX_PROVIDER: "", "local" or "e2b" */
+    char *sandbox_root;        /* SANDBOX_ROOT: per-assessment work dirs (./sandboxes) */
+    char *sandbox_bwrap;       /* SANDBOX_BWRAP: the bubblewrap binary (/usr/bin/bwrap) */
+    bool enable_test_hooks;    /* TALI_TEST_HOOKS: test-only routes (false) */
+    char *team_invite_style;   /* TEAM_INVITE_STYLE: "legacy" (February invite e-mail) or "v2" (D17) */
 
     /* derived */
     bool production;     /* SENTRY_DSN set or "localhost" not in FRONTEND_URL */
