@@ -229,6 +229,7 @@ static int main_serve(int argc, char **argv)
     assessments_register(srv);
     tasks_set_in_use_check(assessments_task_in_use);
     auth_set_org_creator(organizations_create);
+    auth_set_sso_policy(organizations_sso_enforced);
     candidates_set_delete_hook(assessments_detach_candidate);
     stripe_register(srv);
     analytics_register(srv);

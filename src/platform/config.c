@@ -80,6 +80,7 @@ static const cfg_setting_t cfg_settings[] = {
     {{"MVP_DISABLE_PROCTORING"}, CFG_BOOL, CFG_OFF(mvp_disable_proctoring), "true", 0, 0},
     {{"SCORING_V2_ENABLED"}, CFG_BOOL, CFG_OFF(scoring_v2_enabled), "false", 0, 0},
     {{"CANDIDATE_PROOF_REQUIRED"}, CFG_BOOL, CFG_OFF(candidate_proof_required), "false", 0, 0},
+    {{"WORKABLE_OAUTH_LEGACY_NO_STATE"}, CFG_BOOL, CFG_OFF(workable_oauth_legacy_no_state), "false", 0, 0},
 
     /* port-only */
     {{"HOST"}, CFG_STR, CFG_OFF(host), "127.0.0.1", 0, 0},

@@ -46,8 +46,9 @@ typedef struct config {
     bool mvp_disable_calibration;
     bool mvp_disable_proctoring;
     bool scoring_v2_enabled;
-    bool task_authoring_api_enabled; /* TASK_AUTHORING_API_ENABLED (D24: default true) */
-    bool candidate_proof_required;   /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
+    bool task_authoring_api_enabled;     /* TASK_AUTHORING_API_ENABLED (D24: default true) */
+    bool candidate_proof_required;       /* CANDIDATE_PROOF_REQUIRED: refuse the legacy candidate start (false; D31) */
+    bool workable_oauth_legacy_no_state; /* WORKABLE_OAUTH_LEGACY_NO_STATE: O4 without state (false; D23) */
 
     /* port-only settings */
     char *host;                     /* HOST (127.0.0.1) */

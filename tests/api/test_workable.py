@@ -60,7 +60,10 @@ def stage_event(subdomain, stage, email, cid="", name="Grace Hopper", **extra):
 
 
 def enabled_env(fake, **over):
-    env = {"MVP_DISABLE_WORKABLE": "false", "WORKABLE_CLIENT_ID": fake.client_id,
+    # The February client connects without the OAuth state of today's one:
+    # a deployment serving it says so (spec v2 D23, test_v2_workable_oauth.py).
+    env = {"MVP_DISABLE_WORKABLE": "false", "WORKABLE_OAUTH_LEGACY_NO_STATE": "true",
+           "WORKABLE_CLIENT_ID": fake.client_id,
            "WORKABLE_CLIENT_SECRET": fake.client_secret, "WORKABLE_WEBHOOK_SECRET": SECRET,
            "WORKABLE_OAUTH_BASE": fake.url, "WORKABLE_API_BASE": fake.api_base}
     env.update(over)
@@ -179,19 +182,22 @@ def test_authorize_url_exact(server_factory):
     _, h = recruiter(srv)
     r = srv.get(URL, headers=h)
     assert r.status_code == 200, r.text
-    assert r.json() == {"url": "https://www.workable.com/oauth/authorize?client_id=wk id&x"
-                               "&redirect_uri=http://localhost:5173/app path/settings/workable/callback"
-                               "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates"}
-    assert list(r.json()) == ["url"]
+    # spec v2 D23: B's URL with today's state appended, B's keys and today's
+    assert r.json()["url"].startswith("https://www.workable.com/oauth/authorize?client_id=wk id&x"
+                                      "&redirect_uri=http://localhost:5173/app path/settings/workable/callback"
+                                      "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates"
+                                      "&state=")
+    assert list(r.json()) == ["url", "scope", "scope_tokens", "redirect_uri"]
 
 
 def test_authorize_url_default_frontend(wk, fake):
     _, h = recruiter(wk)
     r = wk.get(URL, headers=h)
     assert r.status_code == 200, r.text
-    assert r.json()["url"] == (f"https://www.workable.com/oauth/authorize?client_id={fake.client_id}"
-                               "&redirect_uri=http://localhost:5173/settings/workable/callback"
-                               "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates")
+    assert r.json()["url"].startswith(f"https://www.workable.com/oauth/authorize?client_id={fake.client_id}"
+                                      "&redirect_uri=http://localhost:5173/settings/workable/callback"
+                                      "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates"
+                                      "&state=")
 
 
 # ---- O4 ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ Behaviour:
 - POST /oauth/token, application/x-www-form-urlencoded, with
   grant_type=authorization_code, the configured client_id/client_secret and
   a non-empty code -> 200 {"access_token", "refresh_token", "token_type",
-  "expires_in", "subdomain"}.  The subdomain is `codes[code]` when a test set
+  "expires_in", "subdomain"} (and "scope" when `granted_scope` is set).  The subdomain is `codes[code]` when a test set
   one, else `default_subdomain` (None leaves the key out).  A wrong client
   -> 401 {"error": "invalid_client"}; a missing code or wrong grant -> 400
   {"error": "invalid_grant"}.
@@ -48,6 +48,7 @@ class FakeWorkable(FakeServer):
         self.client_id = client_id
         self.client_secret = client_secret
         self.default_subdomain = default_subdomain
+        self.granted_scope = None  # a string: answered as the token's "scope"
         self.codes = {}          # code -> subdomain for the tokens it yields
         self.tokens = {}         # access token -> subdomain
         super().__init__(**kw)
@@ -104,6 +105,8 @@ class FakeWorkable(FakeServer):
                 "expires_in": 7200}
         if sub is not None:
             body["subdomain"] = sub
+        if self.granted_scope is not None:
+            body["scope"] = self.granted_scope
         return Reply.json(200, body)
 
     def _activity(self, req):

@@ -208,6 +208,9 @@ static err_t auth_api_login_as(api_ctx_t *ctx, const auth_login_in_t *in, api_ou
     if (e != ERR_OK)
         return e;
     const char *token = NULL, *detail = NULL;
+    e = auth_svc_sso_gate(db, ctx->arena, in->username.value, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
     e = auth_svc_login_as(db, ctx->req, ctx->arena, in->username.value, in->password.value, v2, &token, &detail);
     if (e == ERR_UNAUTHORIZED)
         http_set_header(ctx->req, "WWW-Authenticate", "Bearer");
@@ -260,6 +263,9 @@ static err_t auth_api_forgot_password(api_ctx_t *ctx, const void *in_, api_out_t
     if (e != ERR_OK)
         return e;
     const char *detail = NULL;
+    e = auth_svc_sso_gate(db, ctx->arena, in->email, &detail);
+    if (e != ERR_OK)
+        return api_fail(out, e, detail);
     e = auth_svc_forgot_password(db, ctx->req, ctx->arena, in->email, &detail);
     if (e != ERR_OK)
         return api_fail(out, e, detail);

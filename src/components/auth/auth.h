@@ -55,6 +55,19 @@ typedef struct {
 #define AUTH_ROLE_OWNER "owner"
 #define AUTH_ROLE_MEMBER "member"
 
+/* The organisation SSO policy (spec v2 D14): *enforced when password
+ * sign-in is forbidden for email; holder is the user with that address
+ * (NULL when none).  Returns the database error. */
+typedef err_t (*auth_sso_policy_fn)(db_t *db, mem_arena_t *a, const char *email, const auth_user_t *holder,
+                                    bool *enforced);
+
+/* Installs the policy A4/I1 login and A6/I7 forgot-password check first:
+ * an address it forbids gets 403 "Organization enforces SSO. Use
+ * enterprise sign-in.".  As auth_set_org_creator: main installs
+ * organizations_sso_enforced once at start-up; until then nothing is
+ * forbidden. */
+void auth_set_sso_policy(auth_sso_policy_fn fn);
+
 /* The recruiter-JWT check, the route table's recruiter resolver
  * (api_set_recruiter_resolver).  The token's shape picks the ladder (spec
  * v2 D3/D4):

@@ -98,6 +98,12 @@ typedef enum {
 auth_login_t auth_svc_check_login(db_t *db, http_req_t *req, mem_arena_t *a, const char *username, const char *password,
                                   auth_user_t *user, const char **detail, err_t *err);
 
+/* D14: ERR_FORBIDDEN with the enterprise sign-in detail when the
+ * installed SSO policy forbids password sign-in for email (trimmed;
+ * matched case-insensitively), ERR_OK otherwise, or the database error
+ * with *detail. */
+err_t auth_svc_sso_gate(db_t *db, mem_arena_t *a, const char *email, const char **detail);
+
 /* A4 (v2 false: B's errors and token) or I1 (v2 true: 400
  * LOGIN_BAD_CREDENTIALS for unknown, wrong or inactive, today's token).
  * Both: 429 while locked, 403 B's text for an unverified user when

@@ -31,6 +31,41 @@ void auth_set_org_creator(auth_org_create_fn fn)
     auth_org_create = fn;
 }
 
+/* Set once at start-up (auth_set_sso_policy), read-only afterwards. */
+static auth_sso_policy_fn auth_sso_policy;
+
+void auth_set_sso_policy(auth_sso_policy_fn fn)
+{
+    auth_sso_policy = fn;
+}
+
+err_t auth_svc_sso_gate(db_t *db, mem_arena_t *a, const char *email, const char **detail)
+{
+    if (!auth_sso_policy || !email)
+        return ERR_OK;
+    const char *b = email, *e = email + strlen(email);
+    while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+        b++;
+    while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        e--;
+    if (b == e)
+        return ERR_OK;
+    const char *addr = mem_strndup(a, b, (size_t)(e - b));
+    auth_user_t holder;
+    bool found = false, enforced = false;
+    err_t err = auth_member_find_email(db, a, addr, &holder, &found);
+    if (err == ERR_OK)
+        err = auth_sso_policy(db, a, addr, found ? &holder : NULL, &enforced);
+    if (err != ERR_OK) {
+        *detail = err == ERR_UNAVAILABLE ? "Database unavailable" : "Internal Server Error";
+        return err == ERR_UNAVAILABLE ? err : ERR_INTERNAL;
+    }
+    if (!enforced)
+        return ERR_OK;
+    *detail = "Organization enforces SSO. Use enterprise sign-in.";
+    return ERR_FORBIDDEN;
+}
+
 err_t auth_first_user_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email)
 {
     bool found = false;

@@ -74,4 +74,5 @@ static const api_route_t org_routes[] = {
 void organizations_register(http_server_t *s)
 {
     api_routes(s, org_routes, sizeof org_routes / sizeof org_routes[0]);
+    organizations_sso_register(s);
 }

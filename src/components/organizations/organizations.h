@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "components/auth/auth.h"
 #include "platform/db.h"
 #include "platform/err.h"
 #include "platform/http.h"
@@ -144,6 +145,12 @@ err_t organizations_workable_find_by_subdomain(db_t *db, const char *subdomain, 
 err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_token, const char *refresh_token,
                                      const char *subdomain);
 
+/* Replaces workable_config with config_json (a JSON object's text; O4 of
+ * today's client writes the connection's mode and granted scopes into
+ * it, spec v2 D23) and sets updated_at.  ERR_NOT_FOUND when the
+ * organisation does not exist; otherwise the database error. */
+err_t organizations_workable_set_config(db_t *db, int64_t id, const char *config_json);
+
 /* ---- candidate proof setting (repo.c; read by assessments, D31) ---- */
 
 /* Organisation id's require_candidate_proof column (migration 011):
@@ -152,7 +159,8 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
  * organisation reads as NULL.  Returns the database error, if any. */
 err_t organizations_candidate_proof_required(db_t *db, int64_t id, bool *set, bool *required);
 
-/* Registers O1 and O2 (/api/v1/organizations/me) on s. */
+/* Registers O1 and O2 (/api/v1/organizations/me) on s, and I10/I11
+ * (organizations_sso_register). */
 void organizations_register(http_server_t *s);
 
 /* ---- access settings (identity spec §4.4; read by team) ---- */
@@ -168,5 +176,19 @@ typedef struct {
  * ERR_NOT_FOUND when the organisation does not exist; otherwise the
  * database error. */
 err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizations_access_t *out);
+
+/* ---- enterprise sign-in (sso.c; identity spec §1.7 I10/I11, D14) ---- */
+
+/* The SSO policy auth applies to password sign-in (auth_set_sso_policy):
+ * *enforced when holder (the user with that e-mail, NULL when none) is in
+ * an organisation with sso_enforced, or, for an address no organisation
+ * member holds, when its domain is in the allowed_email_domains of any
+ * organisation with sso_enforced.  Returns the database error. */
+err_t organizations_sso_enforced(db_t *db, mem_arena_t *a, const char *email, const auth_user_t *holder,
+                                 bool *enforced);
+
+/* Registers I10 POST /api/v1/auth/sso-check and I11 GET
+ * /api/v1/auth/sso-redirect on s. */
+void organizations_sso_register(http_server_t *s);
 
 #endif

@@ -299,6 +299,16 @@ err_t organizations_workable_connect(db_t *db, int64_t id, const char *access_to
     return n == 1 ? ERR_OK : ERR_NOT_FOUND;
 }
 
+err_t organizations_workable_set_config(db_t *db, int64_t id, const char *config_json)
+{
+    db_value_t p[] = {DB_V_JSON(config_json), DB_V_TIME(db_now_us()), DB_V_INT(id)};
+    int64_t n = 0;
+    err_t e = db_exec(db, "UPDATE organizations SET workable_config = $1, updated_at = $2 WHERE id = $3", p, 3, &n);
+    if (e != ERR_OK)
+        return e;
+    return n == 1 ? ERR_OK : ERR_NOT_FOUND;
+}
+
 err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizations_access_t *out)
 {
     db_value_t p[] = {DB_V_INT(id)};
@@ -329,4 +339,26 @@ err_t organizations_candidate_proof_required(db_t *db, int64_t id, bool *set, bo
     }
     db_res_free(r);
     return e;
+}
+
+err_t org_repo_domain_lists(db_t *db, mem_arena_t *a, bool saml, org_domains_row_t **rows, size_t *n)
+{
+    db_value_t p[] = {DB_V_BOOL(true)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       saml ? "SELECT id, allowed_email_domains FROM organizations WHERE saml_enabled = $1 ORDER BY id"
+                            : "SELECT id, allowed_email_domains FROM organizations WHERE sso_enforced = $1 ORDER BY id",
+                       p, 1, &r);
+    if (e != ERR_OK)
+        return e;
+    int count = db_res_rows(r);
+    org_domains_row_t *v = mem_alloc(a, (size_t)(count + 1) * sizeof *v);
+    for (int i = 0; i < count; i++) {
+        v[i].id = db_res_int(r, i, 0);
+        v[i].domains = db_res_isnull(r, i, 1) ? NULL : mem_strdup(a, db_res_text(r, i, 1));
+    }
+    db_res_free(r);
+    *rows = v;
+    *n = (size_t)count;
+    return ERR_OK;
 }

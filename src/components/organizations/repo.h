@@ -45,4 +45,15 @@ err_t org_repo_set_subscription(db_t *db, int64_t id, const char *plan, const ch
  * *found says whether the row exists. */
 err_t org_repo_credit_assessment(db_t *db, int64_t id, int64_t now_us, bool *found);
 
+/* An organisation's id and its allowed_email_domains as stored (JSON
+ * text, NULL when unset). */
+typedef struct {
+    int64_t id;
+    const char *domains;
+} org_domains_row_t;
+
+/* Every organisation with sso_enforced (saml false) or saml_enabled
+ * (saml true) set, lowest id first, into *rows (arena a, *n of them). */
+err_t org_repo_domain_lists(db_t *db, mem_arena_t *a, bool saml, org_domains_row_t **rows, size_t *n);
+
 #endif

@@ -33,12 +33,18 @@ char *workable_redirect_uri(mem_arena_t *a, const char *frontend_url)
     return mem_printf(a, "%s/settings/workable/callback", frontend_url ? frontend_url : "");
 }
 
-char *workable_authorize_url(mem_arena_t *a, const char *client_id, const char *frontend_url)
+char *workable_authorize_url(mem_arena_t *a, const char *client_id, const char *frontend_url, const char *scope,
+                             const char *state)
 {
+    char *plus = mem_strdup(a, scope ? scope : WORKABLE_SCOPE);
+    for (char *p = plus; *p; p++)
+        if (*p == ' ')
+            *p = '+';
     return mem_printf(a,
                       "https://www.workable.com/oauth/authorize?client_id=%s&redirect_uri=%s&resource=user"
-                      "&response_type=code&scope=" WORKABLE_SCOPE,
-                      client_id ? client_id : "", workable_redirect_uri(a, frontend_url));
+                      "&response_type=code&scope=%s%s%s",
+                      client_id ? client_id : "", workable_redirect_uri(a, frontend_url), plus, state ? "&state=" : "",
+                      state ? state : "");
 }
 
 /* A DNS label: 1-63 of [A-Za-z0-9-]. */
@@ -146,6 +152,7 @@ err_t workable_exchange_code(mem_arena_t *a, const char *code, workable_tokens_t
     out->refresh_token = mem_strdup(a, json_get_str(j, "refresh_token"));
     const char *sub = json_get_str(j, "subdomain");
     out->subdomain = mem_strdup(a, sub ? sub : "");
+    out->scope = mem_strdup(a, json_get_str(j, "scope"));
     json_decref(j);
     httpc_response_free(&resp);
     return ERR_OK;

@@ -75,8 +75,12 @@ const char *workable_event_outcome_name(workable_event_outcome_t o);
 
 /* The authorize URL of O3 for client_id, with the redirect URI
  * frontend_url + "/settings/workable/callback" inserted as it is (not
- * URL-encoded), as the original did.  Owned by arena a. */
-char *workable_authorize_url(mem_arena_t *a, const char *client_id, const char *frontend_url);
+ * URL-encoded), as the February original did; scope is space-separated
+ * tokens (NULL: r_jobs r_candidates w_candidates), written joined by "+";
+ * state (URL-safe; NULL: none) is appended as &state= (spec v2 D23).
+ * Owned by arena a. */
+char *workable_authorize_url(mem_arena_t *a, const char *client_id, const char *frontend_url, const char *scope,
+                             const char *state);
 
 /* The redirect URI the authorize URL and the token exchange both send.
  * Owned by arena a. */
@@ -94,6 +98,7 @@ typedef struct {
     const char *access_token;
     const char *refresh_token; /* NULL when absent */
     const char *subdomain;     /* "" when absent, as the original stored it */
+    const char *scope;         /* the granted scope string, NULL when absent */
 } workable_tokens_t;
 
 /* Exchanges an OAuth code: POST cfg->workable_oauth_base/oauth/token,

@@ -72,15 +72,20 @@ static void test_authorize_url(void **state)
 {
     (void)state;
     mem_arena_t *a = mem_arena_new();
-    assert_string_equal(workable_authorize_url(a, "cid", "http://localhost:5173"),
+    assert_string_equal(workable_authorize_url(a, "cid", "http://localhost:5173", NULL, NULL),
                         "https://www.workable.com/oauth/authorize?client_id=cid"
                         "&redirect_uri=http://localhost:5173/settings/workable/callback"
                         "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates");
     /* inserted as they are, not URL-encoded (the original's behaviour) */
-    assert_string_equal(workable_authorize_url(a, "a b&c", "https://app.example.com/x y"),
+    assert_string_equal(workable_authorize_url(a, "a b&c", "https://app.example.com/x y", NULL, NULL),
                         "https://www.workable.com/oauth/authorize?client_id=a b&c"
                         "&redirect_uri=https://app.example.com/x y/settings/workable/callback"
                         "&resource=user&response_type=code&scope=r_jobs+r_candidates+w_candidates");
+    /* today's: the chosen scopes and the state (spec v2 D23) */
+    assert_string_equal(workable_authorize_url(a, "cid", "http://f", "r_jobs r_candidates", "s.t-_u"),
+                        "https://www.workable.com/oauth/authorize?client_id=cid"
+                        "&redirect_uri=http://f/settings/workable/callback"
+                        "&resource=user&response_type=code&scope=r_jobs+r_candidates&state=s.t-_u");
     assert_string_equal(workable_redirect_uri(a, "http://f"), "http://f/settings/workable/callback");
     mem_arena_free(a);
 }
