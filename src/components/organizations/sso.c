@@ -89,8 +89,7 @@ static err_t org_sso_by_domain(db_t *db, mem_arena_t *a, bool saml, const char *
     return e;
 }
 
-err_t organizations_sso_enforced(db_t *db, mem_arena_t *a, const char *email, const auth_user_t *holder,
-                                 bool *enforced)
+err_t organizations_sso_enforced(db_t *db, mem_arena_t *a, const char *email, const auth_user_t *holder, bool *enforced)
 {
     *enforced = false;
     if (holder && holder->has_organization) {

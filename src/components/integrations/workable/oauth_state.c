@@ -53,10 +53,10 @@ err_t workable_state_mint(db_t *db, mem_arena_t *a, const char *secret, int64_t 
     err_t e = workable_repo_put_receipt(db, key, hash, (now_s + WORKABLE_STATE_TTL_S) * 1000000, now_us);
     char *jwt = NULL;
     if (e == ERR_OK) {
-        json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "sub", mem_printf(a, "%" PRId64, user_id),
-                              "organization_id", mem_printf(a, "%" PRId64, org_id), "aud", WORKABLE_STATE_AUD,
-                              "purpose", WORKABLE_STATE_PURPOSE, "nonce", nonce, "iat", (json_int_t)now_s, "exp",
-                              (json_int_t)(now_s + WORKABLE_STATE_TTL_S));
+        json_t *c =
+            json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "sub", mem_printf(a, "%" PRId64, user_id), "organization_id",
+                      mem_printf(a, "%" PRId64, org_id), "aud", WORKABLE_STATE_AUD, "purpose", WORKABLE_STATE_PURPOSE,
+                      "nonce", nonce, "iat", (json_int_t)now_s, "exp", (json_int_t)(now_s + WORKABLE_STATE_TTL_S));
         jwt = c ? sec_jwt_encode(c, secret) : NULL;
         json_decref(c);
         e = jwt ? ERR_OK : ERR_INTERNAL;
