@@ -7,6 +7,7 @@
 
 #include "components/auth/internal.h"
 #include "components/auth/members_repo.h"
+#include "components/auth/repo.h"
 #include "platform/log.h"
 #include "platform/security.h"
 
@@ -64,10 +65,20 @@ json_t *auth_user_response_json(const auth_user_t *u, bool with_email_sent, bool
 
 /* ---- reads ---- */
 
+/* The public part of the user with id: *found, *u written only then. */
+static err_t auth_member_by_id(db_t *db, mem_arena_t *a, int64_t id, auth_user_t *u, bool *found)
+{
+    auth_row_t row;
+    err_t e = auth_repo_by_id(db, a, id, &row, found);
+    if (e == ERR_OK && *found)
+        *u = row.user;
+    return e;
+}
+
 err_t auth_member_get(db_t *db, mem_arena_t *a, int64_t id, auth_user_t *out)
 {
     bool found = false;
-    err_t e = auth_mrepo_by_id(db, a, id, out, &found);
+    err_t e = auth_member_by_id(db, a, id, out, &found);
     if (e != ERR_OK)
         return e;
     return found ? ERR_OK : ERR_NOT_FOUND;
@@ -75,12 +86,16 @@ err_t auth_member_get(db_t *db, mem_arena_t *a, int64_t id, auth_user_t *out)
 
 err_t auth_member_list_active(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n)
 {
-    return auth_mrepo_list_active(db, a, org_id, users, n);
+    return auth_repo_list_active(db, a, org_id, users, n);
 }
 
 err_t auth_member_find_email(db_t *db, mem_arena_t *a, const char *email, auth_user_t *out, bool *found)
 {
-    return auth_mrepo_by_email(db, a, email, out, found);
+    auth_row_t row;
+    err_t e = auth_repo_by_email(db, a, email, &row, found);
+    if (e == ERR_OK && *found)
+        *out = row.user;
+    return e;
 }
 
 /* ---- guarded writes ---- */
@@ -90,7 +105,7 @@ err_t auth_member_find_email(db_t *db, mem_arena_t *a, const char *email, auth_u
 static err_t auth_member_guard(db_t *db, mem_arena_t *a, int64_t org_id, int64_t id, auth_user_t *u)
 {
     bool found = false;
-    err_t e = auth_mrepo_by_id(db, a, id, u, &found);
+    err_t e = auth_member_by_id(db, a, id, u, &found);
     if (e != ERR_OK)
         return e;
     if (!found || !u->has_organization || u->organization_id != org_id)
@@ -188,7 +203,7 @@ err_t auth_member_update(db_t *db, mem_arena_t *a, int64_t id, const auth_member
          * and is refused, as the original does (§1.7 I13) */
         auth_user_t holder;
         bool taken = false;
-        if ((e = auth_mrepo_by_email(db, a, p->email, &holder, &taken)) != ERR_OK)
+        if ((e = auth_member_find_email(db, a, p->email, &holder, &taken)) != ERR_OK)
             return e;
         if (taken) {
             *detail = "UPDATE_USER_EMAIL_ALREADY_EXISTS";

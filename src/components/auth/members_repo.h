@@ -10,13 +10,6 @@
 #include "platform/db.h"
 #include "platform/mem.h"
 
-/* Reads: *found says whether a row matched; *u is written only then. */
-err_t auth_mrepo_by_id(db_t *db, mem_arena_t *a, int64_t id, auth_user_t *u, bool *found);
-/* Case-insensitive; the exact spelling first, then the oldest. */
-err_t auth_mrepo_by_email(db_t *db, mem_arena_t *a, const char *email, auth_user_t *u, bool *found);
-/* Active users of org_id, oldest created_at first. */
-err_t auth_mrepo_list_active(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n);
-
 /* Whether org_id has an active owner other than excluding_id; the active
  * owner rows are locked (FOR UPDATE) on PostgreSQL. */
 err_t auth_mrepo_other_active_owner(db_t *db, int64_t org_id, int64_t excluding_id, bool *exists);

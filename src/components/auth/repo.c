@@ -112,13 +112,14 @@ err_t auth_repo_email_taken(db_t *db, const char *email, bool *taken)
     return ERR_OK;
 }
 
-err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n)
+/* Every row of a query over AUTH_PUBLIC_COLS, into *users (arena a). */
+static err_t auth_repo_list(db_t *db, mem_arena_t *a, const char *sql, const db_value_t *p, int np, auth_user_t **users,
+                            size_t *n)
 {
-    db_value_t p[] = {DB_V_INT(org_id)};
     db_res_t *r = NULL;
     *users = NULL;
     *n = 0;
-    err_t e = db_query(db, "SELECT " AUTH_PUBLIC_COLS " FROM users WHERE organization_id = $1 ORDER BY id", p, 1, &r);
+    err_t e = db_query(db, sql, p, np, &r);
     if (e != ERR_OK)
         return e;
     int rows = db_res_rows(r);
@@ -130,6 +131,22 @@ err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t *
     }
     db_res_free(r);
     return ERR_OK;
+}
+
+err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n)
+{
+    db_value_t p[] = {DB_V_INT(org_id)};
+    return auth_repo_list(db, a, "SELECT " AUTH_PUBLIC_COLS " FROM users WHERE organization_id = $1 ORDER BY id", p, 1,
+                          users, n);
+}
+
+err_t auth_repo_list_active(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n)
+{
+    db_value_t p[] = {DB_V_INT(org_id), DB_V_BOOL(true)};
+    return auth_repo_list(db, a,
+                          "SELECT " AUTH_PUBLIC_COLS " FROM users WHERE organization_id = $1 AND is_active = $2 "
+                          "ORDER BY created_at, id",
+                          p, 2, users, n);
 }
 
 err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email, bool *found)

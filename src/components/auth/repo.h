@@ -39,6 +39,9 @@ err_t auth_repo_by_reset_token(db_t *db, mem_arena_t *a, const char *token, auth
 
 err_t auth_repo_email_taken(db_t *db, const char *email, bool *taken);
 err_t auth_repo_list_org(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n);
+
+/* Active users of org_id, oldest created_at first (I20). */
+err_t auth_repo_list_active(db_t *db, mem_arena_t *a, int64_t org_id, auth_user_t **users, size_t *n);
 err_t auth_repo_first_email_of_org(db_t *db, mem_arena_t *a, int64_t org_id, const char **email, bool *found);
 
 /* Inserts a user; *out receives the stored row's public part. */

@@ -187,6 +187,12 @@ err_t organizations_access_get(db_t *db, mem_arena_t *a, int64_t id, organizatio
 err_t organizations_sso_enforced(db_t *db, mem_arena_t *a, const char *email, const auth_user_t *holder,
                                  bool *enforced);
 
+/* I21 step 5: whether email may join an organisation whose stored
+ * allowed_email_domains is domains_json (JSON text or NULL): an empty or
+ * absent list allows every address, else the address's domain must be
+ * listed (both normalised as the original did). */
+bool organizations_email_allowed(mem_arena_t *a, const char *domains_json, const char *email);
+
 /* Registers I10 POST /api/v1/auth/sso-check and I11 GET
  * /api/v1/auth/sso-redirect on s. */
 void organizations_sso_register(http_server_t *s);

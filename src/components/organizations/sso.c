@@ -55,21 +55,52 @@ static const char *org_sso_domain(mem_arena_t *a, const char *email)
     return d;
 }
 
-/* true when the stored allowed_email_domains (JSON text or NULL),
- * normalised as O2 answers it, holds domain. */
-static bool org_sso_listed(const char *domains_json, const char *domain)
+/* The stored allowed_email_domains (JSON text or NULL) as the original's
+ * normalize_allowed_domains read it: a list, or one string split at
+ * commas and newlines; normalised as O2 answers it.  A new array. */
+static json_t *org_sso_domains(const char *domains_json)
 {
-    if (!domains_json || !*domain)
-        return false;
-    json_t *raw = json_loads(domains_json, JSON_DECODE_ANY, NULL);
+    json_t *raw = domains_json ? json_loads(domains_json, JSON_DECODE_ANY, NULL) : NULL;
+    if (json_is_string(raw)) {
+        json_t *parts = json_array();
+        for (const char *p = json_string_value(raw); p;) {
+            const char *end = strpbrk(p, ",\n");
+            size_t n = end ? (size_t)(end - p) : strlen(p);
+            json_array_append_new(parts, json_stringn(p, n));
+            p = end ? end + 1 : NULL;
+        }
+        json_decref(raw);
+        raw = parts;
+    }
     json_t *list = org_domains_normalize(raw);
+    json_decref(raw);
+    return list;
+}
+
+/* true when the stored list holds domain; *any whether it holds some. */
+static bool org_sso_listed_any(const char *domains_json, const char *domain, bool *any)
+{
+    json_t *list = org_sso_domains(domains_json);
+    *any = json_array_size(list) > 0;
     bool hit = false;
     size_t i;
     const json_t *d;
     json_array_foreach(list, i, d) hit = hit || strcmp(json_string_value(d), domain) == 0;
     json_decref(list);
-    json_decref(raw);
-    return hit;
+    return hit && *domain;
+}
+
+static bool org_sso_listed(const char *domains_json, const char *domain)
+{
+    bool any = false;
+    return org_sso_listed_any(domains_json, domain, &any);
+}
+
+bool organizations_email_allowed(mem_arena_t *a, const char *domains_json, const char *email)
+{
+    bool any = false;
+    bool hit = org_sso_listed_any(domains_json, org_sso_domain(a, email), &any);
+    return !any || hit;
 }
 
 /* The lowest-id organisation with the flag (saml_enabled when saml, else

@@ -83,73 +83,6 @@ static err_t team_send_invite(db_t *db, mem_arena_t *a, const auth_user_t *membe
 
 /* ---- organisation access (§1.7 I21 steps 3-5) ---- */
 
-/* The domain as access_policy normalises an allowed entry: trimmed,
- * lower-cased, a leading "@" or a "user@" part dropped, dots trimmed. */
-static char *team_norm_domain(mem_arena_t *a, const char *s, size_t n)
-{
-    while (n > 0 && isspace((unsigned char)*s))
-        s++, n--;
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    char *d = mem_strndup(a, s, n);
-    for (char *p = d; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    char *at = strchr(d, '@');
-    if (at)
-        d = at + 1;
-    while (*d == '.')
-        d++;
-    size_t len = strlen(d);
-    while (len > 0 && d[len - 1] == '.')
-        d[--len] = '\0';
-    return d;
-}
-
-/* Whether item (one entry, or a comma/newline separated string of them)
- * names domain; *any is set when it names some domain at all. */
-static bool team_domain_listed(mem_arena_t *a, const char *item, const char *domain, bool *any)
-{
-    bool hit = false;
-    const char *p = item;
-    while (p) {
-        const char *end = strpbrk(p, ",\n");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        const char *d = team_norm_domain(a, p, n);
-        if (*d) {
-            *any = true;
-            hit = hit || strcmp(d, domain) == 0;
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return hit;
-}
-
-/* §1.7 I21 step 5: an empty (or absent) list allows every address. */
-static bool team_email_allowed(mem_arena_t *a, const char *domains_json, const char *email)
-{
-    if (!domains_json)
-        return true;
-    json_t *list = json_parse(domains_json, strlen(domains_json), 8, NULL);
-    if (!list)
-        return true;
-    const char *at = strrchr(email, '@');
-    const char *domain = at ? team_norm_domain(a, at + 1, strlen(at + 1)) : "";
-    bool any = false, hit = false;
-    if (json_is_string(list)) {
-        hit = team_domain_listed(a, json_string_value(list), domain, &any);
-    } else if (json_is_array(list)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(list, i, v)
-        {
-            if (json_is_string(v) && team_domain_listed(a, json_string_value(v), domain, &any))
-                hit = true;
-        }
-    }
-    json_decref(list);
-    return !any || (*domain && hit);
-}
-
 /* Steps 2-5 of I21: the organisation exists, enforces no SSO and allows
  * email's domain. */
 static err_t team_invite_access(db_t *db, mem_arena_t *a, const auth_user_t *inviter, const char *email,
@@ -169,7 +102,7 @@ static err_t team_invite_access(db_t *db, mem_arena_t *a, const auth_user_t *inv
         *detail = "Organization enforces SSO. Provision users through your identity provider.";
         return ERR_FORBIDDEN;
     }
-    if (!team_email_allowed(a, acc.allowed_email_domains, email)) {
+    if (!organizations_email_allowed(a, acc.allowed_email_domains, email)) {
         *detail = "Email domain is not allowed for this organization";
         return ERR_BAD_REQUEST;
     }
