@@ -125,7 +125,7 @@ def recruiter(srv):
         if msgs:
             break
         time.sleep(0.05)
-    token = re.search(r"token=([A-Za-z0-9_%-]+)", msgs[0]["link"]).group(1)
+    token = re.search(r"token=([A-Za-z0-9_%.-]+)", msgs[0]["link"]).group(1)
     assert srv.s.get(srv.base + "/api/v1/auth/verify-email", params={"token": requests.utils.unquote(token)}).ok
     r = srv.s.post(srv.base + "/api/v1/auth/login", data={"username": email, "password": PASSWORD}, headers=ip())
     assert r.status_code == 200, r.text
