@@ -138,16 +138,29 @@ void sec_hmac_sha256(const void *key, size_t keylen, const void *data, size_t le
     HMAC(EVP_sha256(), key ? key : empty, (int)keylen, data ? data : empty, len, out, &outlen);
 }
 
+/* 32 bytes as 64 lower-case hex characters and a NUL. */
+static void sec_hex32(const unsigned char d[32], char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[64] = '\0';
+}
+
 void sec_hmac_sha256_hex(const void *key, size_t keylen, const void *data, size_t len, char out[65])
 {
     unsigned char mac[32];
     sec_hmac_sha256(key, keylen, data, len, mac);
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hex[mac[i] >> 4];
-        out[2 * i + 1] = hex[mac[i] & 15];
-    }
-    out[64] = '\0';
+    sec_hex32(mac, out);
+}
+
+void sec_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char d[32];
+    sec_sha256(data, len, d);
+    sec_hex32(d, out);
 }
 
 void sec_sha256(const void *data, size_t len, unsigned char out[32])

@@ -85,6 +85,8 @@ void sec_hmac_sha256(const void *key, size_t keylen, const void *data, size_t le
 void sec_hmac_sha256_hex(const void *key, size_t keylen, const void *data, size_t len, char out[65]);
 /* SHA-256 into out[32]. */
 void sec_sha256(const void *data, size_t len, unsigned char out[32]);
+/* The same, as 64 lower-case hex characters in out[65]. */
+void sec_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* URL-safe base64 without padding (heap string). */
 char *sec_b64url_encode(const void *data, size_t n);

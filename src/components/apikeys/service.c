@@ -73,10 +73,7 @@ static err_t apikeys_scopes_json(mem_arena_t *a, const apikeys_new_t *in, const 
 
 static void apikeys_hash(const char *secret, char hex[65])
 {
-    unsigned char d[32];
-    sec_sha256(secret, strlen(secret), d);
-    for (size_t i = 0; i < sizeof d; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    sec_sha256_hex(secret, strlen(secret), hex);
 }
 
 err_t apikeys_mint(db_t *db, mem_arena_t *a, const apikeys_new_t *in, apikeys_key_t *out, const char **secret,

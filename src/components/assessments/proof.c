@@ -245,8 +245,5 @@ proof_status_t proof_check(const proof_key_t *key, const proof_headers_t *h, con
 
 void proof_session_hash(const char *session_key, char out[65])
 {
-    unsigned char digest[32];
-    sec_sha256(session_key, strlen(session_key), digest);
-    for (size_t i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", digest[i]);
+    sec_sha256_hex(session_key, strlen(session_key), out);
 }

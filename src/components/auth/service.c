@@ -43,14 +43,11 @@ err_t auth_svc_sso_gate(db_t *db, mem_arena_t *a, const char *email, const char 
 {
     if (!auth_sso_policy || !email)
         return ERR_OK;
-    const char *b = email, *e = email + strlen(email);
-    while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
-        b++;
-    while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-        e--;
-    if (b == e)
+    size_t n = 0;
+    const char *b = text_trim_ascii(email, strlen(email), &n);
+    if (n == 0)
         return ERR_OK;
-    const char *addr = mem_strndup(a, b, (size_t)(e - b));
+    const char *addr = mem_strndup(a, b, n);
     auth_user_t holder;
     bool found = false, enforced = false;
     err_t err = auth_member_find_email(db, a, addr, &holder, &found);

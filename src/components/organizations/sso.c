@@ -15,24 +15,17 @@
 #include "components/organizations/repo.h"
 #include "platform/api.h"
 #include "platform/validate.h"
+#include "shared/text.h"
 
 #define ORG_SSO_NONE "No SSO configured for this domain. Use email/password instead."
 #define ORG_SSO_SET "SSO is configured for this domain."
 
-static bool org_sso_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* s without leading and trailing ASCII white space, in arena a. */
 static const char *org_sso_trim(mem_arena_t *a, const char *s)
 {
-    const char *e = s + strlen(s);
-    while (*s && org_sso_space(*s))
-        s++;
-    while (e > s && org_sso_space(e[-1]))
-        e--;
-    return mem_strndup(a, s, (size_t)(e - s));
+    size_t n = 0;
+    const char *b = text_trim_ascii(s, strlen(s), &n);
+    return mem_strndup(a, b, n);
 }
 
 /* The e-mail's domain as the original took it (email_domain): trimmed,
@@ -48,11 +41,7 @@ static const char *org_sso_domain(mem_arena_t *a, const char *email)
         b++;
     while (e > b && e[-1] == '.')
         e--;
-    char *d = mem_strndup(a, b, (size_t)(e - b));
-    for (char *p = d; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return d;
+    return text_ascii_lower(mem_strndup(a, b, (size_t)(e - b)));
 }
 
 /* The stored allowed_email_domains (JSON text or NULL) as the original's

@@ -173,15 +173,8 @@ err_t storage_s3_put(const config_t *c, const char *key, const void *data, size_
     }
     free(enc_key);
 
-    unsigned char digest[32];
-    sec_sha256(data, len, digest);
     char payload_hex[65];
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        payload_hex[2 * i] = digits[digest[i] >> 4];
-        payload_hex[2 * i + 1] = digits[digest[i] & 15];
-    }
-    payload_hex[64] = '\0';
+    sec_sha256_hex(data, len, payload_hex);
     char amz_date[17];
     storage_amz_date(now_s, amz_date);
 

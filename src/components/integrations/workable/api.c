@@ -129,7 +129,7 @@ static bool workable_api_state_ok(api_ctx_t *ctx, db_t *db, const workable_conne
         return false;
     }
     const char *state = mem_strndup(ctx->arena, in->state.value, in->state.len);
-    err_t e = workable_state_consume(db, ctx->arena, c->secret_key, state, u->id, u->organization_id);
+    err_t e = workable_state_consume(db, c->secret_key, state, u->id, u->organization_id);
     if (e == ERR_OK)
         return true;
     *ret = e == ERR_BAD_REQUEST ? api_fail(out, ERR_BAD_REQUEST, WORKABLE_BAD_STATE)

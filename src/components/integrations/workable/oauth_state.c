@@ -14,22 +14,10 @@
 #define WORKABLE_STATE_AUD "workable-oauth"
 #define WORKABLE_STATE_PURPOSE "workable-oauth-state-v1"
 
-static void workable_hex(const unsigned char d[32], char out[65])
-{
-    static const char x[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = x[d[i] >> 4];
-        out[2 * i + 1] = x[d[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 /* SHA-256 hex of s. */
 static void workable_sha_hex(const char *s, char out[65])
 {
-    unsigned char d[32];
-    sec_sha256(s, strlen(s), d);
-    workable_hex(d, out);
+    sec_sha256_hex(s, strlen(s), out);
 }
 
 /* The receipt key of a user and workspace: one outstanding flow each. */
@@ -93,10 +81,8 @@ static bool workable_claim_is(const json_t *claims, const char *name, int64_t wa
     return json_is_integer(v) && json_integer_value(v) == want;
 }
 
-err_t workable_state_consume(db_t *db, mem_arena_t *a, const char *secret, const char *state, int64_t user_id,
-                             int64_t org_id)
+err_t workable_state_consume(db_t *db, const char *secret, const char *state, int64_t user_id, int64_t org_id)
 {
-    (void)a;
     json_t *claims = NULL;
     int64_t now_us = db_now_us();
     if (sec_jwt_decode_aud(state, secret, now_us / 1000000, WORKABLE_STATE_AUD, &claims) != SEC_JWT_OK)

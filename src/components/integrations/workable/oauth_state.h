@@ -25,8 +25,7 @@ err_t workable_state_mint(db_t *db, mem_arena_t *a, const char *secret, int64_t 
  * purpose, nonce shape, the user and workspace it was minted for) and
  * deletes its receipt.  ERR_BAD_REQUEST when it is not valid, expired,
  * or already used; else the database error or ERR_OK. */
-err_t workable_state_consume(db_t *db, mem_arena_t *a, const char *secret, const char *state, int64_t user_id,
-                             int64_t org_id);
+err_t workable_state_consume(db_t *db, const char *secret, const char *state, int64_t user_id, int64_t org_id);
 
 /* ---- scopes ---- */
 
