@@ -16,6 +16,7 @@
 #include "components/assessments/assessments.h"
 #include "components/analytics/analytics.h"
 #include "components/apikeys/apikeys.h"
+#include "components/roles/roles.h"
 #include "components/auth/auth.h"
 #include "components/billing/billing.h"
 #include "components/candidates/candidates.h"
@@ -224,6 +225,7 @@ static int main_serve(int argc, char **argv)
     organizations_register(srv);
     team_register(srv);
     apikeys_register(srv);
+    roles_register(srv);
     candidates_register(srv);
     tasks_register(srv);
     assessments_register(srv);
