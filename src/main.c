@@ -233,6 +233,7 @@ static int main_serve(int argc, char **argv)
     auth_set_org_creator(organizations_create);
     auth_set_sso_policy(organizations_sso_enforced);
     candidates_set_delete_hook(assessments_detach_candidate);
+    roles_set_usage_hooks(NULL, assessments_role_usage); /* applications: its own hook, when built */
     stripe_register(srv);
     analytics_register(srv);
     billing_register(srv);
