@@ -20,6 +20,7 @@
 #define TALI_COMPONENTS_ASSESSMENTS_H
 
 #include <stdbool.h>
+#include <jansson.h>
 #include <stdint.h>
 
 #include "platform/db.h"
@@ -52,6 +53,13 @@ err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use);
  * roles_usage_fn): *used when an assessment of organisation org is tied
  * to role_id (and uses task_id, when task_id > 0).  The database error. */
 err_t assessments_role_usage(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used);
+
+/* The recruiter notes of assessment id of organisation org (hiring loop
+ * §11.2 recruiter_notes_timeline): the timeline entries whose event_type
+ * or type is "note" or "recruiter_note" and whose text is not blank, in
+ * timeline order.  *out is a new array ([] for another organisation's
+ * or a missing assessment).  The database error. */
+err_t assessments_note_timeline(db_t *db, mem_arena_t *a, int64_t org, int64_t id, json_t **out);
 
 /* The candidates component's delete hook (candidates_set_delete_hook):
  * detaches the candidate's assessments (candidate_id := NULL) on db,

@@ -17,6 +17,7 @@
 #include "components/roles/roles.h"
 #include "components/scoring/scoring.h"
 #include "components/tasks/tasks.h"
+#include "shared/text.h"
 #include "platform/http.h"
 #include "platform/json.h"
 #include "platform/log.h"
@@ -1065,6 +1066,35 @@ err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use)
 err_t assessments_role_usage(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used)
 {
     return assessments_repo_role_usage(db, org, role_id, task_id, used);
+}
+
+static bool svc_is_note(const json_t *entry)
+{
+    const char *kinds[] = {json_string_value(json_object_get(entry, "event_type")),
+                           json_string_value(json_object_get(entry, "type"))};
+    bool note = false;
+    for (size_t i = 0; i < 2; i++)
+        note = note || (kinds[i] && (strcmp(kinds[i], "note") == 0 || strcmp(kinds[i], "recruiter_note") == 0));
+    const char *text = json_string_value(json_object_get(entry, "text"));
+    size_t n = 0;
+    return note && text && text_trim_ascii(text, strlen(text), &n) && n > 0;
+}
+
+err_t assessments_note_timeline(db_t *db, mem_arena_t *a, int64_t org, int64_t id, json_t **out)
+{
+    *out = json_array();
+    assessments_owner_t owner = {.has_org = true, .org_id = org};
+    assessments_row_t r;
+    bool found = false;
+    err_t e = assessments_repo_get(db, a, &owner, id, false, &r, &found);
+    if (e != ERR_OK || !found)
+        return e;
+    json_t *timeline = r.timeline ? json_loads(r.timeline, 0, NULL) : NULL;
+    size_t i;
+    json_t *entry;
+    json_array_foreach(timeline, i, entry) if (svc_is_note(entry)) json_array_append(*out, entry);
+    json_decref(timeline);
+    return ERR_OK;
 }
 
 err_t assessments_svc_stats(db_t *db, assessments_owner_t owner, json_t **out, const char **detail)
