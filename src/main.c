@@ -16,6 +16,7 @@
 #include "components/assessments/assessments.h"
 #include "components/analytics/analytics.h"
 #include "components/apikeys/apikeys.h"
+#include "components/applications/applications.h"
 #include "components/roles/roles.h"
 #include "components/auth/auth.h"
 #include "components/billing/billing.h"
@@ -226,6 +227,9 @@ static int main_serve(int argc, char **argv)
     team_register(srv);
     apikeys_register(srv);
     roles_register(srv);
+    applications_register(srv);
+    roles_set_stats_hook(applications_role_stats);
+    roles_set_usage_hooks(applications_role_used, NULL);
     candidates_register(srv);
     tasks_register(srv);
     assessments_register(srv);

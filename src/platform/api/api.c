@@ -29,6 +29,13 @@ err_t api_fail(api_out_t *out, err_t e, const char *detail)
     return e;
 }
 
+err_t api_fail_json(api_out_t *out, err_t e, json_t *detail)
+{
+    json_decref(out->detail_json);
+    out->detail_json = detail;
+    return e;
+}
+
 err_t api_fail_db(api_out_t *out, err_t e, const char *detail)
 {
     if (e == ERR_UNAVAILABLE)
@@ -220,6 +227,7 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
     }
     json_decref(out->json);
     if (e == ERR_VALIDATION && http_verr_any(ctx->verr)) {
+        json_decref(out->detail_json);
         http_reply_verr(req, ctx->verr);
         return;
     }
@@ -227,6 +235,10 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
     if (status >= 500)
         log_msg(LOG_ERROR, API_LOGGER, "%s %s answered %d (%s): %s", req->method, r->pattern, status, err_name(e),
                 out->detail ? out->detail : "-");
+    if (out->detail_json) {
+        http_reply_json(req, status, json_pack("{s:o}", "detail", out->detail_json));
+        return;
+    }
     http_reply_detail(req, status, out->detail ? out->detail : api_reason(status));
 }
 
