@@ -85,10 +85,11 @@ static void app_q_sort(api_ctx_t *ctx, const char *pattern, app_filter_t *f)
     static const struct {
         const char *name;
         app_sort_t sort;
-    } sorts[] = {{"pre_screen_score", APP_SORT_PRE_SCREEN},   {"rank_score", APP_SORT_RANK},
-                 {"workable_score", APP_SORT_WORKABLE},        {"cv_match_score", APP_SORT_CV_MATCH},
-                 {"cv_match_scored_at", APP_SORT_CV_SCORED_AT}, {"taali_score", APP_SORT_TAALI},
-                 {"created_at", APP_SORT_CREATED_AT},          {"pipeline_stage_updated_at", APP_SORT_STAGE_UPDATED_AT}};
+    } sorts[] = {
+        {"pre_screen_score", APP_SORT_PRE_SCREEN},     {"rank_score", APP_SORT_RANK},
+        {"workable_score", APP_SORT_WORKABLE},         {"cv_match_score", APP_SORT_CV_MATCH},
+        {"cv_match_scored_at", APP_SORT_CV_SCORED_AT}, {"taali_score", APP_SORT_TAALI},
+        {"created_at", APP_SORT_CREATED_AT},           {"pipeline_stage_updated_at", APP_SORT_STAGE_UPDATED_AT}};
     const char *by = NULL, *order = NULL;
     app_q_pattern(ctx, "sort_by", pattern, &by);
     app_q_pattern(ctx, "sort_order", "^(asc|desc)$", &order);
@@ -216,7 +217,8 @@ static void app_q_enum_pair(api_ctx_t *ctx, app_list_in_t *in, const char *one, 
 static const char *const app_list_stages[] = {"sourced", "applied", "invited", "in_assessment", "review", NULL};
 static const char *const app_list_outcomes[] = {"open", "rejected", "withdrawn", "hired", NULL};
 
-#define APP_A5_SORTS "^(pre_screen_score|pipeline_stage_updated_at|created_at|taali_score|cv_match_score|cv_match_scored_at)$"
+#define APP_A5_SORTS                                                                                                   \
+    "^(pre_screen_score|pipeline_stage_updated_at|created_at|taali_score|cv_match_score|cv_match_scored_at)$"
 
 /* ---- A4 ---- */
 
@@ -224,8 +226,9 @@ static void app_parse_role_list(api_ctx_t *ctx, void *in_)
 {
     app_list_in_t *in = in_;
     app_filter_t *f = &in->f;
-    app_q_sort(ctx, "^(pre_screen_score|rank_score|workable_score|cv_match_score|cv_match_scored_at|taali_score|"
-                    "created_at)$",
+    app_q_sort(ctx,
+               "^(pre_screen_score|rank_score|workable_score|cv_match_score|cv_match_scored_at|taali_score|"
+               "created_at)$",
                f);
     app_q_float(ctx, "min_pre_screen_score", NAN, NAN, &f->min_pre_screen);
     app_q_float(ctx, "min_rank_score", NAN, NAN, &f->min_rank);
@@ -377,8 +380,7 @@ static void app_parse_global(api_ctx_t *ctx, void *in_)
     static const char *const assessment_statuses[] = {"pending", "in_progress", "completed", "expired", NULL};
     const char **unused;
     size_t nunused;
-    app_q_enum_pair(ctx, in, "assessment_status", "assessment_status", assessment_statuses, &unused, &nunused,
-                    &given);
+    app_q_enum_pair(ctx, in, "assessment_status", "assessment_status", assessment_statuses, &unused, &nunused, &given);
     app_q_pattern(ctx, "search", NULL, &in->search);
     app_q_sort(ctx, APP_A5_SORTS, f);
     app_q_float(ctx, "min_pre_screen_score", 0, 100, &f->min_pre_screen);
@@ -620,9 +622,8 @@ static const api_route_t app_list_routes[] = {
      "applications"},
     {"GET", "/api/v1/applications", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, app_parse_global,
      sizeof(app_list_in_t), app_api_global, 200, "Applications across the organisation's roles", "applications"},
-    {"GET", "/api/v1/roles/{role_id:int}/pipeline", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE,
-     app_parse_pipeline, sizeof(app_list_in_t), app_api_pipeline, 200, "The open pipeline of one role",
-     "applications"},
+    {"GET", "/api/v1/roles/{role_id:int}/pipeline", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, app_parse_pipeline,
+     sizeof(app_list_in_t), app_api_pipeline, 200, "The open pipeline of one role", "applications"},
 };
 
 void app_register_lists(http_server_t *s)

@@ -16,6 +16,8 @@
 #include "platform/db.h"
 #include "platform/jsonw.h"
 #include "platform/mem.h"
+#include "platform/api.h"
+#include "platform/validate.h"
 
 typedef enum { APP_T_INT, APP_T_REAL, APP_T_TEXT, APP_T_TIME, APP_T_BOOL, APP_T_JSON } app_type_t;
 
@@ -100,8 +102,14 @@ typedef struct {
     const char *cv_text; /* only when read with cv text */
 } app_t;
 
-static inline int64_t app_int(const app_t *a, app_col_t c) { return a->v[c].i; }
-static inline const char *app_str(const app_t *a, app_col_t c) { return a->v[c].null ? NULL : a->v[c].s; }
+static inline int64_t app_int(const app_t *a, app_col_t c)
+{
+    return a->v[c].i;
+}
+static inline const char *app_str(const app_t *a, app_col_t c)
+{
+    return a->v[c].null ? NULL : a->v[c].s;
+}
 
 /* An event to append (§7.1); NULL strings are SQL NULL. */
 typedef struct {
@@ -192,6 +200,60 @@ typedef enum { APP_SHAPE_BASE, APP_SHAPE_DETAIL, APP_SHAPE_LIST } app_shape_t;
 void app_write(jsonw_t *w, mem_arena_t *a, const app_view_t *v, app_shape_t shape, bool with_cv_text);
 /* ApplicationEventResponse (§7.3). */
 void app_write_event(jsonw_t *w, const app_event_row_t *e);
+
+/* ---- route operations (ops.c) ----
+ * The parsed input of each route (api.c fills it) and the operation that
+ * serves it: the transaction, the checks of §1.2 and §6.1, the change and
+ * its events, and the answer in out. */
+
+typedef struct {
+    vld_str_t email;
+    const char *name, *position, *status, *stage, *outcome, *notes;
+} app_create_in_t;
+
+typedef struct {
+    vld_bool_t cv;
+    vld_int_t view_role_id;
+} app_get_in_t;
+
+typedef struct {
+    const char *stage, *reason, *key;
+    bool has_version;
+    int64_t version;
+} app_stage_in_t;
+
+typedef struct {
+    const char *outcome, *reason, *key;
+    bool has_version, has_acting;
+    int64_t version, acting;
+} app_outcome_in_t;
+
+typedef struct {
+    const char *status, *stage, *outcome, *notes, *name, *position;
+    bool has_notes, has_name, has_position, has_version;
+    int64_t version;
+} app_patch_in_t;
+
+typedef struct {
+    vld_int_t role_id, limit, offset;
+} app_events_in_t;
+
+typedef struct {
+    vld_str_t note;
+    vld_int_t role_id, ranking;
+    vld_bool_t for_agent;
+    const char *kind, *link_url, *link_label;
+} app_note_in_t;
+
+err_t app_op_create(api_ctx_t *ctx, const void *in, api_out_t *out);  /* A1 */
+err_t app_op_get(api_ctx_t *ctx, const void *in, api_out_t *out);     /* A7 */
+err_t app_op_patch(api_ctx_t *ctx, const void *in, api_out_t *out);   /* A8 */
+err_t app_op_stage(api_ctx_t *ctx, const void *in, api_out_t *out);   /* A9 */
+err_t app_op_outcome(api_ctx_t *ctx, const void *in, api_out_t *out); /* A10 */
+/* A11: reads ctx->body itself (the original's loose dict body). */
+err_t app_op_decision(api_ctx_t *ctx, const void *in, api_out_t *out);
+err_t app_op_events(api_ctx_t *ctx, const void *in, api_out_t *out); /* EV1 */
+err_t app_op_note(api_ctx_t *ctx, const void *in, api_out_t *out);   /* EV2 */
 
 /* ---- routes ---- */
 

@@ -99,9 +99,9 @@ err_t app_repo_pair_exists(db_t *db, int64_t candidate_id, int64_t role_id, bool
 
 err_t app_repo_insert(db_t *db, const app_new_row_t *row, int64_t *id)
 {
-    db_value_t p[] = {DB_V_INT(row->org),       DB_V_INT(row->candidate_id),   DB_V_INT(row->role_id),
-                      DB_V_TEXT(row->status),   DB_V_TEXT(row->stage),         DB_V_TEXT(row->outcome),
-                      DB_V_TEXT(row->source),   DB_V_TEXT(row->source_strategy), DB_V_TEXT(row->notes),
+    db_value_t p[] = {DB_V_INT(row->org),     DB_V_INT(row->candidate_id),     DB_V_INT(row->role_id),
+                      DB_V_TEXT(row->status), DB_V_TEXT(row->stage),           DB_V_TEXT(row->outcome),
+                      DB_V_TEXT(row->source), DB_V_TEXT(row->source_strategy), DB_V_TEXT(row->notes),
                       DB_V_TIME(row->now)};
     db_res_t *r = NULL;
     err_t e = db_query(db,
@@ -124,8 +124,8 @@ err_t app_repo_insert(db_t *db, const app_new_row_t *row, int64_t *id)
 err_t app_repo_set_stage(db_t *db, int64_t id, const char *stage, const char *source, const char *status,
                          int64_t old_version, int64_t now, bool *ok)
 {
-    db_value_t p[] = {DB_V_TEXT(stage), DB_V_TEXT(source), DB_V_TEXT(status), DB_V_TIME(now), DB_V_INT(id),
-                      DB_V_INT(old_version)};
+    db_value_t p[] = {DB_V_TEXT(stage), DB_V_TEXT(source), DB_V_TEXT(status),
+                      DB_V_TIME(now),   DB_V_INT(id),      DB_V_INT(old_version)};
     int64_t n = 0;
     err_t e = db_exec(db,
                       "UPDATE candidate_applications SET pipeline_stage = $1, pipeline_stage_source = $2, status = $3, "
@@ -472,8 +472,8 @@ err_t app_repo_role_ids(db_t *db, mem_arena_t *a, int64_t org, int64_t **ids, si
 {
     db_value_t p[] = {DB_V_INT(org)};
     db_res_t *r = NULL;
-    err_t e = app_repo_query(db, "SELECT DISTINCT role_id FROM candidate_applications WHERE organization_id = $1", p, 1,
-                             &r);
+    err_t e =
+        app_repo_query(db, "SELECT DISTINCT role_id FROM candidate_applications WHERE organization_id = $1", p, 1, &r);
     if (e != ERR_OK)
         return e;
     *n = (size_t)db_res_rows(r);
@@ -521,7 +521,6 @@ err_t app_repo_stat_rows(db_t *db, mem_arena_t *a, int64_t org, const int64_t *r
 err_t app_repo_role_used(db_t *db, int64_t org, int64_t role_id, bool *used)
 {
     db_value_t p[] = {DB_V_INT(org), DB_V_INT(role_id)};
-    return app_repo_exists(db,
-                           "SELECT 1 FROM candidate_applications WHERE organization_id = $1 AND role_id = $2 LIMIT 1",
-                           p, 2, used);
+    return app_repo_exists(
+        db, "SELECT 1 FROM candidate_applications WHERE organization_id = $1 AND role_id = $2 LIMIT 1", p, 2, used);
 }

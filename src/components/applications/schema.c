@@ -176,8 +176,8 @@ static void app_w_max(bool *has, int64_t *max, const app_t *a, app_col_t c)
 
 static void app_w_last_activity(jsonw_t *w, const app_t *a)
 {
-    static const app_col_t cols[] = {APP_CREATED_AT,     APP_UPDATED_AT,        APP_STAGE_AT,
-                                     APP_OUTCOME_AT,     APP_CV_UPLOADED_AT,    APP_CV_MATCH_SCORED_AT,
+    static const app_col_t cols[] = {APP_CREATED_AT,        APP_UPDATED_AT,      APP_STAGE_AT,
+                                     APP_OUTCOME_AT,        APP_CV_UPLOADED_AT,  APP_CV_MATCH_SCORED_AT,
                                      APP_PRE_SCREEN_RUN_AT, APP_SCORE_CACHED_AT, APP_AUTO_REJECT_AT};
     bool has = false;
     int64_t max = 0;
@@ -251,8 +251,12 @@ static void app_w_base(jsonw_t *w, const app_view_t *view, bool list)
     app_w_col(w, "cv_match_score", a, APP_CV_MATCH_SCORE);
     app_w_cv_details(w, a, list);
     app_w_col(w, "cv_match_scored_at", a, APP_CV_MATCH_SCORED_AT);
-    static const char *const legacy[] = {"score_status",     "operational_role_id",      "operational_role_name",
-                                         "sister_role_id",   "source_role_score",        "related_role_availability",
+    static const char *const legacy[] = {"score_status",
+                                         "operational_role_id",
+                                         "operational_role_name",
+                                         "sister_role_id",
+                                         "source_role_score",
+                                         "related_role_availability",
                                          NULL};
     app_w_nulls(w, legacy);
     app_w_col(w, "source", a, APP_SOURCE);
@@ -298,12 +302,9 @@ static void app_w_base(jsonw_t *w, const app_view_t *view, bool list)
     app_w_col(w, "auto_reject_triggered_at", a, APP_AUTO_REJECT_AT);
     app_w_null(w, "pending_decision");
     if (list) {
-        static const char *const forced[] = {"screening_pack",
-                                             "tech_interview_pack",
-                                             "screening_interview_summary",
-                                             "tech_interview_summary",
-                                             "interview_evidence_summary",
-                                             NULL};
+        static const char *const forced[] = {
+            "screening_pack",         "tech_interview_pack",        "screening_interview_summary",
+            "tech_interview_summary", "interview_evidence_summary", NULL};
         app_w_nulls(w, forced);
     } else {
         app_w_col(w, "screening_pack", a, APP_SCREENING_PACK);
@@ -373,7 +374,7 @@ void app_write_event(jsonw_t *w, const app_event_row_t *e)
     app_w_opt_int(w, "agent_decision_id", e->has_agent_decision_id, e->agent_decision_id);
     const struct {
         const char *k, *v;
-    } strs[] = {{"event_type", e->event_type},   {"from_stage", e->from_stage},     {"to_stage", e->to_stage},
+    } strs[] = {{"event_type", e->event_type},     {"from_stage", e->from_stage}, {"to_stage", e->to_stage},
                 {"from_outcome", e->from_outcome}, {"to_outcome", e->to_outcome}, {"actor_type", e->actor_type}};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         jsonw_key(w, strs[i].k);

@@ -50,10 +50,11 @@ static bool app_in(const char *key, const char *const *set)
     return false;
 }
 
-static const char *const app_handover[] = {"phone_screen", "phone_interview", "first_stage", "interview",
-                                           "technical", "technical_interview", "final_interview", "onsite",
-                                           "presentation", "assessment", "offer", "offer_extended",
-                                           "offer_accepted", "hired", NULL};
+static const char *const app_handover[] = {"phone_screen",    "phone_interview", "first_stage",
+                                           "interview",       "technical",       "technical_interview",
+                                           "final_interview", "onsite",          "presentation",
+                                           "assessment",      "offer",           "offer_extended",
+                                           "offer_accepted",  "hired",           NULL};
 
 bool app_post_handover(mem_arena_t *a, const char *workable_stage)
 {
@@ -98,9 +99,9 @@ typedef struct {
 } app_edge_t;
 
 static const app_edge_t app_recruiter_edges[] = {
-    {"sourced", "applied"}, {"applied", "invited"},        {"review", "invited"},  {"applied", "advanced"},
-    {"invited", "advanced"}, {"in_assessment", "advanced"}, {"review", "advanced"}, {"advanced", "review"},
-    {NULL, NULL}};
+    {"sourced", "applied"},  {"applied", "invited"},  {"review", "invited"},
+    {"applied", "advanced"}, {"invited", "advanced"}, {"in_assessment", "advanced"},
+    {"review", "advanced"},  {"advanced", "review"},  {NULL, NULL}};
 static const app_edge_t app_system_edges[] = {{"sourced", "applied"},
                                               {"invited", "in_assessment"},
                                               {"in_assessment", "review"},
@@ -123,8 +124,9 @@ static const char *app_guard(mem_arena_t *a, const char *source, const char *fro
                    ? NULL
                    : mem_printf(a, "Recruiter transition %s->%s is not allowed", from, to);
     if (strcmp(source, "system") == 0)
-        return app_edge(app_system_edges, from, to) ? NULL
-                                                    : mem_printf(a, "System transition %s->%s is not allowed", from, to);
+        return app_edge(app_system_edges, from, to)
+                   ? NULL
+                   : mem_printf(a, "System transition %s->%s is not allowed", from, to);
     if (strcmp(source, "sync") == 0)
         return strcmp(to, "advanced") == 0 || version <= 1
                    ? NULL
@@ -180,11 +182,16 @@ static const char *app_event_target(const app_event_t *ev)
 
 static const char *app_event_effect(const app_event_t *ev)
 {
-    static const char *const confirmed[] = {"pipeline_stage_changed",   "application_outcome_changed",
-                                            "role_pipeline_stage_changed", "role_application_outcome_changed",
-                                            "workable_moved",           "bullhorn_moved",
-                                            "workable_disqualified",    "bullhorn_rejected",
-                                            "assessment_invite_sent",   "assessment_invite_resent",
+    static const char *const confirmed[] = {"pipeline_stage_changed",
+                                            "application_outcome_changed",
+                                            "role_pipeline_stage_changed",
+                                            "role_application_outcome_changed",
+                                            "workable_moved",
+                                            "bullhorn_moved",
+                                            "workable_disqualified",
+                                            "bullhorn_rejected",
+                                            "assessment_invite_sent",
+                                            "assessment_invite_resent",
                                             NULL};
     if (strstr(ev->event_type, "failed"))
         return "failed";
@@ -225,8 +232,8 @@ static err_t app_conflict(app_op_t *op, const char *detail)
 static err_t app_reload(app_op_t *op, app_t *app)
 {
     bool found = false;
-    err_t e = app_repo_get(op->db, op->arena, app_int(app, APP_ORG), app_int(app, APP_ID), false, true, false, app,
-                           &found);
+    err_t e =
+        app_repo_get(op->db, op->arena, app_int(app, APP_ORG), app_int(app, APP_ID), false, true, false, app, &found);
     return e == ERR_OK && !found ? ERR_INTERNAL : e;
 }
 
@@ -329,8 +336,8 @@ err_t app_transition_outcome(app_op_t *op, app_t *app, const app_move_t *m, bool
     const char *old_status = app_str(app, APP_STATUS);
     int64_t version = app_int(app, APP_VERSION);
     bool ok = false;
-    e = app_repo_set_outcome(op->db, app_int(app, APP_ID), m->to, app_legacy_status(stage, m->to), version,
-                             db_now_us(), &ok);
+    e = app_repo_set_outcome(op->db, app_int(app, APP_ID), m->to, app_legacy_status(stage, m->to), version, db_now_us(),
+                             &ok);
     if (e != ERR_OK)
         return e;
     if (!ok)
@@ -360,10 +367,10 @@ err_t app_transition_outcome(app_op_t *op, app_t *app, const app_move_t *m, bool
 static const struct {
     const char *from, *to, *source;
 } app_legacy_edges[] = {
-    {"applied", "invited", "recruiter"},     {"applied", "advanced", "recruiter"},
-    {"invited", "in_assessment", "system"},  {"invited", "advanced", "recruiter"},
-    {"in_assessment", "review", "system"},   {"in_assessment", "advanced", "recruiter"},
-    {"review", "invited", "recruiter"},      {"review", "advanced", "recruiter"},
+    {"applied", "invited", "recruiter"},    {"applied", "advanced", "recruiter"},
+    {"invited", "in_assessment", "system"}, {"invited", "advanced", "recruiter"},
+    {"in_assessment", "review", "system"},  {"in_assessment", "advanced", "recruiter"},
+    {"review", "invited", "recruiter"},     {"review", "advanced", "recruiter"},
 };
 #define APP_NLEGACY (sizeof app_legacy_edges / sizeof app_legacy_edges[0])
 
@@ -414,8 +421,8 @@ err_t app_legacy_update(app_op_t *op, app_t *app, const char *status, bool has_e
         app_legacy_path(cur, stage, path, &len);
         if (len == 0) {
             json_decref(extra);
-            return app_conflict(
-                op, mem_printf(op->arena, "Legacy status cannot reach stage '%s' from '%s'", stage, cur));
+            return app_conflict(op,
+                                mem_printf(op->arena, "Legacy status cannot reach stage '%s' from '%s'", stage, cur));
         }
         for (int i = 0; i < len && e == ERR_OK; i++) {
             app_move_t m = {.to = app_legacy_edges[path[i]].to,
