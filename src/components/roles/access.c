@@ -28,14 +28,11 @@ static bool roles_team_grants(const char *team_role, roles_perm_t perm)
     bool manager = strcmp(team_role, "hiring_manager") == 0;
     bool recruiter = strcmp(team_role, "recruiter") == 0;
     switch (perm) {
-    case ROLES_PERM_VIEW:
-        return true;
+    case ROLES_PERM_VIEW: return true;
     case ROLES_PERM_EDIT_ROLE:
-    case ROLES_PERM_CONTROL_AGENT:
-        return manager || recruiter;
+    case ROLES_PERM_CONTROL_AGENT: return manager || recruiter;
     case ROLES_PERM_MANAGE_HIRING_TEAM:
-    case ROLES_PERM_DELETE_ROLE:
-        return manager;
+    case ROLES_PERM_DELETE_ROLE: return manager;
     }
     return false;
 }

@@ -85,10 +85,10 @@ enum {
 
 /* What a role's RoleResponse shows of its applications. */
 typedef struct {
-    int64_t applications_count;   /* live applications (§1.6) */
-    int64_t active_count;         /* live applications with outcome open */
+    int64_t applications_count; /* live applications (§1.6) */
+    int64_t active_count;       /* live applications with outcome open */
     bool has_last_activity;
-    int64_t last_activity;        /* µs: max(coalesce(stage updated, updated, created)) */
+    int64_t last_activity; /* µs: max(coalesce(stage updated, updated, created)) */
     int64_t stage[ROLES_STAGE_COUNT];
 } roles_pipeline_stats_t;
 
