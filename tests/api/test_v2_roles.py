@@ -255,3 +255,40 @@ def test_list_roles_sorts_and_limits(server):
     assert_422(server.get(ROLES, params={"sort_by": "size"}, headers=o.h), ("query", "sort_by"))
     assert_422(server.get(ROLES, params={"limit": 0}, headers=o.h), ("query", "limit"))
     assert Org(server) and server.get(ROLES, headers=Org(server).h).json() == []
+
+
+# ---- O1-O4 / C1-C5 --------------------------------------------------------
+
+def test_workspace_criteria_snapshot_and_role_chips(server, other):
+    o = Org(server)
+    r = server.post(ORG_CRIT, json={"text": " Python ", "bucket": "must"}, headers=o.h)
+    assert r.status_code == 201, r.text
+    oc = r.json()
+    assert oc["text"] == "Python" and oc["ordering"] == 0 and oc["weight"] == 1.0
+    assert server.post(ORG_CRIT, json={"text": "SQL"}, headers=o.h).json()["ordering"] == 1
+    assert_422(server.post(ORG_CRIT, json={"text": "x", "bucket": "nice"}, headers=o.h), ("body", "bucket"))
+    assert_json_detail(server.patch(f"{ORG_CRIT}/{oc['id']}", json={"text": "y"}, headers=other.h), 404,
+                       "Criterion not found")
+    role = create(server, o.h, name="Chips")
+    assert [(c["text"], c["bucket"], c["org_criterion_id"] is not None) for c in role["criteria"]] == [
+        ("Python", "must", True), ("SQL", "preferred", True)]
+    rid = role["id"]
+    r = server.post(f"{ROLES}/{rid}/criteria", json={"expected_version": 1, "text": "Go"}, headers=o.h)
+    assert r.status_code == 201, r.text
+    chip = r.json()
+    assert list(chip.keys()) == CRITERION_KEYS and chip["role_version"] == 2 and chip["ordering"] == 2
+    assert_conflict(server.post(f"{ROLES}/{rid}/criteria", json={"expected_version": 1, "text": "Go"},
+                                headers=o.h), 2, False)
+    # deleting a workspace copy suppresses it; sync does not bring it back, reset does
+    first = role["criteria"][0]
+    r = server.delete(f"{ROLES}/{rid}/criteria/{first['id']}", params={"expected_version": 2}, headers=o.h)
+    assert r.status_code == 204, r.text
+    r = server.post(f"{ROLES}/{rid}/criteria/sync", json={"expected_version": 3}, headers=o.h)
+    assert r.status_code == 200 and [c["text"] for c in r.json()["criteria"]] == ["SQL", "Go"]
+    r = server.post(f"{ROLES}/{rid}/criteria/reset", json={"expected_version": 4}, headers=o.h)
+    assert r.status_code == 200 and [c["text"] for c in r.json()["criteria"]] == ["Python", "SQL"]
+    assert [e["action"] for e in events(server, o.h, rid)][:1] == ["role_criteria_updated"]
+    assert server.delete(f"{ORG_CRIT}/{oc['id']}", headers=o.h).status_code == 204
+    assert [c["text"] for c in server.get(ORG_CRIT, headers=o.h).json()] == ["SQL"]
+    assert_json_detail(server.post(f"{ROLES}/{rid}/criteria", json={"expected_version": 5, "text": "x"},
+                                   headers=other.h), 403, "Forbidden")

@@ -81,8 +81,8 @@ static json_t *roles_audit_plain(const roles_col_t *c, const json_t *v)
         json_t *out = json_array();
         for (size_t i = 0; i < ROLES_AUDIT_ITEMS; i++)
             json_array_append(out, json_array_get(v, i));
-        json_array_append_new(out, json_pack("{sI}", "__audit_omitted_items__",
-                                             (json_int_t)(json_array_size(v) - ROLES_AUDIT_ITEMS)));
+        json_array_append_new(
+            out, json_pack("{sI}", "__audit_omitted_items__", (json_int_t)(json_array_size(v) - ROLES_AUDIT_ITEMS)));
         return out;
     }
     return json_deep_copy(v);
@@ -105,10 +105,9 @@ static json_t *roles_audit_change(const roles_col_t *c, const json_t *before, co
     free(s);
     if (n <= ROLES_AUDIT_CHANGE_MAX)
         return ch;
-    json_t *compact = json_pack("{sososb}", "before", roles_audit_fingerprint(json_object_get(ch, "before"),
-                                                                              "content_omitted"),
-                                "after", roles_audit_fingerprint(json_object_get(ch, "after"), "content_omitted"),
-                                "compacted", 1);
+    json_t *compact =
+        json_pack("{sososb}", "before", roles_audit_fingerprint(json_object_get(ch, "before"), "content_omitted"),
+                  "after", roles_audit_fingerprint(json_object_get(ch, "after"), "content_omitted"), "compacted", 1);
     json_decref(ch);
     return compact;
 }

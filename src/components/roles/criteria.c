@@ -49,8 +49,8 @@ static json_t *roles_crit_linked(const json_t *rows, int64_t id)
 {
     size_t i;
     json_t *c;
-    json_array_foreach(rows, i, c) if (roles_row_int(c, "org_criterion_id") == id && roles_crit_is(c, "recruiter"))
-        return c;
+    json_array_foreach(rows, i,
+                       c) if (roles_row_int(c, "org_criterion_id") == id && roles_crit_is(c, "recruiter")) return c;
     return NULL;
 }
 
@@ -131,8 +131,8 @@ err_t roles_criteria_add(roles_tx_t *t, const roles_crit_in_t *in, json_t **crit
     }
     int64_t now = db_now_us(), id = 0;
     json_t *set = roles_keep(t->a, json_pack("{sssIsfsbssss}", "source", "recruiter", "ordering", (json_int_t)ordering,
-                                              "weight", in->has_weight ? in->weight : 1.0, "must_have",
-                                              strcmp(in->bucket, "must") == 0, "bucket", in->bucket, "text", in->text));
+                                             "weight", in->has_weight ? in->weight : 1.0, "must_have",
+                                             strcmp(in->bucket, "must") == 0, "bucket", in->bucket, "text", in->text));
     json_object_set_new(set, "created_at", json_integer(now));
     e = roles_repo_criterion_add(t->db, t->a, t->role_id, set, &id);
     if (e == ERR_OK)
@@ -216,8 +216,8 @@ static bool roles_suppressed(const json_t *row, int64_t id)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(row, "suppressed_org_criterion_ids"), i, v) if (json_integer_value(v) == id)
-        return true;
+    json_array_foreach(json_object_get(row, "suppressed_org_criterion_ids"), i,
+                       v) if (json_integer_value(v) == id) return true;
     return false;
 }
 

@@ -6,12 +6,18 @@
 #include "components/roles/repo.h"
 
 static const roles_col_t roles_crit_cols[] = {
-    {"id", ROLES_COL_INT, ROLES_AUDIT_NO},          {"role_id", ROLES_COL_INT, ROLES_AUDIT_NO},
-    {"source", ROLES_COL_TEXT, ROLES_AUDIT_NO},     {"ordering", ROLES_COL_INT, ROLES_AUDIT_NO},
-    {"weight", ROLES_COL_REAL, ROLES_AUDIT_NO},     {"must_have", ROLES_COL_BOOL, ROLES_AUDIT_NO},
-    {"text", ROLES_COL_TEXT, ROLES_AUDIT_NO},       {"deleted_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
-    {"created_at", ROLES_COL_TIME, ROLES_AUDIT_NO}, {"updated_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
-    {"bucket", ROLES_COL_TEXT, ROLES_AUDIT_NO},     {"org_criterion_id", ROLES_COL_INT, ROLES_AUDIT_NO},
+    {"id", ROLES_COL_INT, ROLES_AUDIT_NO},
+    {"role_id", ROLES_COL_INT, ROLES_AUDIT_NO},
+    {"source", ROLES_COL_TEXT, ROLES_AUDIT_NO},
+    {"ordering", ROLES_COL_INT, ROLES_AUDIT_NO},
+    {"weight", ROLES_COL_REAL, ROLES_AUDIT_NO},
+    {"must_have", ROLES_COL_BOOL, ROLES_AUDIT_NO},
+    {"text", ROLES_COL_TEXT, ROLES_AUDIT_NO},
+    {"deleted_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
+    {"created_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
+    {"updated_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
+    {"bucket", ROLES_COL_TEXT, ROLES_AUDIT_NO},
+    {"org_criterion_id", ROLES_COL_INT, ROLES_AUDIT_NO},
     {"customized_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
 };
 #define ROLES_CRIT_NCOLS (sizeof roles_crit_cols / sizeof roles_crit_cols[0])
@@ -20,9 +26,9 @@ static const roles_col_t roles_crit_cols[] = {
     "org_criterion_id, customized_at FROM role_criteria "
 
 static const roles_col_t roles_org_cols[] = {
-    {"id", ROLES_COL_INT, ROLES_AUDIT_NO},         {"organization_id", ROLES_COL_INT, ROLES_AUDIT_NO},
-    {"ordering", ROLES_COL_INT, ROLES_AUDIT_NO},   {"weight", ROLES_COL_REAL, ROLES_AUDIT_NO},
-    {"bucket", ROLES_COL_TEXT, ROLES_AUDIT_NO},    {"text", ROLES_COL_TEXT, ROLES_AUDIT_NO},
+    {"id", ROLES_COL_INT, ROLES_AUDIT_NO},          {"organization_id", ROLES_COL_INT, ROLES_AUDIT_NO},
+    {"ordering", ROLES_COL_INT, ROLES_AUDIT_NO},    {"weight", ROLES_COL_REAL, ROLES_AUDIT_NO},
+    {"bucket", ROLES_COL_TEXT, ROLES_AUDIT_NO},     {"text", ROLES_COL_TEXT, ROLES_AUDIT_NO},
     {"deleted_at", ROLES_COL_TIME, ROLES_AUDIT_NO}, {"created_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
     {"updated_at", ROLES_COL_TIME, ROLES_AUDIT_NO},
 };
@@ -98,10 +104,10 @@ static err_t roles_crit_insert(db_t *db, mem_arena_t *a, const char *table, cons
         mem_buf_printf(&ph, ", $%d", n + 1);
         p[n++] = roles_repo_param(a, c->type, v);
     }
-    const char *sql = strcmp(table, "org_criteria") == 0
-                          ? mem_printf(a, "INSERT INTO org_criteria (%s) VALUES (%s) RETURNING id", names.data, ph.data)
-                          : mem_printf(a, "INSERT INTO role_criteria (%s) VALUES (%s) RETURNING id", names.data,
-                                       ph.data);
+    const char *sql =
+        strcmp(table, "org_criteria") == 0
+            ? mem_printf(a, "INSERT INTO org_criteria (%s) VALUES (%s) RETURNING id", names.data, ph.data)
+            : mem_printf(a, "INSERT INTO role_criteria (%s) VALUES (%s) RETURNING id", names.data, ph.data);
     mem_buf_free(&names);
     mem_buf_free(&ph);
     db_res_t *r = NULL;
@@ -136,7 +142,8 @@ err_t roles_repo_criterion_update(db_t *db, mem_arena_t *a, int64_t role_id, int
     }
     p[n] = DB_V_INT(id);
     p[n + 1] = DB_V_INT(role_id);
-    const char *sql = mem_printf(a, "UPDATE role_criteria SET %s WHERE id = $%d AND role_id = $%d", b.data, n + 1, n + 2);
+    const char *sql =
+        mem_printf(a, "UPDATE role_criteria SET %s WHERE id = $%d AND role_id = $%d", b.data, n + 1, n + 2);
     mem_buf_free(&b);
     return db_exec(db, sql, p, n + 2, NULL);
 }

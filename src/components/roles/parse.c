@@ -36,8 +36,8 @@ void roles_parse_version(vld_t *v, const json_t *body, int64_t *out)
 void roles_parse_query_version(api_ctx_t *ctx, int64_t *out)
 {
     vld_int_t x = {0};
-    if (vld_raw_int(&ctx->v, "query", "expected_version", http_query(ctx->req, "expected_version"),
-                    &roles_version_rule, &x))
+    if (vld_raw_int(&ctx->v, "query", "expected_version", http_query(ctx->req, "expected_version"), &roles_version_rule,
+                    &x))
         *out = x.value;
 }
 
@@ -152,8 +152,9 @@ void roles_parse_criterion(vld_t *v, const json_t *body, bool create, roles_crit
     if (b && !json_is_null(b)) {
         const char *s = json_string_value(b);
         if (!s || (strcmp(s, "must") != 0 && strcmp(s, "preferred") != 0 && strcmp(s, "constraint") != 0))
-            vld_add(v, "literal_error", vld_loc("body", "bucket"), "Input should be 'must', 'preferred' or 'constraint'",
-                    json_deep_copy(b), json_pack("{ss}", "expected", "'must', 'preferred' or 'constraint'"));
+            vld_add(v, "literal_error", vld_loc("body", "bucket"),
+                    "Input should be 'must', 'preferred' or 'constraint'", json_deep_copy(b),
+                    json_pack("{ss}", "expected", "'must', 'preferred' or 'constraint'"));
         else
             in->bucket = mem_strdup(a, s);
     } else if (b && create) {

@@ -67,9 +67,9 @@ static json_t *roles_repo_read_row(const db_res_t *r, int row)
 err_t roles_repo_row(db_t *db, mem_arena_t *a, int64_t org, int64_t id, bool lock, json_t **row)
 {
     *row = NULL;
-    const char *sql = mem_printf(a,
-                                 "SELECT %s FROM roles WHERE id = $1 AND organization_id = $2 AND deleted_at IS NULL%s",
-                                 roles_repo_columns(a), lock ? db_sql_for_update(db) : "");
+    const char *sql =
+        mem_printf(a, "SELECT %s FROM roles WHERE id = $1 AND organization_id = $2 AND deleted_at IS NULL%s",
+                   roles_repo_columns(a), lock ? db_sql_for_update(db) : "");
     db_value_t p[] = {DB_V_INT(id), DB_V_INT(org)};
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, 2, &r);
@@ -83,8 +83,8 @@ err_t roles_repo_row(db_t *db, mem_arena_t *a, int64_t org, int64_t id, bool loc
 
 err_t roles_repo_rows(db_t *db, mem_arena_t *a, int64_t org, json_t **rows)
 {
-    const char *sql = mem_printf(a, "SELECT %s FROM roles WHERE organization_id = $1 AND deleted_at IS NULL ORDER BY id",
-                                 roles_repo_columns(a));
+    const char *sql = mem_printf(
+        a, "SELECT %s FROM roles WHERE organization_id = $1 AND deleted_at IS NULL ORDER BY id", roles_repo_columns(a));
     db_value_t p[] = {DB_V_INT(org)};
     db_res_t *r = NULL;
     err_t e = db_query(db, sql, p, 1, &r);
@@ -183,8 +183,7 @@ err_t roles_repo_insert(db_t *db, mem_arena_t *a, int64_t org, const json_t *set
         mem_buf_printf(&ph, ", $%d", i + 2);
         p[i + 1] = vals[i];
     }
-    const char *sql = mem_printf(a, "INSERT INTO roles (%s) VALUES (%s) RETURNING id", cols.data,
-                                 ph.data);
+    const char *sql = mem_printf(a, "INSERT INTO roles (%s) VALUES (%s) RETURNING id", cols.data, ph.data);
     mem_buf_free(&cols);
     mem_buf_free(&ph);
     db_res_t *r = NULL;
@@ -335,8 +334,8 @@ err_t roles_repo_team_remove(db_t *db, int64_t org, int64_t role_id, int64_t use
 {
     db_value_t p[] = {DB_V_INT(org), DB_V_INT(role_id), DB_V_INT(user_id)};
     int64_t n = 0;
-    err_t e = db_exec(db, "DELETE FROM job_hiring_team WHERE organization_id = $1 AND role_id = $2 AND user_id = $3",
-                      p, 3, &n);
+    err_t e = db_exec(db, "DELETE FROM job_hiring_team WHERE organization_id = $1 AND role_id = $2 AND user_id = $3", p,
+                      3, &n);
     *removed = n > 0;
     return e;
 }
@@ -345,16 +344,11 @@ err_t roles_repo_team_remove(db_t *db, int64_t org, int64_t role_id, int64_t use
 
 err_t roles_repo_event_add(db_t *db, const roles_event_t *ev)
 {
-    db_value_t p[] = {DB_V_INT(ev->org),
-                      DB_V_INT(ev->role_id),
-                      ev->has_actor ? DB_V_INT(ev->actor) : DB_V_NULL,
-                      DB_V_TEXT(ev->action),
-                      DB_V_INT(ev->from_version),
-                      DB_V_INT(ev->to_version),
-                      DB_V_JSON(ev->changes),
-                      DB_V_TEXT(ev->reason),
-                      DB_V_TEXT(ev->request_id),
-                      DB_V_TIME(ev->created_at)};
+    db_value_t p[] = {
+        DB_V_INT(ev->org),        DB_V_INT(ev->role_id),      ev->has_actor ? DB_V_INT(ev->actor) : DB_V_NULL,
+        DB_V_TEXT(ev->action),    DB_V_INT(ev->from_version), DB_V_INT(ev->to_version),
+        DB_V_JSON(ev->changes),   DB_V_TEXT(ev->reason),      DB_V_TEXT(ev->request_id),
+        DB_V_TIME(ev->created_at)};
     return db_exec(db,
                    "INSERT INTO role_change_events (organization_id, role_id, actor_user_id, action, from_version, "
                    "to_version, changes, reason, request_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
@@ -409,10 +403,11 @@ err_t roles_repo_event_last(db_t *db, mem_arena_t *a, int64_t org, int64_t role_
 {
     db_value_t p[] = {DB_V_INT(org), DB_V_INT(role_id)};
     db_res_t *r = NULL;
-    err_t e = db_query(db,
-                       "SELECT " ROLES_EVENT_COLS " FROM role_change_events WHERE organization_id = $1 AND role_id = $2 "
-                       "ORDER BY id DESC LIMIT 1",
-                       p, 2, &r);
+    err_t e =
+        db_query(db,
+                 "SELECT " ROLES_EVENT_COLS " FROM role_change_events WHERE organization_id = $1 AND role_id = $2 "
+                 "ORDER BY id DESC LIMIT 1",
+                 p, 2, &r);
     if (e != ERR_OK)
         return e;
     *found = db_res_rows(r) > 0;

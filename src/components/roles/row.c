@@ -5,7 +5,10 @@
 
 #include "components/roles/internal.h"
 
-#define C(n, t, au) {n, ROLES_COL_##t, ROLES_AUDIT_##au}
+#define C(n, t, au)                                                                                                    \
+    {                                                                                                                  \
+        n, ROLES_COL_##t, ROLES_AUDIT_##au                                                                             \
+    }
 
 const roles_col_t roles_cols[] = {
     C("id", INT, NO),

@@ -12,7 +12,7 @@
 #include "components/roles/internal.h"
 
 static const char *const roles_stage_keys[ROLES_STAGE_COUNT] = {
-    "sourced",   "applied",  "scored",        "invited",           "completed",     "advanced",
+    "sourced",  "applied",       "scored",          "invited",           "completed",      "advanced",
     "rejected", "in_assessment", "not_yet_decided", "invited_delivered", "invited_opened",
 };
 

@@ -73,10 +73,10 @@ json_t *roles_changed_by(db_t *db, mem_arena_t *a, int64_t org, int64_t role_id)
                  user.organization_id == org;
     json_t *o = json_object();
     json_object_set_new(o, "user_id", known ? json_integer(ev.actor) : json_null());
-    json_object_set_new(o, "name", known && user.full_name ? json_stringn(user.full_name, strnlen(user.full_name, 200))
-                                                           : json_null());
-    json_object_set_new(o, "email", known && user.email ? json_stringn(user.email, strnlen(user.email, 320))
-                                                        : json_null());
+    json_object_set_new(
+        o, "name", known && user.full_name ? json_stringn(user.full_name, strnlen(user.full_name, 200)) : json_null());
+    json_object_set_new(o, "email",
+                        known && user.email ? json_stringn(user.email, strnlen(user.email, 320)) : json_null());
     json_object_set_new(o, "changed_at", roles_time_json(true, ev.created_at));
     return o;
 }
@@ -202,7 +202,9 @@ static err_t roles_create_defaults(db_t *db, mem_arena_t *a, int64_t org, json_t
                                              : 5000));
     bool body_threshold = !roles_row_null(set, "score_threshold");
     if (!body_threshold && o.has_default_score_threshold) {
-        int64_t th = o.default_score_threshold < 0 ? 0 : o.default_score_threshold > 100 ? 100 : o.default_score_threshold;
+        int64_t th = o.default_score_threshold < 0     ? 0
+                     : o.default_score_threshold > 100 ? 100
+                                                       : o.default_score_threshold;
         json_object_set_new(set, "score_threshold", json_integer(th));
     }
     json_object_set_new(set, "auto_reject_threshold_mode",
