@@ -229,7 +229,6 @@ static int main_serve(int argc, char **argv)
     roles_register(srv);
     applications_register(srv);
     roles_set_stats_hook(applications_role_stats);
-    roles_set_usage_hooks(applications_role_used, NULL);
     candidates_register(srv);
     tasks_register(srv);
     assessments_register(srv);
@@ -237,6 +236,7 @@ static int main_serve(int argc, char **argv)
     auth_set_org_creator(organizations_create);
     auth_set_sso_policy(organizations_sso_enforced);
     candidates_set_delete_hook(assessments_detach_candidate);
+    roles_set_usage_hooks(applications_role_used, assessments_role_usage);
     stripe_register(srv);
     analytics_register(srv);
     billing_register(srv);

@@ -139,8 +139,8 @@ err_t api_db(api_ctx_t *ctx, api_out_t *out, db_t **db);
  * `return api_fail(out, ERR_NOT_FOUND, "Task not found");`. */
 err_t api_fail(api_out_t *out, err_t e, const char *detail);
 
-/* An error answer whose detail is an object ({"detail": {...}}, hiring
- * loop §1.5): takes over detail, returns e. */
+/* An error answer whose detail is a JSON value (the object details of
+ * spec v2/hiring-loop.md §1.5): takes over detail, returns e. */
 err_t api_fail_json(api_out_t *out, err_t e, json_t *detail);
 
 /* A failed database or storage step: ERR_UNAVAILABLE stays a 503

@@ -424,7 +424,51 @@ static err_t api_test_expire(api_ctx_t *ctx, const void *in, api_out_t *out)
 
 #define ASSESS_ID ASSESS_BASE "/{assessment_id:int}"
 
+/* ---- hiring loop §8.4: stats, clipboard accommodation ---- */
+
+static err_t api_stats(api_ctx_t *ctx, const void *in, api_out_t *out)
+{
+    (void)in;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    json_t *body = NULL;
+    const char *detail = NULL;
+    e = assessments_svc_stats(db, api_owner(ctx), &body, &detail);
+    return api_done(out, e, detail, body);
+}
+
+typedef struct {
+    vld_bool_t allow;
+} api_clipboard_in_t;
+
+static void api_parse_clipboard(api_ctx_t *ctx, void *in_)
+{
+    api_clipboard_in_t *in = in_;
+    if (vld_body_object(&ctx->v, ctx->body))
+        vld_bool(&ctx->v, "body", ctx->body, "allow_external_clipboard", VLD_REQUIRED, &in->allow);
+}
+
+static err_t api_clipboard(api_ctx_t *ctx, const void *in_, api_out_t *out)
+{
+    const api_clipboard_in_t *in = in_;
+    db_t *db;
+    err_t e = api_db(ctx, out, &db);
+    if (e != ERR_OK)
+        return e;
+    json_t *body = NULL;
+    const char *detail = NULL;
+    e = assessments_svc_clipboard(db, ctx->arena, api_owner(ctx), api_id(ctx), in->allow.value, &body, &detail);
+    return api_done(out, e, detail, body);
+}
+
 static const api_route_t assess_routes[] = {
+    {"GET", ASSESS_BASE "/stats", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, NULL, 0, api_stats, 200,
+     "Counts of the organisation's live assessments", "assessments"},
+    {"PATCH", ASSESS_ID "/clipboard-accommodation", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_clipboard,
+     sizeof(api_clipboard_in_t), api_clipboard, 200, "Allow or forbid pasting from outside the workspace",
+     "assessments"},
     {"POST", ASSESS_BASE "/", API_AUTH_RECRUITER, API_BODY_JSON, API_RL_NONE, api_parse_create,
      sizeof(assessments_create_in_t), api_create, 201, "Create an assessment", "assessments"},
     {"GET", ASSESS_BASE "/", API_AUTH_RECRUITER, API_BODY_NONE, API_RL_NONE, api_parse_list,

@@ -48,6 +48,11 @@ void assessments_register(http_server_t *s);
  * when any assessment references task_id.  Returns the database error. */
 err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use);
 
+/* The roles component's usage probe (roles_set_usage_hooks, a
+ * roles_usage_fn): *used when an assessment of organisation org is tied
+ * to role_id (and uses task_id, when task_id > 0).  The database error. */
+err_t assessments_role_usage(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used);
+
 /* The candidates component's delete hook (candidates_set_delete_hook):
  * detaches the candidate's assessments (candidate_id := NULL) on db,
  * inside the caller's transaction.  Returns the database error. */
@@ -189,9 +194,8 @@ err_t assessments_usage_rows(db_t *db, mem_arena_t *a, int64_t org_id, int limit
 
 /* ---- rows for today's analytics N1 (repo.c; v2 spec §2.11) ---- */
 
-/* Which assessments N1 counts.  role_id: no assessment has a role here,
- * so a role filter matches none (today's original compares a column that
- * is NULL for every assessment this server creates). */
+/* Which assessments N1 counts: the organisation's, of one role and one
+ * task when given, created within the bounds when given. */
 typedef struct {
     bool has_role_id, has_task_id, has_from, has_to;
     int64_t role_id, task_id;

@@ -75,6 +75,12 @@ typedef struct {
     bool allow_external_clipboard;          /* S1's flag (D28) */
     bool posted_to_workable;                /* NULL reads as false */
     assessments_opt_int_t posted_to_workable_at;
+    /* migration 013: the hiring loop's links and retake voiding */
+    assessments_opt_int_t role_id, application_id;
+    bool is_voided;
+    assessments_opt_int_t voided_at;
+    const char *void_reason;
+    assessments_opt_int_t superseded_by_assessment_id;
 } assessments_row_t;
 
 /* What the JSON encoding needs beside the row. */
@@ -82,6 +88,7 @@ typedef struct {
     const char *candidate_name;  /* full name, else e-mail, else "" (trimmed) */
     const char *candidate_email; /* "" when none */
     const char *task_name;       /* "" when none */
+    const char *role_name;       /* NULL when no role (or not found) */
 } assessments_names_t;
 
 /* ---- schema.c: encoding ---- */
@@ -133,10 +140,10 @@ typedef struct {
     int64_t task_id;
     bool has_candidate_id;
     int64_t candidate_id;
-    /* today's filters (D30): no assessment here has a role or an
-     * application, so either id selects nothing; none is voided, so
-     * include_voided changes nothing */
+    /* today's filters (spec v2 §2.3, hiring loop §8.1): a role, an
+     * application, and whether voided attempts show (default: hidden) */
     bool has_role_id, has_application_id, include_voided;
+    int64_t role_id, application_id;
     long long limit, offset;
 } assessments_list_in_t;
 
@@ -366,6 +373,12 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
 /* The row of the owner's assessment id and the names for encoding. */
 err_t assessments_svc_get_for_org(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id,
                                   assessments_row_t *row, assessments_names_t *names, const char **detail);
+/* GET /assessments/stats (hiring loop §8.4). */
+err_t assessments_svc_stats(db_t *db, assessments_owner_t owner, json_t **out, const char **detail);
+/* PATCH /assessments/{id}/clipboard-accommodation (§8.4): 409 unless the
+ * attempt is pending and not voided. */
+err_t assessments_svc_clipboard(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, bool allow,
+                                json_t **out, const char **detail);
 err_t assessments_svc_delete(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
 err_t assessments_svc_resend(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char **detail);
 err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, const char *note,

@@ -24,7 +24,8 @@
     "final_score, score_breakdown, score_weights_used, flags, total_duration_seconds, total_prompts, "                 \
     "total_input_tokens, total_output_tokens, tests_run_count, tests_pass_count, cv_job_match_score, "                 \
     "cv_job_match_details, latest_code, candidate_session_hash, candidate_proof_key_id, "                              \
-    "candidate_proof_public_jwk, allow_external_clipboard, posted_to_workable, posted_to_workable_at"
+    "candidate_proof_public_jwk, allow_external_clipboard, posted_to_workable, posted_to_workable_at, role_id, "       \
+    "application_id, is_voided, voided_at, void_reason, superseded_by_assessment_id"
 
 static assessments_opt_int_t opt_int(const db_res_t *r, int i, int c)
 {
@@ -116,6 +117,12 @@ static void assessments_repo_row(const db_res_t *r, int i, mem_arena_t *a, asses
     o->allow_external_clipboard = db_res_bool(r, i, c++);
     o->posted_to_workable = db_res_bool(r, i, c++);
     o->posted_to_workable_at = opt_time(r, i, c++);
+    o->role_id = opt_int(r, i, c++);
+    o->application_id = opt_int(r, i, c++);
+    o->is_voided = db_res_bool(r, i, c++);
+    o->voided_at = opt_time(r, i, c++);
+    o->void_reason = mem_strdup(a, db_res_text(r, i, c++));
+    o->superseded_by_assessment_id = opt_int(r, i, c++);
 }
 
 err_t assessments_repo_insert(db_t *db, const assessments_repo_new_t *in, int64_t *id)
@@ -195,8 +202,8 @@ err_t assessments_repo_get_by_token(db_t *db, mem_arena_t *a, const char *token,
 err_t assessments_repo_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_list_in_t *in,
                             assessments_row_t **rows, size_t *n, int64_t *total)
 {
-    char where[256];
-    db_value_t p[6];
+    char where[384];
+    db_value_t p[8];
     int np = 0;
     size_t w = 0;
     if (owner.has_org) {
@@ -215,8 +222,18 @@ err_t assessments_repo_list(db_t *db, mem_arena_t *a, assessments_owner_t owner,
     }
     if (in->has_candidate_id) {
         p[np++] = DB_V_INT(in->candidate_id);
-        snprintf(where + w, sizeof where - w, " AND candidate_id = $%d", np);
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND candidate_id = $%d", np);
     }
+    if (in->has_role_id) {
+        p[np++] = DB_V_INT(in->role_id);
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND role_id = $%d", np);
+    }
+    if (in->has_application_id) {
+        p[np++] = DB_V_INT(in->application_id);
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND application_id = $%d", np);
+    }
+    if (!in->include_voided)
+        snprintf(where + w, sizeof where - w, " AND is_voided = %s", db_kind(db) == DB_POSTGRES ? "false" : "0");
     char sql[1800];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM assessments WHERE %s", where);
     db_res_t *r = NULL;
@@ -677,9 +694,7 @@ err_t assessments_stats_rows(db_t *db, mem_arena_t *a, int64_t org_id, const ass
 {
     *rows = NULL;
     *n = 0;
-    if (f->has_role_id)
-        return ERR_OK;
-    db_value_t p[4] = {DB_V_INT(org_id)};
+    db_value_t p[5] = {DB_V_INT(org_id)};
     int np = 1;
     char *sql = mem_printf(a, "SELECT candidate_id, task_id, status, started_at, completed_at, score, final_score, "
                               "calibration_score, CASE WHEN " STATS_DONE " THEN score_breakdown END, "
@@ -688,6 +703,10 @@ err_t assessments_stats_rows(db_t *db, mem_arena_t *a, int64_t org_id, const ass
     if (f->has_task_id) {
         p[np++] = DB_V_INT(f->task_id);
         sql = mem_printf(a, "%s AND task_id = $%d", sql, np);
+    }
+    if (f->has_role_id) {
+        p[np++] = DB_V_INT(f->role_id);
+        sql = mem_printf(a, "%s AND role_id = $%d", sql, np);
     }
     if (f->has_from) {
         p[np++] = DB_V_TIME(f->from_us);
@@ -754,4 +773,57 @@ err_t assessments_repo_consume_nonce(db_t *db, int64_t id, const char *nonce, co
         *fresh = db_res_rows(r) == 1;
     db_res_free(r);
     return e;
+}
+
+err_t assessments_repo_role_usage(db_t *db, int64_t org_id, int64_t role_id, int64_t task_id, bool *used)
+{
+    db_value_t p[] = {DB_V_INT(org_id), DB_V_INT(role_id), DB_V_INT(task_id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db,
+                       task_id > 0 ? "SELECT 1 FROM assessments WHERE organization_id = $1 AND role_id = $2 "
+                                     "AND task_id = $3 LIMIT 1"
+                                   : "SELECT 1 FROM assessments WHERE organization_id = $1 AND role_id = $2 LIMIT 1",
+                       p, task_id > 0 ? 3 : 2, &r);
+    if (e == ERR_OK)
+        *used = db_res_rows(r) > 0;
+    db_res_free(r);
+    return e;
+}
+
+err_t assessments_repo_stats(db_t *db, int64_t org_id, int64_t now_us, assessments_repo_stats_t *out)
+{
+    /* the PostgreSQL column is an enum without today's timeout label:
+     * compare its text */
+    const char *no = db_kind(db) == DB_POSTGRES ? "false" : "0";
+    const char *st = db_kind(db) == DB_POSTGRES ? "status::text" : "status";
+    char sql[1000];
+    snprintf(sql, sizeof sql,
+             "SELECT "
+             "COALESCE(SUM(CASE WHEN %s = 'PENDING' THEN 1 ELSE 0 END), 0), "
+             "COALESCE(SUM(CASE WHEN %s = 'IN_PROGRESS' THEN 1 ELSE 0 END), 0), "
+             "COALESCE(SUM(CASE WHEN %s IN ('COMPLETED', 'COMPLETED_DUE_TO_TIMEOUT') THEN 1 ELSE 0 END), 0), "
+             "COALESCE(SUM(CASE WHEN %s = 'PENDING' AND expires_at > $2 AND expires_at <= $3 THEN 1 ELSE 0 "
+             "END), 0), "
+             "COALESCE(SUM(CASE WHEN %s IN ('COMPLETED', 'COMPLETED_DUE_TO_TIMEOUT') AND scored_at IS NULL "
+             "THEN 1 ELSE 0 END), 0) "
+             "FROM assessments WHERE organization_id = $1 AND is_voided = %s",
+             st, st, st, st, st, no);
+    db_value_t p[] = {DB_V_INT(org_id), DB_V_TIME(now_us), DB_V_TIME(now_us + 3LL * 86400 * 1000000)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, 3, &r);
+    if (e == ERR_OK) {
+        out->invited = db_res_int(r, 0, 0);
+        out->in_progress = db_res_int(r, 0, 1);
+        out->completed = db_res_int(r, 0, 2);
+        out->expiring_soon = db_res_int(r, 0, 3);
+        out->scoring = db_res_int(r, 0, 4);
+    }
+    db_res_free(r);
+    return e;
+}
+
+err_t assessments_repo_set_clipboard(db_t *db, int64_t id, bool allow)
+{
+    db_value_t p[] = {DB_V_BOOL(allow), DB_V_INT(id)};
+    return db_exec(db, "UPDATE assessments SET allow_external_clipboard = $1 WHERE id = $2", p, 2, NULL);
 }

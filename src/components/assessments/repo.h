@@ -138,6 +138,19 @@ err_t assessments_repo_org_statuses(db_t *db, mem_arena_t *a, int64_t org_id, in
                                     size_t *n);
 
 err_t assessments_repo_task_in_use(db_t *db, int64_t task_id, bool *in_use);
+
+/* Whether an assessment of organisation org names role_id (and task_id,
+ * when > 0). */
+err_t assessments_repo_role_usage(db_t *db, int64_t org_id, int64_t role_id, int64_t task_id, bool *used);
+
+/* The counts of GET /assessments/stats (hiring loop §8.4) over the
+ * organisation's non-voided assessments. */
+typedef struct {
+    int64_t invited, in_progress, completed, expiring_soon, scoring;
+} assessments_repo_stats_t;
+err_t assessments_repo_stats(db_t *db, int64_t org_id, int64_t now_us, assessments_repo_stats_t *out);
+
+err_t assessments_repo_set_clipboard(db_t *db, int64_t id, bool allow);
 err_t assessments_repo_detach_candidate(db_t *db, int64_t candidate_id);
 
 /* Expiry: PENDING rows with expires_at < now become EXPIRED. */

@@ -280,12 +280,19 @@ static json_t *weights_as_floats(const char *text)
  * pauses, repositories, evaluations, demos, invite delivery): the booleans
  * today's model defaults to false are false, the rest null (ordered()
  * fills every absent key with null). */
-static void today_fields(json_t *o, const assessments_row_t *r)
+static void today_fields(json_t *o, const assessments_row_t *r, const assessments_names_t *n)
 {
+    json_object_set_new(o, "role_id", j_opt_int(r->role_id));
+    json_object_set_new(o, "application_id", j_opt_int(r->application_id));
+    json_object_set_new(o, "role_name", j_text(n->role_name));
+    json_object_set_new(o, "is_voided", json_boolean(r->is_voided));
+    json_object_set_new(o, "voided_at", j_opt_time(r->voided_at));
+    json_object_set_new(o, "void_reason", j_text(r->void_reason));
+    json_object_set_new(o, "superseded_by_assessment_id", j_opt_int(r->superseded_by_assessment_id));
     json_object_set_new(o, "code_snapshots", j_blob(r->code_snapshots));
-    static const char *const falses[] = {"scoring_failed",           "scoring_partial", "repo_capture_failed",
-                                         "test_parse_error",         "is_voided",       "is_timer_paused",
-                                         "completed_due_to_timeout", "is_demo"};
+    static const char *const falses[] = {"scoring_failed",   "scoring_partial", "repo_capture_failed",
+                                         "test_parse_error", "is_timer_paused", "completed_due_to_timeout",
+                                         "is_demo"};
     for (size_t i = 0; i < sizeof falses / sizeof falses[0]; i++)
         json_object_set_new(o, falses[i], json_false());
     json_object_set_new(o, "posted_to_workable", json_boolean(r->posted_to_workable));
@@ -359,7 +366,7 @@ static json_t *all_fields(const assessments_row_t *r, const assessments_names_t 
     json_object_set_new(o, "total_output_tokens", j_opt_int(r->total_output_tokens));
     json_object_set_new(o, "tests_run_count", j_opt_int(r->tests_run_count));
     json_object_set_new(o, "tests_pass_count", j_opt_int(r->tests_pass_count));
-    today_fields(o, r);
+    today_fields(o, r, n);
     json_decref(prompts);
     return o;
 }
@@ -704,13 +711,17 @@ bool assessments_schema_list(vld_t *v, const assessments_list_query_t *q, assess
         out->has_candidate_id = true;
         out->candidate_id = c.value;
     }
-    /* today's filters (spec v2 §2.3): validated; see assessments_list_in_t */
+    /* today's filters (spec v2 §2.3, hiring loop §8.1) */
     vld_int_t role = {0}, app = {0};
     vld_bool_t voided = {0};
-    if (vld_raw_int(v, "query", "role_id", q->role_id, &opt, &role) && role.presence == VLD_SET)
+    if (vld_raw_int(v, "query", "role_id", q->role_id, &opt, &role) && role.presence == VLD_SET) {
         out->has_role_id = true;
-    if (vld_raw_int(v, "query", "application_id", q->application_id, &opt, &app) && app.presence == VLD_SET)
+        out->role_id = role.value;
+    }
+    if (vld_raw_int(v, "query", "application_id", q->application_id, &opt, &app) && app.presence == VLD_SET) {
         out->has_application_id = true;
+        out->application_id = app.value;
+    }
     if (vld_raw_bool(v, "query", "include_voided", q->include_voided, VLD_DEFAULTED, &voided))
         out->include_voided = voided.presence == VLD_SET && voided.value;
     vld_page(v, q->limit, q->offset, &out->limit, &out->offset);

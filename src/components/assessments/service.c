@@ -14,6 +14,7 @@
 #include "components/candidates/candidates.h"
 #include "components/notifications/notifications.h"
 #include "components/organizations/organizations.h"
+#include "components/roles/roles.h"
 #include "components/scoring/scoring.h"
 #include "components/tasks/tasks.h"
 #include "platform/http.h"
@@ -64,6 +65,14 @@ static err_t svc_names(db_t *db, mem_arena_t *a, const assessments_row_t *r, ass
     n->candidate_name = "";
     n->candidate_email = "";
     n->task_name = "";
+    n->role_name = NULL;
+    if (r->role_id.set && r->organization_id.set) {
+        const char **role_names = NULL;
+        err_t e = roles_names(db, a, r->organization_id.v, &r->role_id.v, 1, &role_names);
+        if (e != ERR_OK)
+            return e;
+        n->role_name = role_names[0];
+    }
     if (has_cand)
         *has_cand = false;
     if (r->candidate_id.set) {
@@ -214,6 +223,22 @@ err_t assessments_svc_create(db_t *db, mem_arena_t *a, assessments_owner_t owner
 
 /* ---- S2 list, S3 get ---- */
 
+/* The role names of a page of rows, one query (*out[i] NULL for a row
+ * without a role). */
+static err_t svc_role_names(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_row_t *rows,
+                            size_t n, const char ***out)
+{
+    int64_t *ids = mem_alloc(a, (n ? n : 1) * sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = rows[i].role_id.set ? rows[i].role_id.v : 0;
+    if (!owner.has_org) {
+        *out = mem_alloc(a, (n ? n : 1) * sizeof **out);
+        memset(*out, 0, (n ? n : 1) * sizeof **out);
+        return ERR_OK;
+    }
+    return roles_names(db, a, owner.org_id, ids, n, out);
+}
+
 err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, const assessments_list_in_t *in,
                            json_t **out, const char **detail)
 {
@@ -221,8 +246,10 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
     assessments_row_t *rows = NULL;
     size_t n = 0;
     int64_t total = 0;
-    bool none = in->has_role_id || in->has_application_id; /* see assessments_list_in_t */
-    if (!none && assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
+    if (assessments_repo_list(db, a, owner, in, &rows, &n, &total) != ERR_OK)
+        return ERR_INTERNAL;
+    const char **role_names = NULL;
+    if (svc_role_names(db, a, owner, rows, n, &role_names) != ERR_OK)
         return ERR_INTERNAL;
     json_t *items = json_array();
     assessments_names_t *names = n ? mem_alloc(a, sizeof *names * n) : NULL;
@@ -241,6 +268,7 @@ err_t assessments_svc_list(db_t *db, mem_arena_t *a, assessments_owner_t owner, 
         names[i].candidate_name = "";
         names[i].candidate_email = "";
         names[i].task_name = "";
+        names[i].role_name = role_names[i];
         if (rows[i].candidate_id.set) {
             const candidates_contact_t *c = &contacts[ci++];
             if (c->found) {
@@ -395,7 +423,7 @@ err_t assessments_svc_add_note(db_t *db, mem_arena_t *a, assessments_owner_t own
         return ERR_INTERNAL;
     }
     r.timeline = text;
-    assessments_names_t n = {"", "", ""};
+    assessments_names_t n = {"", "", "", NULL};
     json_t *full = assessments_schema_model(&r, &n);
     *timeline = json_incref(json_object_get(full, "timeline"));
     json_decref(full);
@@ -434,7 +462,7 @@ static const char *svc_resume_code(mem_arena_t *a, const assessments_row_t *r, c
 static json_t *svc_start_v2_response(db_t *db, mem_arena_t *a, const assessments_row_t *cur, const task_t *t,
                                      int64_t dur, int64_t remaining)
 {
-    assessments_names_t n = {"", "", ""};
+    assessments_names_t n = {"", "", "", NULL};
     if (svc_names(db, a, cur, &n, NULL, NULL) != ERR_OK)
         log_warn(LOGGER, "start %lld: candidate name not read", (long long)cur->id);
     const char *org_name = NULL;
@@ -1032,6 +1060,56 @@ err_t assessments_svc_submit(assessments_conn_t *conn, mem_arena_t *a, int64_t i
 err_t assessments_task_in_use(db_t *db, int64_t task_id, bool *in_use)
 {
     return assessments_repo_task_in_use(db, task_id, in_use);
+}
+
+err_t assessments_role_usage(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used)
+{
+    return assessments_repo_role_usage(db, org, role_id, task_id, used);
+}
+
+err_t assessments_svc_stats(db_t *db, assessments_owner_t owner, json_t **out, const char **detail)
+{
+    *detail = "Failed to load assessment stats";
+    assessments_repo_stats_t st = {0};
+    if (owner.has_org && assessments_repo_stats(db, owner.org_id, db_now_us(), &st) != ERR_OK)
+        return ERR_INTERNAL;
+    /* bounced: this server records no invite delivery state (no webhook
+     * of the mail provider), so no invite is ever known to bounce */
+    *out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "invited", (json_int_t)st.invited, "in_progress",
+                     (json_int_t)st.in_progress, "completed", (json_int_t)st.completed, "expiring_soon",
+                     (json_int_t)st.expiring_soon, "scoring", (json_int_t)st.scoring, "bounced", (json_int_t)0);
+    return ERR_OK;
+}
+
+err_t assessments_svc_clipboard(db_t *db, mem_arena_t *a, assessments_owner_t owner, int64_t id, bool allow,
+                                json_t **out, const char **detail)
+{
+    *detail = "Failed to update clipboard accommodation";
+    if (db_begin(db) != ERR_OK)
+        return ERR_INTERNAL;
+    assessments_row_t r;
+    bool found = false;
+    err_t e = assessments_repo_get(db, a, &owner, id, true, &r, &found);
+    if (e == ERR_OK && !found) {
+        svc_rollback(db);
+        *detail = D_NOT_FOUND;
+        return ERR_NOT_FOUND;
+    }
+    if (e == ERR_OK && (r.is_voided || !(r.status == NULL || svc_is(&r, ASSESSMENTS_PENDING)))) {
+        svc_rollback(db);
+        *detail = "Clipboard accommodation must be set before the assessment starts";
+        return ERR_CONFLICT;
+    }
+    if (e == ERR_OK)
+        e = assessments_repo_set_clipboard(db, id, allow);
+    if (e == ERR_OK)
+        e = db_commit(db);
+    if (e != ERR_OK) {
+        svc_rollback(db);
+        return ERR_INTERNAL;
+    }
+    *out = json_pack("{s:b,s:b}", "success", 1, "allow_external_clipboard", allow);
+    return ERR_OK;
 }
 
 err_t assessments_detach_candidate(db_t *db, int64_t candidate_id)

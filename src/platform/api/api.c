@@ -216,6 +216,7 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
 {
     http_req_t *req = ctx->req;
     if (e == ERR_OK) {
+        json_decref(out->detail_json);
         int status = out->status ? out->status : r->status ? r->status : 200;
         if (out->json)
             http_reply_json(req, status, out->json);
@@ -232,13 +233,13 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
         return;
     }
     int status = out->status ? out->status : err_http_status(e);
+    if (out->detail_json) {
+        http_reply_json(req, status, json_pack("{so}", "detail", out->detail_json));
+        return;
+    }
     if (status >= 500)
         log_msg(LOG_ERROR, API_LOGGER, "%s %s answered %d (%s): %s", req->method, r->pattern, status, err_name(e),
                 out->detail ? out->detail : "-");
-    if (out->detail_json) {
-        http_reply_json(req, status, json_pack("{s:o}", "detail", out->detail_json));
-        return;
-    }
     http_reply_detail(req, status, out->detail ? out->detail : api_reason(status));
 }
 
