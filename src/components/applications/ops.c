@@ -500,14 +500,13 @@ err_t app_op_decision(api_ctx_t *ctx, const void *in_, api_out_t *out)
         json_t *history = json_object_get(prior, "history");
         history = json_is_array(history) ? json_deep_copy(history) : json_array();
         const char *action = prior_status && strcmp(prior_status, "submitted") == 0 ? "updated"
-                             : strcmp(status, "submitted") == 0                    ? "submitted"
-                                                                                   : "saved_draft";
-        json_array_append_new(
-            history, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s,s:O}", "version", (json_int_t)(prior_version + 1),
-                               "action", action, "status", status, "decision",
-                               decision ? json_string(decision) : json_null(), "confidence",
-                               confidence ? json_string(confidence) : json_null(), "rationale_excerpt",
-                               app_excerpt(rationale), "at", now_s, "by", by));
+                             : strcmp(status, "submitted") == 0                     ? "submitted"
+                                                                                    : "saved_draft";
+        json_array_append_new(history, json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:s,s:O}", "version",
+                                                 (json_int_t)(prior_version + 1), "action", action, "status", status,
+                                                 "decision", decision ? json_string(decision) : json_null(),
+                                                 "confidence", confidence ? json_string(confidence) : json_null(),
+                                                 "rationale_excerpt", app_excerpt(rationale), "at", now_s, "by", by));
         while (json_array_size(history) > 20)
             json_array_remove(history, 0);
         const json_t *prior_sub = json_object_get(prior, "submitted_at");
