@@ -16,6 +16,7 @@
 #include "components/assessments/assessments.h"
 #include "components/analytics/analytics.h"
 #include "components/apikeys/apikeys.h"
+#include "components/applications/applications.h"
 #include "components/roles/roles.h"
 #include "components/auth/auth.h"
 #include "components/billing/billing.h"
@@ -226,6 +227,8 @@ static int main_serve(int argc, char **argv)
     team_register(srv);
     apikeys_register(srv);
     roles_register(srv);
+    applications_register(srv);
+    roles_set_stats_hook(applications_role_stats);
     candidates_register(srv);
     tasks_register(srv);
     assessments_register(srv);
@@ -233,7 +236,7 @@ static int main_serve(int argc, char **argv)
     auth_set_org_creator(organizations_create);
     auth_set_sso_policy(organizations_sso_enforced);
     candidates_set_delete_hook(assessments_detach_candidate);
-    roles_set_usage_hooks(NULL, assessments_role_usage); /* applications: its own hook, when built */
+    roles_set_usage_hooks(applications_role_used, assessments_role_usage);
     stripe_register(srv);
     analytics_register(srv);
     billing_register(srv);

@@ -89,7 +89,8 @@ typedef struct {
     const void *bytes; /* or raw bytes (copied) with ctype, when json is NULL */
     size_t len;
     const char *ctype;
-    const char *detail; /* with an error: the {"detail"} text (NULL: the status's reason) */
+    const char *detail;  /* with an error: the {"detail"} text (NULL: the status's reason) */
+    json_t *detail_json; /* with an error: an object detail instead (a new reference the table takes over) */
 } api_out_t;
 
 typedef err_t (*api_handler_fn)(api_ctx_t *ctx, const void *in, api_out_t *out);
@@ -137,6 +138,10 @@ err_t api_db(api_ctx_t *ctx, api_out_t *out, db_t **db);
 /* An error answer: sets out->detail and returns e, so a handler can
  * `return api_fail(out, ERR_NOT_FOUND, "Task not found");`. */
 err_t api_fail(api_out_t *out, err_t e, const char *detail);
+
+/* An error answer whose detail is a JSON value (the object details of
+ * spec v2/hiring-loop.md §1.5): takes over detail, returns e. */
+err_t api_fail_json(api_out_t *out, err_t e, json_t *detail);
 
 /* A failed database or storage step: ERR_UNAVAILABLE stays a 503
  * "Database unavailable"; anything else becomes a 500 with detail (the

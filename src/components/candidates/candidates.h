@@ -165,6 +165,53 @@ err_t candidates_process_upload(mem_arena_t *a, const config_t *c, candidates_up
  * not exist; otherwise the database error. */
 err_t candidates_set_workable(db_t *db, int64_t id, const char *workable_candidate_id, const char *workable_data_json);
 
+/* ---- what the applications component needs of people (hiring loop §6) ---- */
+
+/* What an application shows of its person (strings in the caller's
+ * arena; NULL = SQL NULL). */
+typedef struct {
+    int64_t id;
+    bool found; /* false: no such candidate */
+    bool live;  /* of the organisation asked about and not soft-deleted (§1.6) */
+    const char *email;
+    const char *full_name;
+    const char *position;
+    const char *cv_filename;
+    bool has_cv_uploaded_at;
+    int64_t cv_uploaded_at;
+    const char *cv_text; /* only when asked for; else NULL */
+} candidates_card_t;
+
+/* The cards of candidates ids[0..n) (duplicates allowed) in one query,
+ * out[i] for ids[i]; live tells whether the person is organisation org's
+ * and not soft-deleted.  with_cv_text also reads cv_text.  Returns the
+ * database error. */
+err_t candidates_cards(db_t *db, mem_arena_t *a, int64_t org, const int64_t *ids, size_t n, bool with_cv_text,
+                       candidates_card_t *out);
+
+/* A1: the candidate of organisation org with exactly email (any deletion
+ * state), created with full_name and position when there is none; an
+ * existing one gets full_name / position overwritten when they are
+ * non-NULL.  *id receives its id, *created whether it was inserted.  On
+ * db as it is (inside the caller's transaction).  Returns the database
+ * error. */
+err_t candidates_find_or_create_person(db_t *db, int64_t org, const char *email, const char *full_name,
+                                       const char *position, int64_t *id, bool *created);
+
+/* A8: writes full_name when set_name and position when set_position on
+ * candidate id (shared by all its applications).  ERR_NOT_FOUND when
+ * there is no such candidate; else the database error. */
+err_t candidates_set_name_position(db_t *db, int64_t id, bool set_name, const char *full_name, bool set_position,
+                                   const char *position);
+
+/* The ids of organisation org's soft-deleted candidates (what application
+ * lists leave out), in arena a; *n = 0 when none.  One indexed query. */
+err_t candidates_hidden_ids(db_t *db, mem_arena_t *a, int64_t org, int64_t **ids, size_t *n);
+
+/* The ids of organisation org's live candidates whose full_name, email or
+ * position contains term (case-insensitive), in arena a. */
+err_t candidates_search_ids(db_t *db, mem_arena_t *a, int64_t org, const char *term, int64_t **ids, size_t *n);
+
 /* Registers C1-C7 (/api/v1/candidates/...) on s. */
 void candidates_register(http_server_t *s);
 

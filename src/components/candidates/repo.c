@@ -282,3 +282,117 @@ err_t cand_repo_set_lead(db_t *db, mem_arena_t *a, int64_t id, const cand_lead_t
     *found = n > 0;
     return e;
 }
+
+/* ---- for the applications component (candidates.h) ---- */
+
+err_t candidates_cards(db_t *db, mem_arena_t *a, int64_t org, const int64_t *ids, size_t n, bool with_cv_text,
+                       candidates_card_t *out)
+{
+    if (n == 0)
+        return ERR_OK;
+    mem_buf_t in = {0};
+    for (size_t i = 0; i < n; i++) {
+        mem_buf_printf(&in, "%s%lld", i ? ", " : "", (long long)ids[i]);
+        out[i] = (candidates_card_t){.id = ids[i]};
+    }
+    const char *sql = mem_printf(a,
+                                 "SELECT id, organization_id, deleted_at, email, full_name, position, cv_filename, "
+                                 "cv_uploaded_at, %s FROM candidates WHERE id IN (%s)",
+                                 with_cv_text ? "cv_text" : "NULL", in.data);
+    mem_buf_free(&in);
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, NULL, 0, &r);
+    if (e != ERR_OK)
+        return e;
+    for (int row = 0; row < db_res_rows(r); row++) {
+        int64_t id = db_res_int(r, row, 0);
+        for (size_t i = 0; i < n; i++) {
+            if (ids[i] != id)
+                continue;
+            candidates_card_t *c = &out[i];
+            c->found = true;
+            c->live = !db_res_isnull(r, row, 1) && db_res_int(r, row, 1) == org && db_res_isnull(r, row, 2);
+            c->email = mem_strdup(a, db_res_text(r, row, 3));
+            c->full_name = mem_strdup(a, db_res_text(r, row, 4));
+            c->position = mem_strdup(a, db_res_text(r, row, 5));
+            c->cv_filename = mem_strdup(a, db_res_text(r, row, 6));
+            c->has_cv_uploaded_at = !db_res_isnull(r, row, 7);
+            c->cv_uploaded_at = db_res_time(r, row, 7);
+            c->cv_text = mem_strdup(a, db_res_text(r, row, 8));
+        }
+    }
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t candidates_find_or_create_person(db_t *db, int64_t org, const char *email, const char *full_name,
+                                       const char *position, int64_t *id, bool *created)
+{
+    candidates_scope_t scope = {.has_organization = true, .organization_id = org};
+    bool found = false;
+    err_t e = cand_repo_find_email(db, scope, email, id, &found);
+    if (e != ERR_OK)
+        return e;
+    *created = !found;
+    if (!found)
+        return cand_repo_insert(db, scope, email, full_name, position, db_now_us(), id);
+    if (!full_name && !position)
+        return ERR_OK;
+    bool ok = false;
+    return cand_repo_update(db, *id, full_name != NULL, full_name, position != NULL, position, &ok);
+}
+
+err_t candidates_set_name_position(db_t *db, int64_t id, bool set_name, const char *full_name, bool set_position,
+                                   const char *position)
+{
+    bool found = false;
+    err_t e = cand_repo_update(db, id, set_name, full_name, set_position, position, &found);
+    if (e != ERR_OK)
+        return e;
+    return found ? ERR_OK : ERR_NOT_FOUND;
+}
+
+/* The ids one query returns (column 0), into arena a. */
+static err_t cand_repo_ids(db_t *db, mem_arena_t *a, const char *sql, const db_value_t *p, int np, int64_t **ids,
+                           size_t *n)
+{
+    db_res_t *r = NULL;
+    err_t e = db_query(db, sql, p, np, &r);
+    if (e != ERR_OK)
+        return e;
+    *n = (size_t)db_res_rows(r);
+    *ids = mem_alloc(a, (*n ? *n : 1) * sizeof **ids);
+    for (size_t i = 0; i < *n; i++)
+        (*ids)[i] = db_res_int(r, (int)i, 0);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t candidates_hidden_ids(db_t *db, mem_arena_t *a, int64_t org, int64_t **ids, size_t *n)
+{
+    db_value_t p[] = {DB_V_INT(org)};
+    return cand_repo_ids(db, a, "SELECT id FROM candidates WHERE organization_id = $1 AND deleted_at IS NOT NULL", p, 1,
+                         ids, n);
+}
+
+err_t candidates_search_ids(db_t *db, mem_arena_t *a, int64_t org, const char *term, int64_t **ids, size_t *n)
+{
+    mem_buf_t pat = {0};
+    mem_buf_puts(&pat, "%");
+    for (const char *s = term; *s; s++) {
+        if (*s == '%' || *s == '_' || *s == '\\')
+            mem_buf_puts(&pat, "\\");
+        mem_buf_append(&pat, s, 1);
+    }
+    mem_buf_puts(&pat, "%");
+    const char *like = mem_strdup(a, pat.data);
+    mem_buf_free(&pat);
+    const char *op = db_sql_ilike(db);
+    const char *sql = mem_printf(a,
+                                 "SELECT id FROM candidates WHERE organization_id = $1 AND deleted_at IS NULL AND "
+                                 "(full_name %s $2 ESCAPE '\\' OR email %s $2 ESCAPE '\\' OR position %s $2 "
+                                 "ESCAPE '\\')",
+                                 op, op, op);
+    db_value_t p[] = {DB_V_INT(org), DB_V_TEXT(like)};
+    return cand_repo_ids(db, a, sql, p, 2, ids, n);
+}

@@ -72,9 +72,15 @@ err_t roles_repo_names(db_t *db, mem_arena_t *a, int64_t org, const int64_t *ids
     memset(*names, 0, (n ? n : 1) * sizeof **names);
     if (n == 0)
         return ERR_OK;
+    /* only the ids asked for (integers, so written into the text) */
+    mem_buf_t in = {0};
+    for (size_t k = 0; k < n; k++)
+        mem_buf_printf(&in, "%s%lld", k ? ", " : "", (long long)ids[k]);
+    char *sql = mem_printf(a, "SELECT id, name FROM roles WHERE organization_id = $1 AND id IN (%s)", in.data);
+    mem_buf_free(&in);
     db_value_t p[] = {DB_V_INT(org)};
     db_res_t *r = NULL;
-    err_t e = db_query(db, "SELECT id, name FROM roles WHERE organization_id = $1", p, 1, &r);
+    err_t e = db_query(db, sql, p, 1, &r);
     if (e != ERR_OK)
         return e;
     for (int i = 0; i < db_res_rows(r); i++) {

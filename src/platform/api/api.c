@@ -29,6 +29,13 @@ err_t api_fail(api_out_t *out, err_t e, const char *detail)
     return e;
 }
 
+err_t api_fail_json(api_out_t *out, err_t e, json_t *detail)
+{
+    json_decref(out->detail_json);
+    out->detail_json = detail;
+    return e;
+}
+
 err_t api_fail_db(api_out_t *out, err_t e, const char *detail)
 {
     if (e == ERR_UNAVAILABLE)
@@ -209,6 +216,7 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
 {
     http_req_t *req = ctx->req;
     if (e == ERR_OK) {
+        json_decref(out->detail_json);
         int status = out->status ? out->status : r->status ? r->status : 200;
         if (out->json)
             http_reply_json(req, status, out->json);
@@ -220,10 +228,15 @@ static void api_answer(api_ctx_t *ctx, const api_route_t *r, err_t e, api_out_t 
     }
     json_decref(out->json);
     if (e == ERR_VALIDATION && http_verr_any(ctx->verr)) {
+        json_decref(out->detail_json);
         http_reply_verr(req, ctx->verr);
         return;
     }
     int status = out->status ? out->status : err_http_status(e);
+    if (out->detail_json) {
+        http_reply_json(req, status, json_pack("{so}", "detail", out->detail_json));
+        return;
+    }
     if (status >= 500)
         log_msg(LOG_ERROR, API_LOGGER, "%s %s answered %d (%s): %s", req->method, r->pattern, status, err_name(e),
                 out->detail ? out->detail : "-");

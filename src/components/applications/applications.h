@@ -1,0 +1,33 @@
+/* applications: candidate applications to roles (spec v2/hiring-loop.md
+ * §6) and their event ledger (§7).  The component owns
+ * `candidate_applications` and `candidate_application_events`, serves
+ * A1, A2, A4-A11, P1, EV1 and EV2, and offers the roles component the two
+ * hooks it needs (counts and stage buckets of §2.2, "role has
+ * applications").  It reaches roles, candidates and auth through their
+ * public headers; none of them includes this one (main.c installs the
+ * hooks). */
+#ifndef TALI_COMPONENTS_APPLICATIONS_H
+#define TALI_COMPONENTS_APPLICATIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "components/roles/roles.h"
+#include "platform/db.h"
+#include "platform/err.h"
+#include "platform/http.h"
+
+/* roles_stats_fn: applications_count, active_count, last activity and the
+ * stage buckets of §2.2 of each role (live applications only). */
+err_t applications_role_stats(db_t *db, int64_t org, const int64_t *role_ids, size_t n, bool with_stages,
+                              roles_pipeline_stats_t *out);
+
+/* roles_usage_fn: *used when any application of organisation org names
+ * role_id, soft-deleted ones included (R5 "Cannot delete role with
+ * applications").  task_id is ignored. */
+err_t applications_role_used(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used);
+
+/* Registers the routes of §6 and §7 on s. */
+void applications_register(http_server_t *s);
+
+#endif
