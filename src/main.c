@@ -17,6 +17,7 @@
 #include "components/analytics/analytics.h"
 #include "components/apikeys/apikeys.h"
 #include "components/applications/applications.h"
+#include "components/sharing/sharing.h"
 #include "components/roles/roles.h"
 #include "components/auth/auth.h"
 #include "components/billing/billing.h"
@@ -229,6 +230,7 @@ static int main_serve(int argc, char **argv)
     roles_register(srv);
     applications_register(srv);
     roles_set_stats_hook(applications_role_stats);
+    sharing_register(srv);
     candidates_register(srv);
     tasks_register(srv);
     assessments_register(srv);

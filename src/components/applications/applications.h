@@ -9,6 +9,7 @@
 #ifndef TALI_COMPONENTS_APPLICATIONS_H
 #define TALI_COMPONENTS_APPLICATIONS_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,29 @@ err_t applications_role_stats(db_t *db, int64_t org, const int64_t *role_ids, si
  * role_id, soft-deleted ones included (R5 "Cannot delete role with
  * applications").  task_id is ignored. */
 err_t applications_role_used(db_t *db, int64_t org, int64_t role_id, int64_t task_id, bool *used);
+
+/* ---- what other components read of an application (reads.c) ---- */
+
+/* An application as a link points at it (strings in the caller's arena). */
+typedef struct {
+    int64_t id, organization_id, candidate_id, role_id;
+    const char *candidate_name; /* the person's full_name, else email */
+} applications_ref_t;
+
+/* The live application id of organisation org (§1.6: not soft-deleted,
+ * its person live too) into *out.  ERR_NOT_FOUND otherwise; else the
+ * database error. */
+err_t applications_find(db_t *db, mem_arena_t *a, int64_t org, int64_t id, applications_ref_t *out);
+
+/* The A7 payload (ApplicationDetailResponse, without cv_text) of the live
+ * application id of org, as a new JSON object in *out.  ERR_NOT_FOUND as
+ * applications_find. */
+err_t applications_detail_json(db_t *db, mem_arena_t *a, int64_t org, int64_t id, json_t **out);
+
+/* The newest limit events (EV1 items) of application app_id on role
+ * role_id, as a new JSON array in *out. */
+err_t applications_events_json(db_t *db, mem_arena_t *a, int64_t org, int64_t app_id, int64_t role_id, int64_t limit,
+                               json_t **out);
 
 /* Registers the routes of §6 and §7 on s. */
 void applications_register(http_server_t *s);

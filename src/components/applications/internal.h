@@ -142,6 +142,14 @@ typedef struct {
     const char *role_name;
 } app_view_t;
 
+/* The person and role name of app into *v (reads.c).  Returns the
+ * database error. */
+err_t app_view_of(db_t *db, mem_arena_t *a, const app_t *app, bool with_cv_text, app_view_t *v);
+/* The live application id of org (§1.6) into *app and *view; lock: FOR
+ * UPDATE; with_deleted: soft-deleted rows too.  ERR_NOT_FOUND otherwise. */
+err_t app_load_live(db_t *db, mem_arena_t *a, int64_t org, int64_t id, bool lock, bool with_deleted, bool with_cv_text,
+                    app_t *app, app_view_t *view);
+
 /* ---- stage and outcome rules (service.c) ---- */
 
 /* Whether s is one of the six stages / four outcomes. */

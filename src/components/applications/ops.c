@@ -22,21 +22,6 @@ static err_t app_api_db_fail(api_out_t *out, err_t e, const char *detail)
     return api_fail_db(out, e, detail);
 }
 
-/* The person and role name of app, into *v. */
-static err_t app_api_view(api_ctx_t *ctx, db_t *db, const app_t *app, bool with_cv_text, app_view_t *v)
-{
-    memset(v, 0, sizeof *v);
-    v->app = app;
-    int64_t cid = app_int(app, APP_CANDIDATE), rid = app_int(app, APP_ROLE);
-    err_t e = candidates_cards(db, ctx->arena, app_int(app, APP_ORG), &cid, 1, with_cv_text, &v->card);
-    const char **names = NULL;
-    if (e == ERR_OK)
-        e = roles_names(db, ctx->arena, app_int(app, APP_ORG), &rid, 1, &names);
-    if (e == ERR_OK)
-        v->role_name = names[0];
-    return e;
-}
-
 /* The live application id of the caller's organisation (§1.6), person
  * live too; ERR_NOT_FOUND otherwise. */
 static err_t app_api_load(api_ctx_t *ctx, db_t *db, int64_t id, bool lock, bool with_deleted, bool with_cv_text,
@@ -45,16 +30,7 @@ static err_t app_api_load(api_ctx_t *ctx, db_t *db, int64_t id, bool lock, bool 
     const auth_user_t *u = ctx->principal;
     if (!u->has_organization)
         return ERR_NOT_FOUND;
-    bool found = false;
-    err_t e = app_repo_get(db, ctx->arena, u->organization_id, id, lock, with_deleted, with_cv_text, app, &found);
-    if (e != ERR_OK)
-        return e;
-    if (!found)
-        return ERR_NOT_FOUND;
-    e = app_api_view(ctx, db, app, with_cv_text, view);
-    if (e != ERR_OK)
-        return e;
-    return view->card.live ? ERR_OK : ERR_NOT_FOUND;
+    return app_load_live(db, ctx->arena, u->organization_id, id, lock, with_deleted, with_cv_text, app, view);
 }
 
 static err_t app_api_answer(api_ctx_t *ctx, api_out_t *out, const app_view_t *v, app_shape_t shape, bool cv)
@@ -118,7 +94,7 @@ static err_t app_api_finish(api_ctx_t *ctx, api_out_t *out, db_t *db, app_op_t *
     app_view_t view;
     e = app_repo_get(db, ctx->arena, app_int(app, APP_ORG), app_int(app, APP_ID), false, true, false, app, &found);
     if (e == ERR_OK)
-        e = app_api_view(ctx, db, app, false, &view);
+        e = app_view_of(db, ctx->arena, app, false, &view);
     if (e != ERR_OK)
         return app_api_db_fail(out, e, fail);
     return app_api_answer(ctx, out, &view, APP_SHAPE_BASE, false);
@@ -582,7 +558,7 @@ err_t app_op_events(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e != ERR_OK)
         return app_api_db_fail(out, e, fail);
     app_view_t view;
-    e = app_api_view(ctx, db, &app, false, &view);
+    e = app_view_of(db, ctx->arena, &app, false, &view);
     if (e != ERR_OK)
         return app_api_db_fail(out, e, fail);
     if (!view.card.live || role_id != app_int(&app, APP_ROLE))

@@ -84,8 +84,8 @@ static err_t sharing_api_link_list(api_ctx_t *ctx, const void *in_, api_out_t *o
         return e;
     json_t *body = NULL;
     const char *detail = NULL;
-    e = sharing_svc_link_list(db, ctx->arena, ctx->principal, api_path_int(ctx, "application_id"),
-                              in->has_view_role_id, in->view_role_id, &body, &detail);
+    e = sharing_svc_link_list(db, ctx->arena, ctx->principal, api_path_int(ctx, "application_id"), in->has_view_role_id,
+                              in->view_role_id, &body, &detail);
     return sharing_api_done(out, e, detail, body);
 }
 
@@ -159,8 +159,7 @@ static err_t sharing_api_pack_mint(api_ctx_t *ctx, const void *in_, api_out_t *o
         return e;
     json_t *body = NULL;
     const char *detail = NULL;
-    e = sharing_svc_pack_mint(db, ctx->arena, ctx->principal, api_path_int(ctx, "role_id"), &in->pack, &body,
-                              &detail);
+    e = sharing_svc_pack_mint(db, ctx->arena, ctx->principal, api_path_int(ctx, "role_id"), &in->pack, &body, &detail);
     return sharing_api_done(out, e, detail, body);
 }
 

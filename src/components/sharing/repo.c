@@ -186,14 +186,10 @@ err_t sharing_repo_forget_application(db_t *db, int64_t application_id)
 err_t sharing_repo_pack_insert(db_t *db, mem_arena_t *a, const sharing_pack_t *in, int64_t created_by,
                                sharing_pack_t *out)
 {
-    db_value_t p[] = {DB_V_INT(in->organization_id),
-                      DB_V_INT(in->role_id),
-                      created_by > 0 ? DB_V_INT(created_by) : DB_V_NULL,
-                      DB_V_TEXT(in->token),
-                      DB_V_TEXT(in->title),
-                      DB_V_JSON(in->snapshot),
-                      DB_V_TIME(in->expires_at),
-                      DB_V_TIME(in->created_at)};
+    db_value_t p[] = {
+        DB_V_INT(in->organization_id), DB_V_INT(in->role_id),    created_by > 0 ? DB_V_INT(created_by) : DB_V_NULL,
+        DB_V_TEXT(in->token),          DB_V_TEXT(in->title),     DB_V_JSON(in->snapshot),
+        DB_V_TIME(in->expires_at),     DB_V_TIME(in->created_at)};
     bool found = false;
     err_t e = repo_one(db, a,
                        "INSERT INTO submittal_packs (organization_id, role_id, created_by_user_id, token, title, "
@@ -203,8 +199,7 @@ err_t sharing_repo_pack_insert(db_t *db, mem_arena_t *a, const sharing_pack_t *i
     return e == ERR_OK && !found ? ERR_INTERNAL : e;
 }
 
-err_t sharing_repo_pack_list(db_t *db, mem_arena_t *a, int64_t org, int64_t role_id, sharing_pack_t **out,
-                             size_t *n)
+err_t sharing_repo_pack_list(db_t *db, mem_arena_t *a, int64_t org, int64_t role_id, sharing_pack_t **out, size_t *n)
 {
     db_value_t p[] = {DB_V_INT(org), DB_V_INT(role_id)};
     return repo_rows(db, a,
@@ -234,27 +229,29 @@ err_t sharing_repo_pack_by_token(db_t *db, mem_arena_t *a, const char *stored, c
 err_t sharing_repo_pack_revoke(db_t *db, int64_t id, int64_t now_us)
 {
     db_value_t p[] = {DB_V_TIME(now_us), DB_V_INT(id)};
-    return db_exec(db, "UPDATE submittal_packs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p, 2,
-                   NULL);
+    return db_exec(db, "UPDATE submittal_packs SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", p, 2, NULL);
 }
 
 err_t sharing_repo_pack_viewed(db_t *db, int64_t id, int64_t now_us)
 {
     db_value_t p[] = {DB_V_TIME(now_us), DB_V_INT(id)};
-    return db_exec(db, "UPDATE submittal_packs SET view_count = view_count + 1, last_viewed_at = $1 WHERE id = $2",
-                   p, 2, NULL);
+    return db_exec(db, "UPDATE submittal_packs SET view_count = view_count + 1, last_viewed_at = $1 WHERE id = $2", p,
+                   2, NULL);
 }
 
 /* ---- top-candidates reports ---- */
 
 err_t sharing_repo_report_insert(db_t *db, int64_t org, int64_t created_by, bool has_role, int64_t role_id,
-                                 const char *stored_token, const char *query, const char *snapshot,
-                                 int64_t expires_at, int64_t now_us)
+                                 const char *stored_token, const char *query, const char *snapshot, int64_t expires_at,
+                                 int64_t now_us)
 {
-    db_value_t p[] = {DB_V_INT(org),           created_by > 0 ? DB_V_INT(created_by) : DB_V_NULL,
+    db_value_t p[] = {DB_V_INT(org),
+                      created_by > 0 ? DB_V_INT(created_by) : DB_V_NULL,
                       has_role ? DB_V_INT(role_id) : DB_V_NULL,
-                      DB_V_TEXT(stored_token), DB_V_TEXT(query),
-                      DB_V_JSON(snapshot),     DB_V_TIME(expires_at),
+                      DB_V_TEXT(stored_token),
+                      DB_V_TEXT(query),
+                      DB_V_JSON(snapshot),
+                      DB_V_TIME(expires_at),
                       DB_V_TIME(now_us)};
     return db_exec(db,
                    "INSERT INTO top_candidates_reports (organization_id, created_by_user_id, role_id, token, query, "

@@ -73,8 +73,7 @@ err_t sharing_repo_link_viewed(db_t *db, int64_t id, int64_t now_us);
 /* ---- submittal packs ---- */
 err_t sharing_repo_pack_insert(db_t *db, mem_arena_t *a, const sharing_pack_t *in, int64_t created_by,
                                sharing_pack_t *out);
-err_t sharing_repo_pack_list(db_t *db, mem_arena_t *a, int64_t org, int64_t role_id, sharing_pack_t **out,
-                             size_t *n);
+err_t sharing_repo_pack_list(db_t *db, mem_arena_t *a, int64_t org, int64_t role_id, sharing_pack_t **out, size_t *n);
 err_t sharing_repo_pack_get(db_t *db, mem_arena_t *a, int64_t org, int64_t id, sharing_pack_t *out, bool *found);
 err_t sharing_repo_pack_by_token(db_t *db, mem_arena_t *a, const char *stored, const char *plain, bool lock,
                                  sharing_pack_t *out, bool *found);
@@ -83,8 +82,8 @@ err_t sharing_repo_pack_viewed(db_t *db, int64_t id, int64_t now_us);
 
 /* ---- top-candidates reports ---- */
 err_t sharing_repo_report_insert(db_t *db, int64_t org, int64_t created_by, bool has_role, int64_t role_id,
-                                 const char *stored_token, const char *query, const char *snapshot,
-                                 int64_t expires_at, int64_t now_us);
+                                 const char *stored_token, const char *query, const char *snapshot, int64_t expires_at,
+                                 int64_t now_us);
 err_t sharing_repo_report_by_token(db_t *db, mem_arena_t *a, const char *stored, const char *plain, bool lock,
                                    sharing_report_t *out, bool *found);
 err_t sharing_repo_report_viewed(db_t *db, int64_t id, int64_t now_us);

@@ -307,11 +307,11 @@ bool sharing_scrub_key_dropped(const char *key)
     for (size_t k = 0; k < sizeof exact / sizeof exact[0]; k++)
         if (strcmp(norm, exact[k]) == 0)
             return true;
-    static const char *const parts[] = {
-        "email",     "phone",         "mobile",     "address",    "birthdate", "dateofbirth",   "ssn",
-        "socialsecurity", "passport", "nationalid", "token",      "password",  "secret",        "credential",
-        "authorization",  "apikey",   "accesskey",  "privatekey", "signature", "cookie",        "sessionid",
-        "ipaddress",      "taxid",    "driverlicense"};
+    static const char *const parts[] = {"email",       "phone",     "mobile",         "address",      "birthdate",
+                                        "dateofbirth", "ssn",       "socialsecurity", "passport",     "nationalid",
+                                        "token",       "password",  "secret",         "credential",   "authorization",
+                                        "apikey",      "accesskey", "privatekey",     "signature",    "cookie",
+                                        "sessionid",   "ipaddress", "taxid",          "driverlicense"};
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++)
         if (strstr(norm, parts[k]))
             return true;

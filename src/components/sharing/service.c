@@ -137,8 +137,7 @@ err_t sharing_svc_link_mint(db_t *db, mem_arena_t *a, const auth_user_t *u, int6
                             const sharing_link_in_t *in, json_t **out, const char **detail)
 {
     *detail = "Failed to create share link";
-    if (strcmp(in->mode, "recruiter") != 0 && strcmp(in->mode, "client") != 0 &&
-        strcmp(in->mode, "single-view") != 0) {
+    if (strcmp(in->mode, "recruiter") != 0 && strcmp(in->mode, "client") != 0 && strcmp(in->mode, "single-view") != 0) {
         *detail = "Invalid share mode";
         return ERR_BAD_REQUEST;
     }
@@ -179,8 +178,8 @@ err_t sharing_svc_link_list(db_t *db, mem_arena_t *a, const auth_user_t *u, int6
         return e;
     sharing_link_t *links = NULL;
     size_t n = 0;
-    if (sharing_repo_link_list(db, a, u->organization_id, application_id, has_view_role_id, view_role_id, &links,
-                               &n) != ERR_OK)
+    if (sharing_repo_link_list(db, a, u->organization_id, application_id, has_view_role_id, view_role_id, &links, &n) !=
+        ERR_OK)
         return ERR_INTERNAL;
     int64_t now = db_now_us();
     json_t *arr = json_array();
@@ -203,8 +202,8 @@ err_t sharing_svc_link_revoke(db_t *db, mem_arena_t *a, const auth_user_t *u, in
         return ERR_NOT_FOUND;
     }
     applications_ref_t app;
-    err_t e = svc_context(db, a, u->organization_id, l.application_id, l.has_view_role_id, l.view_role_id, &app,
-                          detail);
+    err_t e =
+        svc_context(db, a, u->organization_id, l.application_id, l.has_view_role_id, l.view_role_id, &app, detail);
     if (e != ERR_OK)
         return e;
     int64_t now = db_now_us();
@@ -263,8 +262,8 @@ static err_t svc_link_gate(const sharing_link_t *l, int64_t now, const char **de
 static err_t svc_link_payload(db_t *db, mem_arena_t *a, const sharing_link_t *l, json_t **out, const char **detail)
 {
     applications_ref_t app;
-    err_t e = svc_context(db, a, l->organization_id, l->application_id, l->has_view_role_id, l->view_role_id, &app,
-                          detail);
+    err_t e =
+        svc_context(db, a, l->organization_id, l->application_id, l->has_view_role_id, l->view_role_id, &app, detail);
     if (e != ERR_OK)
         return e;
     json_t *payload = NULL;
@@ -382,8 +381,8 @@ static err_t svc_pack_entry(db_t *db, mem_arena_t *a, const roles_ref_t *role, c
         while (*trimmed == ' ' || *trimmed == '\n' || *trimmed == '\t' || *trimmed == '\r')
             trimmed++;
         size_t n = strlen(trimmed);
-        while (n > 0 && (trimmed[n - 1] == ' ' || trimmed[n - 1] == '\n' || trimmed[n - 1] == '\t' ||
-                         trimmed[n - 1] == '\r'))
+        while (n > 0 &&
+               (trimmed[n - 1] == ' ' || trimmed[n - 1] == '\n' || trimmed[n - 1] == '\t' || trimmed[n - 1] == '\r'))
             n--;
         trimmed = n ? mem_strndup(a, trimmed, n) : NULL;
     }
@@ -462,8 +461,8 @@ err_t sharing_svc_pack_mint(db_t *db, mem_arena_t *a, const auth_user_t *u, int6
         json_array_append_new(cands, entry);
     }
     const char *title = in->title && *in->title ? in->title : role.name;
-    json_t *snap = json_pack("{s:{s:s?},s:{s:n},s:o}", "role", "title", role.name, "organization", "name",
-                             "candidates", cands);
+    json_t *snap =
+        json_pack("{s:{s:s?},s:{s:n},s:o}", "role", "title", role.name, "organization", "name", "candidates", cands);
     char *snap_text = json_dumps(snap, JSON_COMPACT);
     json_decref(snap);
     mem_defer(a, free, snap_text);

@@ -30,7 +30,7 @@ void sharing_view_scrub_client(json_t *payload)
         "candidate_email", "candidate_phone", "candidate_profile_url", "candidate_social_profiles", "cv_filename"};
     static const char *const empties[] = {"assessment_history", "interviews", "workable_comments",
                                           "workable_questionnaire_answers", "workable_activity_log"};
-    static const char *const summary_internal[] = {"rubric_breakdown", "weighting",     "internal_notes",
+    static const char *const summary_internal[] = {"rubric_breakdown", "weighting",       "internal_notes",
                                                    "claude_chat_log",  "judge_rationale", "integrity"};
     static const char *const match_internal[] = {"integrity_signals", "timeline_flags", "claims_to_verify",
                                                  "integrity_penalty", "pending_document_hygiene_pdf"};

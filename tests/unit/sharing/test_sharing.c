@@ -47,8 +47,8 @@ static void test_text_left_alone(void **state)
 static void test_keys(void **state)
 {
     (void)state;
-    const char *dropped[] = {"email", "Work_Email", "profileUrl", "linkedin_href", "phone_number", "DOB",
-                             "set-cookie", "api_key", "session", "home address", "resume_link"};
+    const char *dropped[] = {"email",      "Work_Email", "profileUrl", "linkedin_href", "phone_number", "DOB",
+                             "set-cookie", "api_key",    "session",    "home address",  "resume_link"};
     for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
         assert_true(sharing_scrub_key_dropped(dropped[i]));
     const char *kept[] = {"candidate_name", "score", "skills", "role_name", "sessions_count_total", "summary"};
@@ -64,9 +64,10 @@ static void test_json_deep(void **state)
                             "\"spec\":{\"echo\":\"python\"},\"n\":3}",
                             0, NULL);
     json_t *out = sharing_scrub_json(in);
-    json_t *want = json_loads("{\"role_name\":\"Backend\",\"candidates\":[{\"name\":\"Ada\","
-                              "\"evidence\":[\"reach me at [email redacted]\"]}],\"spec\":{\"echo\":\"python\"},\"n\":3}",
-                              0, NULL);
+    json_t *want =
+        json_loads("{\"role_name\":\"Backend\",\"candidates\":[{\"name\":\"Ada\","
+                   "\"evidence\":[\"reach me at [email redacted]\"]}],\"spec\":{\"echo\":\"python\"},\"n\":3}",
+                   0, NULL);
     assert_true(json_equal(out, want));
     json_decref(in);
     json_decref(out);
