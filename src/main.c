@@ -237,7 +237,12 @@ static int main_serve(int argc, char **argv)
     tasks_set_in_use_check(assessments_task_in_use);
     auth_set_org_creator(organizations_create);
     auth_set_sso_policy(organizations_sso_enforced);
-    candidates_set_delete_hook(assessments_detach_candidate);
+    /* a person's assessments are unlinked, then their applications go,
+     * each taking its share links and unlinking its assessments */
+    candidates_add_delete_hook(assessments_detach_candidate);
+    candidates_add_delete_hook(applications_forget_candidate);
+    applications_add_delete_hook(sharing_forget_application);
+    applications_add_delete_hook(assessments_detach_application);
     roles_set_usage_hooks(applications_role_used, assessments_role_usage);
     stripe_register(srv);
     analytics_register(srv);

@@ -582,3 +582,28 @@ def json_sql(line):
     except ValueError:
         msg = line
     return msg.split("list sql:", 1)[1].strip()
+
+
+# ---- deleting a person ------------------------------------------------------------
+
+def test_deleting_a_person_deletes_their_applications_and_what_hangs_off_them(server, org, role):
+    second = new_role(server, org, "Cascade Second Role")
+    addr = email()
+    a1 = add(server, org, role["id"], candidate_email=addr)
+    a2 = add(server, org, second["id"], candidate_email=addr)
+    keep = add(server, org, role["id"])
+    assert server.post(f"{APPS}/{a1['id']}/notes", json={"note": "n"}, headers=org.h).status_code == 200
+    link = server.post(f"{APPS}/{a2['id']}/share-links", json={"mode": "client", "expiry": "7d"}, headers=org.h)
+    assert link.status_code == 200
+    r = server.delete(f"/api/v1/candidates/{a1['candidate_id']}", headers=org.h)
+    assert r.status_code == 204, r.text
+    ids = (a1["id"], a2["id"])
+    for table, col in (("candidate_applications", "id"), ("candidate_application_events", "application_id"),
+                       ("share_links", "application_id")):
+        rows = acct.sql(server, f"SELECT COUNT(*) FROM {table} WHERE {col} IN (%s, %s)", ids)
+        assert int(rows[0][0]) == 0, table
+    assert_json_detail(server.get(f"{APPS}/{a1['id']}", headers=org.h), 404, "Application not found")
+    assert_json_detail(server.get(f"/share/{link.json()['token']}"), 404, "Share link not found")
+    assert get(server, org, keep["id"])["version"] == 1
+    # the second role's counters no longer count the person
+    assert server.get(f"{ROLES}/{second['id']}", headers=org.h).json()["applications_count"] == 0

@@ -51,6 +51,24 @@ err_t applications_detail_json(db_t *db, mem_arena_t *a, int64_t org, int64_t id
 err_t applications_events_json(db_t *db, mem_arena_t *a, int64_t org, int64_t app_id, int64_t role_id, int64_t limit,
                                json_t **out);
 
+/* ---- deleting a person's applications ---- */
+
+/* What another component does when an application is deleted: drop or
+ * unlink its rows naming application_id, on db inside the caller's
+ * transaction.  A non-OK return rolls the whole delete back. */
+typedef err_t (*applications_delete_hook_fn)(db_t *db, int64_t application_id);
+
+/* Adds fn to the hooks run for each deleted application (at most
+ * APPLICATIONS_DELETE_HOOKS; start-up only, read without locking). */
+#define APPLICATIONS_DELETE_HOOKS 4
+void applications_add_delete_hook(applications_delete_hook_fn fn);
+
+/* The candidates component's delete hook: deletes every application of
+ * candidate_id (soft-deleted ones too) with its events, after running the
+ * application delete hooks for each, on db inside the caller's
+ * transaction.  Returns the first error. */
+err_t applications_forget_candidate(db_t *db, int64_t candidate_id);
+
 /* Registers the routes of §6 and §7 on s. */
 void applications_register(http_server_t *s);
 

@@ -21,8 +21,8 @@ err_t app_view_of(db_t *db, mem_arena_t *a, const app_t *app, bool with_cv_text,
     return e;
 }
 
-err_t app_load_live(db_t *db, mem_arena_t *a, int64_t org, int64_t id, bool lock, bool with_deleted,
-                    bool with_cv_text, app_t *app, app_view_t *view)
+err_t app_load_live(db_t *db, mem_arena_t *a, int64_t org, int64_t id, bool lock, bool with_deleted, bool with_cv_text,
+                    app_t *app, app_view_t *view)
 {
     bool found = false;
     err_t e = app_repo_get(db, a, org, id, lock, with_deleted, with_cv_text, app, &found);
@@ -74,8 +74,8 @@ err_t applications_detail_json(db_t *db, mem_arena_t *a, int64_t org, int64_t id
     return app_reads_parse(&w, out);
 }
 
-err_t applications_events_json(db_t *db, mem_arena_t *a, int64_t org, int64_t app_id, int64_t role_id,
-                               int64_t limit, json_t **out)
+err_t applications_events_json(db_t *db, mem_arena_t *a, int64_t org, int64_t app_id, int64_t role_id, int64_t limit,
+                               json_t **out)
 {
     app_event_row_t *rows = NULL;
     size_t n = 0;
@@ -89,4 +89,32 @@ err_t applications_events_json(db_t *db, mem_arena_t *a, int64_t org, int64_t ap
         app_write_event(&w, &rows[i]);
     jsonw_arr_end(&w);
     return app_reads_parse(&w, out);
+}
+
+/* ---- deleting a person's applications ---- */
+
+/* Set at start-up (applications.h), read by request threads. */
+static applications_delete_hook_fn app_delete_hooks[APPLICATIONS_DELETE_HOOKS];
+static size_t app_delete_nhooks;
+
+void applications_add_delete_hook(applications_delete_hook_fn fn)
+{
+    if (fn && app_delete_nhooks < APPLICATIONS_DELETE_HOOKS)
+        app_delete_hooks[app_delete_nhooks++] = fn;
+}
+
+err_t applications_forget_candidate(db_t *db, int64_t candidate_id)
+{
+    mem_arena_t *a = mem_arena_new();
+    int64_t *ids = NULL;
+    size_t n = 0;
+    err_t e = app_repo_candidate_apps(db, a, candidate_id, &ids, &n);
+    for (size_t i = 0; i < n && e == ERR_OK; i++) {
+        for (size_t h = 0; h < app_delete_nhooks && e == ERR_OK; h++)
+            e = app_delete_hooks[h](db, ids[i]);
+        if (e == ERR_OK)
+            e = app_repo_delete(db, ids[i]);
+    }
+    mem_arena_free(a);
+    return e;
 }

@@ -524,3 +524,27 @@ err_t app_repo_role_used(db_t *db, int64_t org, int64_t role_id, bool *used)
     return app_repo_exists(
         db, "SELECT 1 FROM candidate_applications WHERE organization_id = $1 AND role_id = $2 LIMIT 1", p, 2, used);
 }
+
+err_t app_repo_candidate_apps(db_t *db, mem_arena_t *a, int64_t candidate_id, int64_t **ids, size_t *n)
+{
+    db_value_t p[] = {DB_V_INT(candidate_id)};
+    db_res_t *r = NULL;
+    err_t e = db_query(db, "SELECT id FROM candidate_applications WHERE candidate_id = $1 ORDER BY id", p, 1, &r);
+    if (e != ERR_OK)
+        return e;
+    *n = (size_t)db_res_rows(r);
+    *ids = mem_alloc(a, (*n ? *n : 1) * sizeof **ids);
+    for (size_t i = 0; i < *n; i++)
+        (*ids)[i] = db_res_int(r, (int)i, 0);
+    db_res_free(r);
+    return ERR_OK;
+}
+
+err_t app_repo_delete(db_t *db, int64_t id)
+{
+    db_value_t p[] = {DB_V_INT(id)};
+    err_t e = db_exec(db, "DELETE FROM candidate_application_events WHERE application_id = $1", p, 1, NULL);
+    if (e == ERR_OK)
+        e = db_exec(db, "DELETE FROM candidate_applications WHERE id = $1", p, 1, NULL);
+    return e;
+}

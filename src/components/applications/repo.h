@@ -127,6 +127,11 @@ typedef struct {
 err_t app_repo_stat_rows(db_t *db, mem_arena_t *a, int64_t org, const int64_t *role_ids, size_t n,
                          app_stat_row_t **rows, size_t *nrows);
 /* Whether any row of org names role_id. */
+/* The ids of every application of candidate_id (any deletion state). */
+err_t app_repo_candidate_apps(db_t *db, mem_arena_t *a, int64_t candidate_id, int64_t **ids, size_t *n);
+/* Deletes application id and its events. */
+err_t app_repo_delete(db_t *db, int64_t id);
+
 err_t app_repo_role_used(db_t *db, int64_t org, int64_t role_id, bool *used);
 
 /* Index of a stage in the order sourced, applied, invited, in_assessment,

@@ -61,10 +61,16 @@ err_t assessments_role_usage(db_t *db, int64_t org, int64_t role_id, int64_t tas
  * or a missing assessment).  The database error. */
 err_t assessments_note_timeline(db_t *db, mem_arena_t *a, int64_t org, int64_t id, json_t **out);
 
-/* The candidates component's delete hook (candidates_set_delete_hook):
- * detaches the candidate's assessments (candidate_id := NULL) on db,
- * inside the caller's transaction.  Returns the database error. */
+/* The candidates component's delete hook (candidates_add_delete_hook):
+ * detaches the candidate's assessments (candidate_id and application_id
+ * := NULL) on db, inside the caller's transaction.  Returns the database
+ * error. */
 err_t assessments_detach_candidate(db_t *db, int64_t candidate_id);
+
+/* The applications component's delete hook (applications_add_delete_hook):
+ * unlinks the assessments of application_id (application_id := NULL),
+ * inside the caller's transaction.  Returns the database error. */
+err_t assessments_detach_application(db_t *db, int64_t application_id);
 
 /* Registers the ASSESSMENTS_EXPIRE_JOB handler (assessments_expire_sweep
  * on a connection of the runner's pool). */

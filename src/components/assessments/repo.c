@@ -421,7 +421,14 @@ err_t assessments_repo_task_in_use(db_t *db, int64_t task_id, bool *in_use)
 err_t assessments_repo_detach_candidate(db_t *db, int64_t candidate_id)
 {
     db_value_t p[] = {DB_V_INT(candidate_id)};
-    return db_exec(db, "UPDATE assessments SET candidate_id = NULL WHERE candidate_id = $1", p, 1, NULL);
+    return db_exec(db, "UPDATE assessments SET candidate_id = NULL, application_id = NULL WHERE candidate_id = $1", p,
+                   1, NULL);
+}
+
+err_t assessments_repo_detach_application(db_t *db, int64_t application_id)
+{
+    db_value_t p[] = {DB_V_INT(application_id)};
+    return db_exec(db, "UPDATE assessments SET application_id = NULL WHERE application_id = $1", p, 1, NULL);
 }
 
 err_t assessments_repo_expire_pending(db_t *db, int64_t now_us, int64_t *affected)

@@ -152,6 +152,9 @@ err_t assessments_repo_stats(db_t *db, int64_t org_id, int64_t now_us, assessmen
 
 err_t assessments_repo_set_clipboard(db_t *db, int64_t id, bool allow);
 err_t assessments_repo_detach_candidate(db_t *db, int64_t candidate_id);
+/* Unlinks every assessment from application_id (the application is being
+ * deleted). */
+err_t assessments_repo_detach_application(db_t *db, int64_t application_id);
 
 /* Expiry: PENDING rows with expires_at < now become EXPIRED. */
 err_t assessments_repo_expire_pending(db_t *db, int64_t now_us, int64_t *affected);

@@ -1147,6 +1147,11 @@ err_t assessments_detach_candidate(db_t *db, int64_t candidate_id)
     return assessments_repo_detach_candidate(db, candidate_id);
 }
 
+err_t assessments_detach_application(db_t *db, int64_t application_id)
+{
+    return assessments_repo_detach_application(db, application_id);
+}
+
 /* ---- expiry ---- */
 
 #define ASSESSMENTS_ABANDON_SECONDS 3600

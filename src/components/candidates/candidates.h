@@ -117,9 +117,16 @@ err_t candidates_set_cv(db_t *db, int64_t id, const char *file_url, const char *
  * return rolls the delete back. */
 typedef err_t (*candidates_delete_hook_fn)(db_t *db, int64_t candidate_id);
 
-/* Installs the one delete hook (NULL removes it).  Call at start-up,
- * before the server serves requests; the hook is read without locking. */
+/* Installs fn as the only delete hook (NULL removes every hook).  Call at
+ * start-up, before the server serves requests; hooks are read without
+ * locking. */
 void candidates_set_delete_hook(candidates_delete_hook_fn fn);
+
+/* Adds fn after the hooks installed so far (at most
+ * CANDIDATES_DELETE_HOOKS; start-up only).  They run in that order, the
+ * first failure stopping the delete. */
+#define CANDIDATES_DELETE_HOOKS 4
+void candidates_add_delete_hook(candidates_delete_hook_fn fn);
 
 /* Deletes the candidate id of scope: in one transaction, the delete hook
  * (if any) and then the row.  ERR_NOT_FOUND when there is no such

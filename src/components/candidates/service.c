@@ -13,11 +13,28 @@
 #define CAND_MAX_UPLOAD ((size_t)5 * 1024 * 1024)
 
 /* Set once at start-up (see candidates.h), read by request threads. */
-static candidates_delete_hook_fn cand_delete_hook;
+static candidates_delete_hook_fn cand_delete_hooks[CANDIDATES_DELETE_HOOKS];
+static size_t cand_delete_nhooks;
 
 void candidates_set_delete_hook(candidates_delete_hook_fn fn)
 {
-    cand_delete_hook = fn;
+    cand_delete_nhooks = 0;
+    if (fn)
+        candidates_add_delete_hook(fn);
+}
+
+void candidates_add_delete_hook(candidates_delete_hook_fn fn)
+{
+    if (fn && cand_delete_nhooks < CANDIDATES_DELETE_HOOKS)
+        cand_delete_hooks[cand_delete_nhooks++] = fn;
+}
+
+static err_t cand_run_delete_hooks(db_t *db, int64_t id)
+{
+    err_t e = ERR_OK;
+    for (size_t i = 0; i < cand_delete_nhooks && e == ERR_OK; i++)
+        e = cand_delete_hooks[i](db, id);
+    return e;
 }
 
 err_t candidates_get(db_t *db, mem_arena_t *a, candidates_scope_t scope, int64_t id, candidates_candidate_t *out)
@@ -92,8 +109,8 @@ err_t candidates_delete(db_t *db, mem_arena_t *a, candidates_scope_t scope, int6
     e = cand_repo_get(db, a, &scope, id, false, &c, &found);
     if (e == ERR_OK && !found)
         e = ERR_NOT_FOUND;
-    if (e == ERR_OK && cand_delete_hook)
-        e = cand_delete_hook(db, id);
+    if (e == ERR_OK)
+        e = cand_run_delete_hooks(db, id);
     if (e == ERR_OK) {
         e = cand_repo_delete(db, id, &found);
         if (e == ERR_OK && !found)
