@@ -17,11 +17,6 @@
 
 /* ---- loading and answering ---- */
 
-static err_t app_api_db_fail(api_out_t *out, err_t e, const char *detail)
-{
-    return api_fail_db(out, e, detail);
-}
-
 /* The live application id of the caller's organisation (§1.6), person
  * live too; ERR_NOT_FOUND otherwise. */
 static err_t app_api_load(api_ctx_t *ctx, db_t *db, int64_t id, bool lock, bool with_deleted, bool with_cv_text,
@@ -50,7 +45,7 @@ static err_t app_api_begin(api_ctx_t *ctx, api_out_t *out, db_t *db, int64_t id,
     app_view_t view;
     err_t e = db_begin(db);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     e = app_api_load(ctx, db, id, false, false, false, app, &view);
     if (e == ERR_OK) {
         roles_ref_t role;
@@ -71,7 +66,7 @@ static err_t app_api_begin(api_ctx_t *ctx, api_out_t *out, db_t *db, int64_t id,
     db_rollback(db);
     if (e == ERR_NOT_FOUND)
         return api_fail(out, e, APP_NOT_FOUND);
-    return app_api_db_fail(out, e, fail);
+    return api_fail_db(out, e, fail);
 }
 
 /* Ends a mutation: on ERR_OK commits and answers the application; else
@@ -89,20 +84,15 @@ static err_t app_api_finish(api_ctx_t *ctx, api_out_t *out, db_t *db, app_op_t *
     if ((e == ERR_CONFLICT || e == ERR_BAD_REQUEST || e == ERR_VALIDATION) && op->detail)
         return api_fail(out, e, op->detail);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     bool found = false;
     app_view_t view;
     e = app_repo_get(db, ctx->arena, app_int(app, APP_ORG), app_int(app, APP_ID), false, true, false, app, &found);
     if (e == ERR_OK)
         e = app_view_of(db, ctx->arena, app, false, &view);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     return app_api_answer(ctx, out, &view, APP_SHAPE_BASE, false);
-}
-
-static err_t app_api_conn(api_ctx_t *ctx, api_out_t *out, db_t **db)
-{
-    return api_db(ctx, out, db);
 }
 
 /* ---- A1 POST /roles/{role_id}/applications ---- */
@@ -112,11 +102,11 @@ err_t app_op_create(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const app_create_in_t *in = in_;
     const char *fail = "Failed to create application";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     if ((e = db_begin(db)) != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     roles_ref_t role;
     app_op_t op = {.db = db, .arena = ctx->arena, .user = ctx->principal};
     app_t app;
@@ -186,7 +176,7 @@ err_t app_op_get(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const app_get_in_t *in = in_;
     bool cv = in->cv.presence == VLD_SET && in->cv.value;
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -197,7 +187,7 @@ err_t app_op_get(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e == ERR_NOT_FOUND)
         return api_fail(out, e, APP_NOT_FOUND);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, "Failed to load application");
+        return api_fail_db(out, e, "Failed to load application");
     return app_api_answer(ctx, out, &view, APP_SHAPE_DETAIL, cv);
 }
 
@@ -213,7 +203,7 @@ err_t app_op_stage(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const app_stage_in_t *in = in_;
     const char *fail = "Failed to update application stage";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -246,7 +236,7 @@ err_t app_op_outcome(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const app_outcome_in_t *in = in_;
     const char *fail = "Failed to update application outcome";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -288,7 +278,7 @@ err_t app_op_patch(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const app_patch_in_t *in = in_;
     const char *fail = "Failed to update application";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -435,7 +425,7 @@ err_t app_op_decision(api_ctx_t *ctx, const void *in_, api_out_t *out)
             return api_fail(out, ERR_BAD_REQUEST, "expected_version must be an integer");
     }
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -524,7 +514,7 @@ err_t app_op_decision(api_ctx_t *ctx, const void *in_, api_out_t *out)
         json_decref(stored);
         if ((e == ERR_CONFLICT || e == ERR_BAD_REQUEST) && op.detail)
             return api_fail(out, e, op.detail);
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     }
     json_int_t version = json_integer_value(json_object_get(stored, "version"));
     return api_json(out, json_pack("{s:b,s:o,s:I}", "success", 1, "manual_decision", stored, "version", version));
@@ -538,7 +528,7 @@ err_t app_op_events(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const auth_user_t *u = ctx->principal;
     const char *fail = "Failed to load application events";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -547,7 +537,7 @@ err_t app_op_events(api_ctx_t *ctx, const void *in_, api_out_t *out)
         e = app_repo_get(db, ctx->arena, u->organization_id, api_path_int(ctx, "application_id"), false, true, false,
                          &app, &found);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     if (!found)
         return api_fail(out, ERR_NOT_FOUND, APP_NOT_FOUND);
     int64_t role_id = in->role_id.presence == VLD_SET ? in->role_id.value : app_int(&app, APP_ROLE);
@@ -556,11 +546,11 @@ err_t app_op_events(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e == ERR_FORBIDDEN)
         return api_fail(out, e, "Forbidden");
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     app_view_t view;
     e = app_view_of(db, ctx->arena, &app, false, &view);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     if (!view.card.live || role_id != app_int(&app, APP_ROLE))
         return api_fail(out, ERR_NOT_FOUND, "Application history is unavailable for this role");
     app_event_row_t *rows = NULL;
@@ -569,7 +559,7 @@ err_t app_op_events(api_ctx_t *ctx, const void *in_, api_out_t *out)
                         in->limit.presence == VLD_SET ? in->limit.value : 100,
                         in->offset.presence == VLD_SET ? in->offset.value : 0, &rows, &n);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     jsonw_t w;
     jsonw_init(&w);
     jsonw_arr(&w);
@@ -600,7 +590,7 @@ err_t app_op_note(api_ctx_t *ctx, const void *in_, api_out_t *out)
     const char *fail = "Failed to save note";
     const char *kind = in->kind ? in->kind : "note";
     db_t *db;
-    err_t e = app_api_conn(ctx, out, &db);
+    err_t e = api_db(ctx, out, &db);
     if (e != ERR_OK)
         return e;
     app_t app;
@@ -609,12 +599,12 @@ err_t app_op_note(api_ctx_t *ctx, const void *in_, api_out_t *out)
         e = app_repo_get(db, ctx->arena, u->organization_id, api_path_int(ctx, "application_id"), false, true, false,
                          &app, &found);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     if (!found)
         return api_fail(out, ERR_NOT_FOUND, APP_NOT_FOUND);
     int64_t role_id = in->role_id.presence == VLD_SET ? in->role_id.value : app_int(&app, APP_ROLE);
     if ((e = db_begin(db)) != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     roles_ref_t role;
     e = roles_find(db, ctx->arena, u->organization_id, role_id, &role);
     const char *detail = NULL;
@@ -672,11 +662,11 @@ err_t app_op_note(api_ctx_t *ctx, const void *in_, api_out_t *out)
     if (e != ERR_OK && detail)
         return api_fail(out, e, detail);
     if (e != ERR_OK)
-        return app_api_db_fail(out, e, fail);
+        return api_fail_db(out, e, fail);
     app_event_row_t row;
     e = app_repo_event_get(db, ctx->arena, event_id, &row, &found);
     if (e != ERR_OK || !found)
-        return app_api_db_fail(out, e == ERR_OK ? ERR_INTERNAL : e, fail);
+        return api_fail_db(out, e == ERR_OK ? ERR_INTERNAL : e, fail);
     jsonw_t w;
     jsonw_init(&w);
     app_write_event(&w, &row);
